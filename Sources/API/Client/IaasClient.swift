@@ -1,0 +1,97 @@
+import NIOCore
+import NIOPosix
+
+/// A connection to `iaasd`: the one way `iaasctl`, the tests and the benchmarks talk to the daemon.
+///
+/// Calls may be made concurrently from many tasks; they are multiplexed on one connection and may be
+/// answered in any order.
+public final class IaasClient: Sendable {
+    private let channel: any Channel
+    private let router: NIOLoopBound<ResponseRouter>
+    public let socketPath: String
+
+    private init(channel: any Channel, router: NIOLoopBound<ResponseRouter>, socketPath: String) {
+        self.channel = channel
+        self.router = router
+        self.socketPath = socketPath
+    }
+
+    /// Connects to the daemon's socket.
+    ///
+    /// - Throws: `IaasClientError.daemonNotRunning` when nothing listens there.
+    public static func connect(socketPath: String) async throws -> IaasClient {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(ResponseRouter())
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(unixDomainSocketPath: socketPath).get()
+        } catch {
+            throw IaasClientError.daemonNotRunning(socketPath: socketPath, reason: Self.reason(error))
+        }
+        let router = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop)
+        }.get()
+        return IaasClient(channel: channel, router: router, socketPath: socketPath)
+    }
+
+    /// Calls a method and decodes its result.
+    ///
+    /// - Throws: `RPCErrorObject` when the daemon answers with an error (its `awsCode` names the AWS
+    ///   error), `IaasClientError` when the connection fails.
+    public func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {
+        let response = try await send(method: method.name, serializedParams: AWSCoding.encode(params))
+        do {
+            return try AWSCoding.decode(R.self, from: response)
+        } catch {
+            throw IaasClientError.badResponse("\(method.name) result: \(error.message)")
+        }
+    }
+
+    /// Calls a method that takes no parameters.
+    public func call<R>(_ method: RPCMethod<NoParams, R>) async throws -> R {
+        try await call(method, NoParams())
+    }
+
+    /// Calls a method by name with untyped parameters and returns the untyped result.
+    public func callRaw(_ method: String, params: JSONValue = .object([:])) async throws -> JSONValue {
+        try await send(method: method, serializedParams: params.serialized)
+    }
+
+    private func send(method: String, serializedParams: [UInt8]) async throws -> JSONValue {
+        let promise = channel.eventLoop.makePromise(of: JSONValue.self)
+        let channel = self.channel
+        let router = self.router
+        channel.eventLoop.execute {
+            guard let id = router.value.register(promise) else {
+                promise.fail(IaasClientError.connectionClosed)
+                return
+            }
+            var line = RPCMessage.request(id: .number(id), method: method, serializedParams: serializedParams)
+            line.append(UInt8(ascii: "\n"))
+            channel.writeAndFlush(channel.allocator.buffer(bytes: line), promise: nil)
+        }
+        let response = try await promise.futureResult.get()
+        if let error = response["error"] {
+            throw RPCErrorObject(json: error) ?? IaasClientError.badResponse("malformed error object")
+        }
+        guard let result = response["result"] else {
+            throw IaasClientError.badResponse("a response with neither result nor error")
+        }
+        return result
+    }
+
+    /// Closes the connection; calls still waiting fail with `connectionClosed`.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError { return error.description }
+        return "\(error)"
+    }
+}

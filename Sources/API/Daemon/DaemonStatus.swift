@@ -1,0 +1,27 @@
+import Foundation
+
+/// The result of `daemon.Status`.
+public struct DaemonStatus: Codable, Sendable, Equatable {
+    public var version: String
+    public var pid: Int
+    public var uptimeSeconds: Double
+    public var dataDirectory: String
+    public var socketPath: String
+    public var regions: Int
+    public var availabilityZones: Int
+    public var volumes: Int
+
+    public init(
+        version: String, pid: Int, uptimeSeconds: Double, dataDirectory: String, socketPath: String,
+        regions: Int, availabilityZones: Int, volumes: Int
+    ) {
+        self.version = version
+        self.pid = pid
+        self.uptimeSeconds = uptimeSeconds
+        self.dataDirectory = dataDirectory
+        self.socketPath = socketPath
+        self.regions = regions
+        self.availabilityZones = availabilityZones
+        self.volumes = volumes
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Codable for the wire: Swift's `camelCase` properties become AWS's `PascalCase` member names
+/// (`volumeIds` ↔ `VolumeIds`), so wire types need no hand-written coding keys.
+public enum AWSCoding {
+    /// Serializes a parameters or result value into compact JSON.
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .custom { path in AWSKey(pascalCase: path.last!.stringValue) }
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return Array(try encoder.encode(value))
+    }
+
+    /// Decodes a typed value from parsed parameters (an absent value decodes as `{}`).
+    ///
+    /// - Throws: `CloudError` (`MissingParameter`, `InvalidParameterType`) naming the member at fault.
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?) throws(CloudError) -> T {
+        try decode(type, fromJSON: (value ?? .object([:])).serialized)
+    }
+
+    /// Decodes a typed value from JSON text.
+    public static func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws(CloudError) -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in AWSKey(camelCase: path.last!.stringValue) }
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw describe(error)
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw .invalidParameterValue("\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> CloudError {
+        func name(_ path: [any CodingKey]) -> String {
+            let parts = path.map { key in
+                key.intValue.map { "[\($0)]" } ?? "." + AWSKey(pascalCase: key.stringValue).stringValue
+            }
+            let joined = parts.joined()
+            return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .missingParameter(name(context.codingPath + [key]))
+        case .typeMismatch(let type, let context):
+            return .invalidParameterType("The parameter \(name(context.codingPath)) must be of type \(wireName(type)).")
+        case .valueNotFound(let type, let context):
+            return .invalidParameterType("The parameter \(name(context.codingPath)) must be of type \(wireName(type)), not null.")
+        case .dataCorrupted(let context):
+            let where_ = context.codingPath.isEmpty ? "" : " in \(name(context.codingPath))"
+            return .invalidParameterValue("Invalid value\(where_): \(context.debugDescription)")
+        @unknown default:
+            return .invalidParameterValue("\(error)")
+        }
+    }
+
+    private static func wireName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is Int32.Type, is Double.Type: "number"
+        case is String.Type: "string"
+        case is Bool.Type: "boolean"
+        default:
+            String(describing: type).hasPrefix("Array") ? "array" : "object"
+        }
+    }
+}
+
+struct AWSKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(pascalCase key: String) {
+        stringValue = key.prefix(1).uppercased() + key.dropFirst()
+    }
+
+    init(camelCase key: String) {
+        stringValue = key.prefix(1).lowercased() + key.dropFirst()
+    }
+
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,46 @@
+/// A method of the API with its parameter and result types, so that the daemon's handlers and the client's
+/// calls agree at compile time on what travels.
+public struct RPCMethod<Params: Codable & Sendable, Result: Codable & Sendable>: Sendable {
+    /// The wire name, `service.Action`.
+    public let name: String
+
+    public init(_ name: String) {
+        self.name = name
+    }
+}
+
+/// Parameters of a method that takes none.
+public struct NoParams: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// The result of an action AWS answers with a bare `true` (`DeleteVolume`, `CreateTags`, ...).
+public struct ReturnResult: Codable, Sendable, Equatable {
+    public var `return`: Bool
+
+    public init(_ value: Bool = true) {
+        self.return = value
+    }
+}
+
+/// Every method of the API, by service.
+public enum Methods {
+    public static let status = RPCMethod<NoParams, DaemonStatus>("daemon.Status")
+
+    public static let describeRegions = RPCMethod<DescribeRegionsRequest, DescribeRegionsResult>("ec2.DescribeRegions")
+    public static let describeAvailabilityZones = RPCMethod<
+        DescribeAvailabilityZonesRequest, DescribeAvailabilityZonesResult
+    >("ec2.DescribeAvailabilityZones")
+
+    public static let createVolume = RPCMethod<CreateVolumeRequest, Volume>("ec2.CreateVolume")
+    public static let describeVolumes = RPCMethod<DescribeVolumesRequest, DescribeVolumesResult>("ec2.DescribeVolumes")
+    public static let deleteVolume = RPCMethod<DeleteVolumeRequest, ReturnResult>("ec2.DeleteVolume")
+    public static let modifyVolume = RPCMethod<ModifyVolumeRequest, ModifyVolumeResult>("ec2.ModifyVolume")
+    public static let describeVolumeStatus = RPCMethod<DescribeVolumeStatusRequest, DescribeVolumeStatusResult>(
+        "ec2.DescribeVolumeStatus"
+    )
+
+    public static let createTags = RPCMethod<CreateTagsRequest, ReturnResult>("ec2.CreateTags")
+    public static let deleteTags = RPCMethod<DeleteTagsRequest, ReturnResult>("ec2.DeleteTags")
+    public static let describeTags = RPCMethod<DescribeTagsRequest, DescribeTagsResult>("ec2.DescribeTags")
+}

@@ -1,0 +1,96 @@
+import API
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Watches the replicas of every volume and rebuilds a missing or wrong-sized one from its healthy peer,
+/// as an EBS storage server would re-mirror. Runs every `interval`, and at once when woken (for example by
+/// `DescribeVolumeStatus` seeing an impaired volume).
+public final class ReplicaRepairer: Service, Sendable {
+    private let volumes: VolumeService
+    private let interval: Duration
+    private let wakeups: AsyncStream<Void>
+    private let wakeupContinuation: AsyncStream<Void>.Continuation
+    private let logger = Logger(label: "iaas.ebs.repair")
+
+    public init(volumes: VolumeService, interval: Duration) {
+        self.volumes = volumes
+        self.interval = interval
+        (wakeups, wakeupContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a pass as soon as possible.
+    public func wake() {
+        wakeupContinuation.yield()
+    }
+
+    public func run() async throws {
+        let ticker = Task { [interval, wakeupContinuation] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                wakeupContinuation.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withGracefulShutdownHandler {
+            for await _ in wakeups {
+                await repairPass()
+            }
+        } onGracefulShutdown: { [wakeupContinuation] in
+            wakeupContinuation.finish()
+        }
+    }
+
+    /// Checks every volume once and repairs what it can; returns how many replicas it rebuilt.
+    @discardableResult
+    public func repairPass() async -> Int {
+        let records: [VolumeRecord]
+        do {
+            records = try await volumes.visibleVolumes(ids: nil).filter { VolumeLifecycle.isRepairable($0.state) }
+        } catch {
+            logger.error("repair pass could not list volumes", metadata: ["iaas.error": "\(error)"])
+            return 0
+        }
+        var repaired = 0
+        for record in records {
+            repaired += await repair(record.id)
+        }
+        return repaired
+    }
+
+    private func repair(_ id: String) async -> Int {
+        do {
+            return try await volumes.fileLocks.withLock(id) { () async throws -> Int in
+                // Re-read under the lock: a delete or grow may have run since the listing.
+                guard let record = try await volumes.database.read({ db in try VolumeRecord.fetchOne(db, key: id) }),
+                    VolumeLifecycle.isRepairable(record.state),
+                    try await !volumes.database.read({ db in try VolumeService.isModifying(id, in: db) })
+                else { return 0 }
+                let replicaFiles = volumes.replicaFiles(record)
+                let files = volumes.files
+                let health = try await BlockingIO.run { () throws(FileSystemError) in try files.health(replicaFiles) }
+                guard let source = health.firstIndex(of: .ok) else {
+                    if health.contains(where: { $0 != .ok }) {
+                        logger.error("volume has no healthy replica", metadata: ["iaas.volume.id": "\(id)"])
+                    }
+                    return 0
+                }
+                var rebuilt = 0
+                for (replica, state) in health.enumerated() where state != .ok {
+                    logger.warning(
+                        "rebuilding replica",
+                        metadata: ["iaas.volume.id": "\(id)", "iaas.replica": "\(replica)", "iaas.replica.state": "\(state)"])
+                    try await BlockingIO.run { () throws(FileSystemError) in
+                        try files.repair(replicaFiles, replica: replica, from: source)
+                    }
+                    logger.notice("replica rebuilt", metadata: ["iaas.volume.id": "\(id)", "iaas.replica": "\(replica)"])
+                    rebuilt += 1
+                }
+                return rebuilt
+            }
+        } catch {
+            logger.error("replica repair failed", metadata: ["iaas.volume.id": "\(id)", "iaas.error": "\(error)"])
+            return 0
+        }
+    }
+}

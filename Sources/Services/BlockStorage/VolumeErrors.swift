@@ -1,0 +1,24 @@
+import API
+
+/// The AWS errors of EBS volume actions.
+enum VolumeErrors {
+    static func notFound(_ id: String) -> CloudError {
+        CloudError(code: "InvalidVolume.NotFound", message: "The volume '\(id)' does not exist.")
+    }
+
+    static func malformed(_ id: String) -> CloudError {
+        CloudError(code: "InvalidVolumeID.Malformed", message: "Invalid id: \"\(id)\" (expecting \"vol-...\")")
+    }
+
+    static func inUse(_ id: String) -> CloudError {
+        CloudError(code: "VolumeInUse", message: "Volume \(id) is currently attached to an instance; detach it first.")
+    }
+
+    static func incorrectState(_ id: String, state: String, action: String) -> CloudError {
+        .incorrectState("The volume '\(id)' is '\(state)' and cannot be \(action) now.")
+    }
+
+    static func requireWellFormed(_ id: String) throws(CloudError) {
+        guard ResourceID.isWellFormed(id, prefix: "vol") else { throw malformed(id) }
+    }
+}

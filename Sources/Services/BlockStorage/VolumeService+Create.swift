@@ -1,0 +1,119 @@
+import API
+import Foundation
+import GRDB
+import Store
+
+extension VolumeService {
+    /// `ec2.CreateVolume`: two sparse replicas of the requested size in the zone; no data block is allocated.
+    public func createVolume(_ request: CreateVolumeRequest) async throws(CloudError) -> Volume {
+        let spec = try Self.validate(request, catalog: catalog)
+        let tags = try Self.volumeTags(request.tagSpecifications)
+        if let token = request.clientToken {
+            guard !token.isEmpty, token.count <= 64, token.allSatisfy(\.isASCII) else {
+                throw .invalidParameterValue("ClientToken must be 1 to 64 ASCII characters.")
+            }
+        }
+        let record = VolumeRecord(
+            id: ResourceID.make("vol"), zone: request.availabilityZone, sizeGiB: spec.sizeGiB,
+            volumeType: spec.type.name, iops: spec.iops, throughput: spec.throughput, state: .creating,
+            createTime: Date(), encrypted: false, multiAttachEnabled: spec.multiAttachEnabled, snapshotId: nil,
+            clientToken: request.clientToken
+        )
+        // (1) Intent: the row in `creating`, with its tags.
+        let existing = try await database.writeOrThrow { db throws(CloudError) -> VolumeRecord? in
+            if let token = record.clientToken {
+                let earlier = try db.catching {
+                    try VolumeRecord.filter(VolumeRecord.Columns.clientToken == token).fetchOne(db)
+                }
+                if let earlier {
+                    guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB, earlier.volumeType == record.volumeType
+                    else {
+                        throw CloudError(
+                            code: "IdempotentParameterMismatch",
+                            message: "ClientToken '\(token)' was already used by a CreateVolume with other parameters (\(earlier.id))."
+                        )
+                    }
+                    return earlier
+                }
+            }
+            try db.catching { try record.insert(db) }
+            try TagService.upsert(tags, on: record.id, type: "volume", in: db)
+            return nil
+        }
+        if let existing {
+            let tags = try await database.readOrThrow { db in try TagService.tags(of: [existing.id], in: db)[existing.id] }
+            return Self.volume(existing, tags: tags)
+        }
+        CrashPoint.reach("volume.create.after-intent")
+
+        // (2) Side effect: both replicas, durable.
+        let replicaFiles = replicaFiles(record)
+        do {
+            try await fileWork(record.id, "create") { [files] () throws(FileSystemError) in try files.ensure(replicaFiles) }
+        } catch {
+            await rollBackCreate(record)
+            throw error
+        }
+        CrashPoint.reach("volume.create.after-files")
+
+        // (3) Final state.
+        var created = record
+        created.state = .available
+        try await database.writeOrThrow { [created] db throws(CloudError) in
+            try db.catching { try created.update(db, columns: [VolumeRecord.Columns.state]) }
+        }
+        logger.info(
+            "volume created",
+            metadata: [
+                "iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)", "iaas.volume.size-gib": "\(record.sizeGiB)",
+                "iaas.volume.type": "\(record.volumeType)",
+            ])
+        return Self.volume(created, tags: tags)
+    }
+
+    /// Undoes a create whose files could not be made, so a failed request leaves nothing behind.
+    private func rollBackCreate(_ record: VolumeRecord) async {
+        do {
+            try await BlockingIO.run { [files] () throws(FileSystemError) in try files.remove(volumeId: record.id, zone: record.zone) }
+            _ = try await database.write { db in try VolumeRecord.deleteOne(db, key: record.id) }
+            _ = try await database.write { db in try TagRecord.filter(TagRecord.Columns.resourceId == record.id).deleteAll(db) }
+        } catch {
+            // The row stays in `creating`; the reconciler finishes the create at the next start.
+            logger.error("could not roll back a failed create", metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])
+        }
+    }
+
+    static func validate(_ request: CreateVolumeRequest, catalog: RegionCatalog) throws(CloudError) -> VolumeSpec {
+        _ = try catalog.requireZone(request.availabilityZone)
+        if let snapshotId = request.snapshotId {
+            throw CloudError(code: "InvalidSnapshot.NotFound", message: "The snapshot '\(snapshotId)' does not exist.")
+        }
+        guard let size = request.size else { throw .missingParameter("Size") }
+        if request.encrypted == true {
+            throw CloudError(
+                code: "UnsupportedOperation",
+                message: "Encrypted volumes are not supported by this cloud yet; omit Encrypted or set it to false."
+            )
+        }
+        let type = try request.volumeType.map { name throws(CloudError) in try VolumeType.named(name) } ?? .defaultType
+        return try VolumeSpec(
+            sizeGiB: size, type: type, iops: request.iops, throughput: request.throughput,
+            multiAttachEnabled: request.multiAttachEnabled ?? false
+        )
+    }
+
+    /// The tags of the `volume` entries of `TagSpecifications`.
+    static func volumeTags(_ specifications: [TagSpecification]?) throws(CloudError) -> [Tag] {
+        var tags: [Tag] = []
+        for specification in specifications ?? [] {
+            guard specification.resourceType == nil || specification.resourceType == "volume" else {
+                throw .invalidParameterValue(
+                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'volume'."
+                )
+            }
+            tags += specification.tags
+        }
+        try TagRules.validate(tags)
+        return tags
+    }
+}

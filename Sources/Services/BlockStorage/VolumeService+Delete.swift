@@ -1,0 +1,42 @@
+import API
+import GRDB
+import Store
+
+extension VolumeService {
+    /// `ec2.DeleteVolume`: removes both replicas; refused with `VolumeInUse` while attached.
+    public func deleteVolume(_ request: DeleteVolumeRequest) async throws(CloudError) -> ReturnResult {
+        let id = request.volumeId
+        try VolumeErrors.requireWellFormed(id)
+        // (1) Intent: `deleting`.
+        let record = try await database.writeOrThrow { db throws(CloudError) in
+            var record = try Self.fetch(id, in: db)
+            record.state = try VolumeLifecycle.delete(id, state: record.state, modifying: try Self.isModifying(id, in: db))
+            try db.catching { try record.update(db, columns: [VolumeRecord.Columns.state]) }
+            return record
+        }
+        CrashPoint.reach("volume.delete.after-intent")
+        // (2) Side effect: the files.
+        try await removeFiles(of: record)
+        CrashPoint.reach("volume.delete.after-files")
+        // (3) Final: the row and its tags are gone.
+        try await database.writeOrThrow { db throws(CloudError) in try Self.forget(id, in: db) }
+        logger.info("volume deleted", metadata: ["iaas.volume.id": "\(id)"])
+        return ReturnResult()
+    }
+
+    func removeFiles(of record: VolumeRecord) async throws(CloudError) {
+        try await fileLocks.withLock(record.id) { () async throws(CloudError) in
+            try await fileWork(record.id, "remove") { [files] () throws(FileSystemError) in
+                try files.remove(volumeId: record.id, zone: record.zone)
+            }
+        }
+    }
+
+    /// Deletes a volume's row, its modifications and its tags.
+    static func forget(_ id: String, in db: Database) throws(CloudError) {
+        try db.catching {
+            _ = try VolumeRecord.deleteOne(db, key: id)
+            _ = try TagRecord.filter(TagRecord.Columns.resourceId == id).deleteAll(db)
+        }
+    }
+}

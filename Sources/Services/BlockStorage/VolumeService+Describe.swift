@@ -1,0 +1,62 @@
+import API
+import GRDB
+import Store
+
+extension VolumeService {
+    static let describeFilters: Set<String> = [
+        "availability-zone", "status", "volume-type", "volume-id", "size", "tag-key", "multi-attach-enabled", "encrypted",
+        "create-time",
+    ]
+
+    /// `ec2.DescribeVolumes`.
+    public func describeVolumes(_ request: DescribeVolumesRequest) async throws(CloudError) -> DescribeVolumesResult {
+        let filters = try FilterSet(request.filters, supported: Self.describeFilters, allowsTags: true)
+        let page = try Page(
+            maxResults: request.maxResults, nextToken: request.nextToken, range: 5...500,
+            withIds: !(request.volumeIds ?? []).isEmpty
+        )
+        let records = try await visibleVolumes(ids: request.volumeIds)
+        let tags = try await database.readOrThrow { [ids = request.volumeIds] db in try TagService.tags(of: ids, in: db) }
+        let matching = records.filter { record in
+            filters.matches { name in Self.attribute(name, of: record, tags: tags[record.id] ?? []) }
+        }
+        let (items, next) = page.apply(matching, id: \.id)
+        return DescribeVolumesResult(volumes: items.map { Self.volume($0, tags: tags[$0.id]) }, nextToken: next)
+    }
+
+    /// The visible volumes, sorted by id, or exactly the given ones (`InvalidVolume.NotFound` if one is absent).
+    func visibleVolumes(ids: [String]?) async throws(CloudError) -> [VolumeRecord] {
+        let ids = ids.flatMap { $0.isEmpty ? nil : $0 }
+        if let ids {
+            for id in ids { try VolumeErrors.requireWellFormed(id) }
+        }
+        let records = try await database.readOrThrow { db in
+            var query = VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).order(VolumeRecord.Columns.id)
+            if let ids { query = query.filter(ids.contains(VolumeRecord.Columns.id)) }
+            return try query.fetchAll(db)
+        }
+        if let ids {
+            let found = Set(records.map(\.id))
+            if let missing = ids.first(where: { !found.contains($0) }) { throw VolumeErrors.notFound(missing) }
+        }
+        return records
+    }
+
+    static func attribute(_ name: String, of record: VolumeRecord, tags: [Tag]) -> [String]? {
+        switch name {
+        case "availability-zone": return [record.zone]
+        case "status": return [record.state.rawValue]
+        case "volume-type": return [record.volumeType]
+        case "volume-id": return [record.id]
+        case "size": return [String(record.sizeGiB)]
+        case "encrypted": return [String(record.encrypted)]
+        case "multi-attach-enabled": return [String(record.multiAttachEnabled)]
+        case "create-time": return [record.createTime.formatted(.iso8601)]
+        case "tag-key": return tags.map(\.key)
+        default:
+            guard name.hasPrefix("tag:") else { return nil }
+            let key = String(name.dropFirst(4))
+            return tags.first { $0.key == key }.map { [$0.value] }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import API
+import Foundation
+import GRDB
+import Logging
+import Store
+
+/// EBS volumes: `CreateVolume`, `DescribeVolumes`, `DeleteVolume`, `ModifyVolume`, `DescribeVolumeStatus`.
+///
+/// Every mutating action follows the crash protocol: (1) commit the intent (a row in a transitional state)
+/// in one transaction; (2) do the file work idempotently; (3) commit the final state. A crash between any
+/// two steps leaves a row `VolumeReconciler` finishes at the next start. The named `CrashPoint`s sit
+/// between the steps.
+public struct VolumeService: Sendable {
+    let database: StoreDatabase
+    let files: VolumeFileStore
+    let catalog: RegionCatalog
+    /// Serializes file work on one volume (a repair against a delete or a grow).
+    let fileLocks: KeyedLock
+    let logger = Logger(label: "iaas.ebs")
+
+    public init(database: StoreDatabase, files: VolumeFileStore, catalog: RegionCatalog) {
+        self.database = database
+        self.files = files
+        self.catalog = catalog
+        self.fileLocks = KeyedLock()
+    }
+
+    func replicaFiles(_ record: VolumeRecord) -> VolumeReplicaFiles {
+        files.files(volumeId: record.id, sizeBytes: record.sizeBytes, zone: record.zone)
+    }
+
+    /// Runs blocking file work off the cooperative pool, mapping file-system failures to a server fault.
+    func fileWork<T: Sendable>(
+        _ volumeId: String, _ what: String, _ body: @escaping @Sendable () throws(FileSystemError) -> T
+    ) async throws(CloudError) -> T {
+        do {
+            return try await BlockingIO.run(body)
+        } catch {
+            logger.error("volume file operation failed", metadata: ["iaas.volume.id": "\(volumeId)", "iaas.operation": "\(what)", "iaas.error": "\(error)"])
+            throw CloudError(
+                code: "InsufficientVolumeCapacity",
+                message: "Could not \(what) the replica files of \(volumeId): \(error).",
+                status: 503
+            )
+        }
+    }
+
+    /// The API shape of a stored volume.
+    static func volume(_ record: VolumeRecord, tags: [Tag]?) -> Volume {
+        let type = (try? VolumeType.named(record.volumeType)) ?? .defaultType
+        return Volume(
+            volumeId: record.id,
+            size: record.sizeGiB,
+            availabilityZone: record.zone,
+            state: record.state.rawValue,
+            volumeType: record.volumeType,
+            iops: type.reportedIops(provisioned: record.iops, sizeGiB: record.sizeGiB),
+            throughput: record.throughput,
+            createTime: record.createTime,
+            encrypted: record.encrypted,
+            multiAttachEnabled: record.multiAttachEnabled,
+            snapshotId: record.snapshotId,
+            attachments: [],
+            tags: tags.flatMap { $0.isEmpty ? nil : $0 }
+        )
+    }
+
+    /// Fetches a visible volume or throws `InvalidVolume.NotFound`.
+    static func fetch(_ id: String, in db: Database) throws(CloudError) -> VolumeRecord {
+        let record = try db.catching { try VolumeRecord.fetchOne(db, key: id) }
+        guard let record, VolumeLifecycle.isVisible(record.state) else { throw VolumeErrors.notFound(id) }
+        return record
+    }
+
+    /// Whether a modification of the volume is under way.
+    static func isModifying(_ id: String, in db: Database) throws(CloudError) -> Bool {
+        try db.catching {
+            try VolumeModificationRecord
+                .filter(VolumeModificationRecord.Columns.volumeId == id)
+                .filter(VolumeModificationRecord.Columns.state == ModificationState.modifying)
+                .fetchCount(db) > 0
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import API
+import GRDB
+import Logging
+import Store
+
+extension StoreDatabase {
+    /// A write transaction whose body throws `CloudError`; any other failure (I/O, SQLite) becomes an
+    /// `InternalError`, and the transaction rolls back either way.
+    func writeOrThrow<T: Sendable>(_ updates: @escaping @Sendable (Database) throws(CloudError) -> T) async throws(CloudError) -> T {
+        do {
+            return try await write { db in try updates(db) }
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    /// A read whose failures become `InternalError`.
+    func readOrThrow<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(CloudError) -> T {
+        do {
+            return try await read(value)
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    static func internalError(_ error: any Error) -> CloudError {
+        Logger(label: "iaas.store").error("store failure", metadata: ["iaas.error": "\(error)"])
+        return .internalError("The control-plane store failed: \(error). The request was not applied.")
+    }
+}
+
+extension Database {
+    /// Runs GRDB calls inside a `throws(CloudError)` body, mapping their failures to `InternalError`.
+    func catching<T>(_ body: () throws -> T) throws(CloudError) -> T {
+        do {
+            return try body()
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw StoreDatabase.internalError(error)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import API
+import GRDB
+import Store
+
+/// The whole cloud behind the socket: its services and the method table that reaches them.
+public struct Cloud: Sendable {
+    public let regions: RegionService
+    public let volumes: VolumeService
+    public let tags: TagService
+    public let repairer: ReplicaRepairer
+    public let processor: RequestProcessor
+
+    public init(
+        database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, info: DaemonInfo,
+        repairInterval: Duration
+    ) {
+        let regions = RegionService(catalog: catalog)
+        let volumes = VolumeService(database: database, files: VolumeFileStore(dataDirectory: dataDirectory), catalog: catalog)
+        let tags = TagService(database: database)
+        let repairer = ReplicaRepairer(volumes: volumes, interval: repairInterval)
+        self.regions = regions
+        self.volumes = volumes
+        self.tags = tags
+        self.repairer = repairer
+
+        var router = Router()
+        router.register(Methods.status) { _ throws(CloudError) in
+            let volumeCount = try await database.readOrThrow { db in
+                try VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).fetchCount(db)
+            }
+            return DaemonStatus(
+                version: DaemonInfo.version, pid: info.pid,
+                uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
+                dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
+                availabilityZones: catalog.zones.count, volumes: volumeCount
+            )
+        }
+        router.register(Methods.describeRegions) { request throws(CloudError) in try regions.describeRegions(request) }
+        router.register(Methods.describeAvailabilityZones) { request throws(CloudError) in
+            try regions.describeAvailabilityZones(request)
+        }
+        router.register(Methods.createVolume) { request throws(CloudError) in try await volumes.createVolume(request) }
+        router.register(Methods.describeVolumes) { request throws(CloudError) in try await volumes.describeVolumes(request) }
+        router.register(Methods.deleteVolume) { request throws(CloudError) in try await volumes.deleteVolume(request) }
+        router.register(Methods.modifyVolume) { request throws(CloudError) in try await volumes.modifyVolume(request) }
+        router.register(Methods.describeVolumeStatus) { request throws(CloudError) in
+            try await volumes.describeVolumeStatus(request, repairer: repairer)
+        }
+        router.register(Methods.createTags) { request throws(CloudError) in try await tags.createTags(request) }
+        router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }
+        router.register(Methods.describeTags) { request throws(CloudError) in try await tags.describeTags(request) }
+        processor = RequestProcessor(router: router)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,41 @@
+import API
+
+/// AWS's limits on tags (Amazon EC2 User Guide, "Tag restrictions").
+enum TagRules {
+    static let maxTagsPerResource = 50
+    static let maxKeyLength = 128
+    static let maxValueLength = 256
+
+    /// Checks a set of tags to apply to one resource.
+    static func validate(_ tags: [Tag]) throws(CloudError) {
+        guard tags.count <= maxTagsPerResource else {
+            throw CloudError(
+                code: "TagLimitExceeded",
+                message: "The request has \(tags.count) tags; a resource can have at most \(maxTagsPerResource)."
+            )
+        }
+        var keys = Set<String>()
+        for tag in tags {
+            try validate(key: tag.key)
+            guard tag.value.count <= maxValueLength else {
+                throw .invalidParameterValue(
+                    "Tag value for key '\(tag.key.prefix(40))' is \(tag.value.count) characters; the maximum is \(maxValueLength)."
+                )
+            }
+            guard keys.insert(tag.key).inserted else {
+                throw .invalidParameterValue("Duplicate tag key '\(tag.key)' in one request.")
+            }
+        }
+    }
+
+    static func validate(key: String) throws(CloudError) {
+        guard !key.isEmpty, key.count <= maxKeyLength else {
+            throw .invalidParameterValue(
+                "Tag key '\(key.prefix(40))' must be 1 to \(maxKeyLength) characters; it has \(key.count)."
+            )
+        }
+        guard !key.lowercased().hasPrefix("aws:") else {
+            throw .invalidParameterValue("Tag keys starting with 'aws:' are reserved for AWS use.")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import GRDB
+
+/// The named, ordered migrations of the control-plane schema. Each runs once, in its own transaction.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-volumes-tags") { db in
+            try db.create(table: VolumeRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("zone", .text).notNull().indexed()
+                t.column("sizeGiB", .integer).notNull()
+                t.column("volumeType", .text).notNull()
+                t.column("iops", .integer)
+                t.column("throughput", .integer)
+                t.column("state", .text).notNull().indexed()
+                t.column("createTime", .datetime).notNull()
+                t.column("encrypted", .boolean).notNull()
+                t.column("multiAttachEnabled", .boolean).notNull()
+                t.column("snapshotId", .text)
+                t.column("clientToken", .text).unique()
+            }
+            try db.create(table: VolumeModificationRecord.databaseTableName) { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo(VolumeRecord.databaseTableName, onDelete: .cascade).notNull()
+                t.column("state", .text).notNull()
+                t.column("targetSizeGiB", .integer).notNull()
+                t.column("targetVolumeType", .text).notNull()
+                t.column("targetIops", .integer)
+                t.column("targetThroughput", .integer)
+                t.column("targetMultiAttachEnabled", .boolean).notNull()
+                t.column("originalSizeGiB", .integer).notNull()
+                t.column("originalVolumeType", .text).notNull()
+                t.column("originalIops", .integer)
+                t.column("originalThroughput", .integer)
+                t.column("startTime", .datetime).notNull()
+                t.column("endTime", .datetime)
+            }
+            try db.create(table: TagRecord.databaseTableName) { t in
+                t.column("resourceId", .text).notNull()
+                t.column("resourceType", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["resourceId", "key"])
+            }
+            try db.create(index: "tag_on_key", on: TagRecord.databaseTableName, columns: ["key"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// The crash-safe file operations every on-disk area uses.
+///
+/// The protocol: content goes to a temporary name, is fsynced, renamed into place, and the directory is
+/// fsynced, so that after a crash a file is either absent or whole. Sparse volume files have no content at
+/// birth, so they are created in place and fsynced: a half-made one is repaired from its row's intent.
+public enum DurableFiles {
+    // Glibc exports these only under _GNU_SOURCE; the values are Linux's ABI.
+    private static let seekData: Int32 = 3
+    private static let seekHole: Int32 = 4
+
+    /// Creates (or resizes) a sparse file of exactly `size` bytes and makes its size durable.
+    /// The directory is not fsynced here: call `syncDirectory` once after a batch.
+    public static func ensureSparseFile(at path: FilePath, size: Int64) throws(FileSystemError) {
+        let fd = try open(path, flags: O_CREAT | O_WRONLY | O_CLOEXEC)
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw error("fstat", path) }
+        if Int64(info.st_size) != size {
+            guard ftruncate(fd, off_t(size)) == 0 else { throw error("ftruncate", path) }
+        }
+        guard fsync(fd) == 0 else { throw error("fsync", path) }
+    }
+
+    /// Grows a file to `size` bytes (never shrinks it) and makes the size durable.
+    public static func grow(_ path: FilePath, to size: Int64) throws(FileSystemError) {
+        let fd = try open(path, flags: O_WRONLY | O_CLOEXEC)
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw error("fstat", path) }
+        if Int64(info.st_size) < size {
+            guard ftruncate(fd, off_t(size)) == 0 else { throw error("ftruncate", path) }
+        }
+        guard fsync(fd) == 0 else { throw error("fsync", path) }
+    }
+
+    /// Removes a file if it exists. The directory is not fsynced here.
+    public static func removeIfPresent(_ path: FilePath) throws(FileSystemError) {
+        if unlink(path.string) != 0 && errno != ENOENT { throw error("unlink", path) }
+    }
+
+    /// Makes the creations, renames and removals in a directory durable.
+    public static func syncDirectory(_ path: FilePath) throws(FileSystemError) {
+        let fd = try open(path, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { _ = close(fd) }
+        guard fsync(fd) == 0 else { throw error("fsync", path) }
+    }
+
+    /// Creates a directory and its parents if they do not exist.
+    public static func makeDirectories(_ path: FilePath) throws(FileSystemError) {
+        var prefix = path.root.map { FilePath(root: $0) } ?? FilePath()
+        for component in path.components {
+            prefix.append(component)
+            if mkdir(prefix.string, 0o755) != 0 && errno != EEXIST { throw error("mkdir", prefix) }
+        }
+    }
+
+    /// The size and the bytes actually allocated on disk, or nil if the file does not exist.
+    public static func sizes(of path: FilePath) throws(FileSystemError) -> (size: Int64, allocated: Int64)? {
+        var info = stat()
+        if stat(path.string, &info) != 0 {
+            if errno == ENOENT { return nil }
+            throw error("stat", path)
+        }
+        return (Int64(info.st_size), Int64(info.st_blocks) * 512)
+    }
+
+    /// The names in a directory (no `.` or `..`); empty when it does not exist.
+    public static func list(_ directory: FilePath) throws(FileSystemError) -> [String] {
+        guard let dir = opendir(directory.string) else {
+            if errno == ENOENT { return [] }
+            throw error("opendir", directory)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Copies `source` to `destination` durably, reading and writing only the allocated ranges so a sparse
+    /// file stays sparse: through `destination.tmp`, fsync, rename, fsync of the directory.
+    public static func copySparse(from source: FilePath, to destination: FilePath) throws(FileSystemError) {
+        let input = try open(source, flags: O_RDONLY | O_CLOEXEC)
+        defer { _ = close(input) }
+        var info = stat()
+        guard fstat(input, &info) == 0 else { throw error("fstat", source) }
+        let size = Int64(info.st_size)
+        let temporary = FilePath(destination.string + ".tmp")
+        let output = try open(temporary, flags: O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC)
+        var closed = false
+        defer { if !closed { _ = close(output) } }
+        guard ftruncate(output, off_t(size)) == 0 else { throw error("ftruncate", temporary) }
+        var position: Int64 = 0
+        while position < size {
+            let dataStart = lseek(input, off_t(position), seekData)
+            if dataStart < 0 {
+                if errno == ENXIO { break }
+                throw error("lseek", source)
+            }
+            let holeStart = lseek(input, dataStart, seekHole)
+            guard holeStart >= 0 else { throw error("lseek", source) }
+            try copyRange(input, output, from: Int64(dataStart), to: Int64(holeStart), source: source)
+            position = Int64(holeStart)
+        }
+        guard fsync(output) == 0 else { throw error("fsync", temporary) }
+        closed = true
+        _ = close(output)
+        guard rename(temporary.string, destination.string) == 0 else { throw error("rename", temporary) }
+        try syncDirectory(destination.removingLastComponent())
+    }
+
+    private static func copyRange(
+        _ input: Int32, _ output: Int32, from start: Int64, to end: Int64, source: FilePath
+    ) throws(FileSystemError) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = start
+        while offset < end {
+            let wanted = Int(min(Int64(buffer.count), end - offset))
+            let count = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, wanted, off_t(offset)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error("pread", source)
+            }
+            if count == 0 { break }
+            var written = 0
+            while written < count {
+                let result = buffer.withUnsafeBytes {
+                    pwrite(output, $0.baseAddress! + written, count - written, off_t(offset) + off_t(written))
+                }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw error("pwrite", source)
+                }
+                written += result
+            }
+            offset += Int64(count)
+        }
+    }
+
+    private static func open(_ path: FilePath, flags: Int32) throws(FileSystemError) -> Int32 {
+        while true {
+            let fd = Glibc.open(path.string, flags, 0o644)
+            if fd >= 0 { return fd }
+            if errno != EINTR { throw error("open", path) }
+        }
+    }
+
+    private static func error(_ operation: String, _ path: FilePath) -> FileSystemError {
+        FileSystemError(operation, path: path.string, errno: Errno(rawValue: errno))
+    }
+}

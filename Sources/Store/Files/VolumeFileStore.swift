@@ -1,0 +1,132 @@
+import SystemPackage
+
+/// The health of one replica of a volume.
+public enum ReplicaHealth: Sendable, Hashable, CustomStringConvertible {
+    case ok
+    /// A segment file is absent.
+    case missing
+    /// A segment is not the size the volume says (shorter after a lost write, longer after a crash mid-grow).
+    case wrongSize(expected: Int64, actual: Int64)
+
+    public var description: String {
+        switch self {
+        case .ok: "ok"
+        case .missing: "missing"
+        case .wrongSize(let expected, let actual): "size \(actual) bytes, expected \(expected)"
+        }
+    }
+}
+
+/// The replica files of volumes in the zones of a data directory: create, grow, remove, check, repair.
+///
+/// Every operation is idempotent, so an interrupted one is finished by running it again.
+public struct VolumeFileStore: Sendable {
+    public let dataDirectory: DataDirectory
+
+    public init(dataDirectory: DataDirectory) {
+        self.dataDirectory = dataDirectory
+    }
+
+    public func files(volumeId: String, sizeBytes: Int64, zone: String) -> VolumeReplicaFiles {
+        VolumeReplicaFiles(volumeId: volumeId, sizeBytes: sizeBytes, zone: dataDirectory.zone(zone))
+    }
+
+    /// Makes every segment of every replica exist at its exact size, durably. Used to create and to grow.
+    public func ensure(_ files: VolumeReplicaFiles) throws(FileSystemError) {
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            for segment in files.segments(replica: replica) {
+                try DurableFiles.ensureSparseFile(at: segment.path, size: segment.size)
+            }
+            try DurableFiles.syncDirectory(files.zone.ebs(replica: replica))
+        }
+    }
+
+    /// Grows every replica to the new size, durably; data already written is kept.
+    public func grow(_ files: VolumeReplicaFiles) throws(FileSystemError) {
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            for segment in files.segments(replica: replica) {
+                if try DurableFiles.sizes(of: segment.path) == nil {
+                    try DurableFiles.ensureSparseFile(at: segment.path, size: segment.size)
+                } else {
+                    try DurableFiles.grow(segment.path, to: segment.size)
+                }
+            }
+            try DurableFiles.syncDirectory(files.zone.ebs(replica: replica))
+        }
+    }
+
+    /// Removes every file of a volume in its zone, whatever size it had, temporary files included.
+    public func remove(volumeId: String, zone: String) throws(FileSystemError) {
+        let zoneDirectory = dataDirectory.zone(zone)
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            let directory = zoneDirectory.ebs(replica: replica)
+            var removed = false
+            for name in try DurableFiles.list(directory)
+            where VolumeReplicaFiles.owner(ofFileNamed: name)?.volumeId == volumeId {
+                try DurableFiles.removeIfPresent(directory.appending(name))
+                removed = true
+            }
+            if removed { try DurableFiles.syncDirectory(directory) }
+        }
+    }
+
+    /// The health of each replica.
+    public func health(_ files: VolumeReplicaFiles) throws(FileSystemError) -> [ReplicaHealth] {
+        try (0..<VolumeReplicaFiles.replicaCount).map { replica throws(FileSystemError) in
+            for segment in files.segments(replica: replica) {
+                guard let sizes = try DurableFiles.sizes(of: segment.path) else { return .missing }
+                if sizes.size != segment.size { return .wrongSize(expected: segment.size, actual: sizes.size) }
+            }
+            return .ok
+        }
+    }
+
+    /// Bytes allocated on disk by all replicas of a volume.
+    public func allocatedBytes(_ files: VolumeReplicaFiles) throws(FileSystemError) -> Int64 {
+        var total: Int64 = 0
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            for segment in files.segments(replica: replica) {
+                total += try DurableFiles.sizes(of: segment.path)?.allocated ?? 0
+            }
+        }
+        return total
+    }
+
+    /// Rebuilds replica `target` from replica `source` with a sparse-aware durable copy.
+    public func repair(_ files: VolumeReplicaFiles, replica target: Int, from source: Int) throws(FileSystemError) {
+        let good = files.segments(replica: source)
+        let bad = files.segments(replica: target)
+        for (from, to) in zip(good, bad) {
+            try DurableFiles.copySparse(from: from.path, to: to.path)
+        }
+    }
+
+    /// The volume ids that own files in the zone (temporary files included), with the paths they own.
+    public func filesOnDisk(zone: String) throws(FileSystemError) -> [String: [FilePath]] {
+        var owners: [String: [FilePath]] = [:]
+        let zoneDirectory = dataDirectory.zone(zone)
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            let directory = zoneDirectory.ebs(replica: replica)
+            for name in try DurableFiles.list(directory) {
+                guard let owner = VolumeReplicaFiles.owner(ofFileNamed: name) else { continue }
+                owners[owner.volumeId, default: []].append(directory.appending(name))
+            }
+        }
+        return owners
+    }
+
+    /// Removes leftover temporary files of interrupted copies in a zone; returns what it removed.
+    public func removeTemporaryFiles(zone: String) throws(FileSystemError) -> [FilePath] {
+        var removed: [FilePath] = []
+        let zoneDirectory = dataDirectory.zone(zone)
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            let directory = zoneDirectory.ebs(replica: replica)
+            for name in try DurableFiles.list(directory) where name.hasSuffix(".tmp") {
+                try DurableFiles.removeIfPresent(directory.appending(name))
+                removed.append(directory.appending(name))
+            }
+            if !removed.isEmpty { try DurableFiles.syncDirectory(directory) }
+        }
+        return removed
+    }
+}

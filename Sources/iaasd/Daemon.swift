@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Services
+import Store
+import SystemPackage
+
+struct DaemonOptions: Sendable {
+    var dataDirectory: String
+    var socketPath: String
+    var configFile: String?
+    var repairInterval: Duration
+    var idleTimeout: TimeAmount
+}
+
+/// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
+/// reconcile what a crash left, serve, and on SIGTERM/SIGINT stop gracefully and close the store.
+struct Daemon {
+    let options: DaemonOptions
+    private let logger = Logger(label: "iaasd")
+
+    init(options: DaemonOptions) {
+        self.options = options
+    }
+
+    func run() async throws {
+        let startedAt = ContinuousClock.now
+        let root = FilePath(URL(fileURLWithPath: options.dataDirectory).standardizedFileURL.path)
+        let dataDirectory = DataDirectory(root: root)
+        let catalog: RegionCatalog
+        do {
+            catalog = try RegionCatalog.load(configFile: options.configFile)
+        } catch {
+            throw DaemonError("Cannot read the configuration \(options.configFile ?? ""): \(error)")
+        }
+        do {
+            try DurableFiles.makeDirectories(root)
+        } catch {
+            throw DaemonError("Cannot create the data directory: \(error)")
+        }
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: root)
+        } catch let held as DataDirectoryLock.Held {
+            throw DaemonError(held.description)
+        }
+        do {
+            try dataDirectory.prepare(zones: catalog.zones.map(\.zone.zoneName))
+        } catch {
+            throw DaemonError("Cannot prepare the zone directories: \(error)")
+        }
+        let database = try StoreDatabase(path: dataDirectory.database)
+        logger.info("store opened", metadata: ["iaas.data-dir": "\(root)"])
+
+        let info = DaemonInfo(
+            pid: Int(getpid()), startedAt: startedAt, dataDirectory: root.string, socketPath: options.socketPath)
+        let cloud = Cloud(
+            database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
+            repairInterval: options.repairInterval)
+        let report = try await VolumeReconciler(volumes: cloud.volumes).run()
+        logger.info(
+            "reconciled",
+            metadata: [
+                "iaas.reconcile.creates": "\(report.createsFinished)", "iaas.reconcile.deletes": "\(report.deletesFinished)",
+                "iaas.reconcile.modifications": "\(report.modificationsFinished)",
+                "iaas.reconcile.orphan-files": "\(report.orphanFilesRemoved)",
+            ])
+
+        let server: RPCServer
+        do {
+            server = try await RPCServer.bind(
+                RPCServer.Configuration(socketPath: options.socketPath, idleTimeout: options.idleTimeout),
+                processor: cloud.processor,
+                onShutdown: { SystemdNotifier.notify("STOPPING=1") }
+            )
+        } catch {
+            throw DaemonError("Cannot listen on \(options.socketPath): \(error)")
+        }
+        let elapsed = ContinuousClock.now - startedAt
+        logger.info("serving", metadata: ["iaas.socket": "\(options.socketPath)", "iaas.startup": "\(elapsed)"])
+        SystemdNotifier.notify("READY=1\nMAINPID=\(getpid())")
+
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: cloud.repairer),
+                    .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        try database.close()
+        unlink(options.socketPath)
+        withExtendedLifetime(lock) {}
+        logger.info("stopped")
+    }
+}
