@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Foundation
 import Logging
@@ -45,7 +46,7 @@ struct Iaasd: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let dataDirectory = dataDir ?? Self.defaultDataDirectory()
+        let dataDirectory = dataDir ?? DefaultPaths.dataDirectory()
         let options = DaemonOptions(
             dataDirectory: dataDirectory,
             socketPath: socket ?? dataDirectory + "/iaasd.sock",
@@ -59,12 +60,5 @@ struct Iaasd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("iaasd: \(error)\n".utf8))
             throw ExitCode(2)
         }
-    }
-
-    static func defaultDataDirectory() -> String {
-        if getuid() == 0 { return "/var/lib/iaasd" }
-        let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/iaasd" }
-        return (environment["HOME"] ?? "/tmp") + "/.local/share/iaasd"
     }
 }

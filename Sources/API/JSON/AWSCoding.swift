@@ -4,11 +4,12 @@ import Foundation
 /// (`volumeIds` ↔ `VolumeIds`), so wire types need no hand-written coding keys.
 public enum AWSCoding {
     /// Serializes a parameters or result value into compact JSON.
-    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+    public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in AWSKey(pascalCase: path.last!.stringValue) }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
         return Array(try encoder.encode(value))
     }
 

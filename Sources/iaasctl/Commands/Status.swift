@@ -1,0 +1,24 @@
+import API
+import ArgumentParser
+
+extension Iaasctl {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the daemon's version, uptime and counts.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await Invocation(options: global).run(Methods.status, NoParams()) { status in
+                Table(
+                    headers: ["FIELD", "VALUE"],
+                    rows: [
+                        ["version", status.version], ["pid", String(status.pid)],
+                        ["uptime", String(format: "%.1fs", status.uptimeSeconds)],
+                        ["data-directory", status.dataDirectory], ["socket", status.socketPath],
+                        ["regions", String(status.regions)], ["availability-zones", String(status.availabilityZones)],
+                        ["volumes", String(status.volumes)],
+                    ])
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import API
+import ArgumentParser
+
+/// `iaasctl`: the command line of iaas, with commands named as the AWS CLI's.
+@main
+struct Iaasctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iaasctl",
+        abstract: "Drive the iaas cloud: volumes, regions, tags. Talks JSON-RPC to iaasd.",
+        version: "0.1.0",
+        subcommands: [
+            Status.self,
+            DescribeRegions.self, DescribeAvailabilityZones.self,
+            CreateVolume.self, DescribeVolumes.self, DeleteVolume.self, ModifyVolume.self, DescribeVolumeStatus.self,
+            CreateTags.self, DeleteTags.self, DescribeTags.self,
+        ]
+    )
+}

@@ -1,0 +1,54 @@
+import API
+import ArgumentParser
+import Foundation
+
+/// Exit statuses, as the AWS CLI's: 254 when the service refused the request, 255 for anything else.
+enum ExitStatus {
+    static let serviceError: Int32 = 254
+    static let otherError: Int32 = 255
+}
+
+/// Connects, runs one call, prints its result in the chosen format, and turns failures into a message on
+/// stderr and a non-zero exit.
+struct Invocation {
+    let options: GlobalOptions
+
+    func run<P, R: Encodable>(
+        _ method: RPCMethod<P, R>, _ params: P, table: (R) -> Table
+    ) async throws {
+        let result = try await call(method, params)
+        switch options.output {
+        case .json:
+            let bytes = try AWSCoding.encode(result, pretty: true)
+            print(String(decoding: bytes, as: UTF8.self))
+        case .table:
+            print(table(result).rendered, terminator: "")
+        }
+    }
+
+    func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {
+        let client: IaasClient
+        do {
+            client = try await IaasClient.connect(socketPath: options.socketPath)
+        } catch {
+            fail("\(error)", status: ExitStatus.otherError)
+        }
+        defer { Task { await client.close() } }
+        do {
+            return try await client.call(method, params)
+        } catch let error as RPCErrorObject {
+            let action = method.name.split(separator: ".").last.map(String.init) ?? method.name
+            fail(
+                "An error occurred (\(error.awsCode ?? "JSONRPC\(error.code)")) when calling the \(action) operation: \(error.message)",
+                status: ExitStatus.serviceError
+            )
+        } catch {
+            fail("\(error)", status: ExitStatus.otherError)
+        }
+    }
+
+    private func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(status)
+    }
+}

@@ -1,0 +1,59 @@
+import API
+import ArgumentParser
+
+/// The AWS CLI's shorthand syntax for structured options: `Name=status,Values=available,in-use`,
+/// `Key=Name,Value=web`, `ResourceType=volume,Tags=[{Key=a,Value=b},{Key=c,Value=d}]`.
+enum Shorthand {
+    /// `Name=NAME,Values=V1,V2,...`.
+    static func filter(_ text: String) throws -> Filter {
+        guard text.hasPrefix("Name="), let valuesRange = text.range(of: ",Values=") else {
+            throw ValidationError("A filter is written Name=NAME,Values=V1,V2 (got '\(text)').")
+        }
+        let name = String(text[text.index(text.startIndex, offsetBy: 5)..<valuesRange.lowerBound])
+        let values = text[valuesRange.upperBound...].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return Filter(name: name, values: values)
+    }
+
+    /// `Key=K,Value=V` (the value may be empty).
+    static func tag(_ text: String) throws -> Tag {
+        let fields = try pairs(text)
+        guard let key = fields["Key"] else { throw ValidationError("A tag is written Key=KEY,Value=VALUE (got '\(text)').") }
+        return Tag(key: key, value: fields["Value"] ?? "")
+    }
+
+    /// `Key=K` or `Key=K,Value=V`, for removing tags.
+    static func tagKey(_ text: String) throws -> DeleteTagsRequest.TagKey {
+        let fields = try pairs(text)
+        guard let key = fields["Key"] else { throw ValidationError("A tag is written Key=KEY[,Value=VALUE] (got '\(text)').") }
+        return DeleteTagsRequest.TagKey(key: key, value: fields["Value"])
+    }
+
+    /// `ResourceType=TYPE,Tags=[{Key=K,Value=V},...]`.
+    static func tagSpecification(_ text: String) throws -> TagSpecification {
+        guard let open = text.range(of: "Tags=["), text.hasSuffix("]") else {
+            throw ValidationError("A tag specification is written ResourceType=volume,Tags=[{Key=K,Value=V}] (got '\(text)').")
+        }
+        let head = try pairs(String(text[..<open.lowerBound]).trimmingSuffix(","))
+        let body = text[open.upperBound..<text.index(before: text.endIndex)]
+        let tags = try body.split(separator: "}", omittingEmptySubsequences: true).compactMap { chunk -> Tag? in
+            let trimmed = chunk.drop { $0 == "," || $0 == " " || $0 == "{" }
+            return trimmed.isEmpty ? nil : try tag(String(trimmed))
+        }
+        return TagSpecification(resourceType: head["ResourceType"], tags: tags)
+    }
+
+    private static func pairs(_ text: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for field in text.split(separator: ",") {
+            guard let equals = field.firstIndex(of: "=") else { throw ValidationError("Expected KEY=VALUE in '\(text)'.") }
+            result[String(field[..<equals])] = String(field[field.index(after: equals)...])
+        }
+        return result
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
