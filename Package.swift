@@ -78,12 +78,15 @@ let package = Package(
         ),
         .target(
             name: "IaasTesting",
-            dependencies: ["API"],
+            dependencies: [
+                "API", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/IaasTesting"
         ),
         .testTarget(name: "APITests", dependencies: ["API"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "Store", "API"]),
-        .testTarget(name: "DaemonTests", dependencies: ["API", "IaasTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["API", "Store", "IaasTesting"]),
     ]
 )

@@ -1,0 +1,29 @@
+# The two commands a newcomer runs: `make run` and `make test`.
+SWIFT ?= swift
+IAASD_ARGS ?=
+
+.PHONY: deps build release run test bench format
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Builds release and runs iaasd in the foreground on the default data directory.
+run: release
+	.build/release/iaasd $(IAASD_ARGS)
+
+## The whole suite: unit tests of every module and the daemon tests that run the real iaasd.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) run -c release iaas-bench volumes
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -1,0 +1,82 @@
+import Foundation
+import IaasTesting
+import Testing
+
+/// `iaasctl` as a person runs it: exit statuses, tables, JSON, and the AWS error code on failure.
+@Suite("iaasctl")
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private func iaasctl(_ arguments: [String], socket: String) throws -> Run {
+        let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent().appendingPathComponent("iaasctl")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func aTourOfTheCommands() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let created = try iaasctl(
+            ["create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--volume-type", "gp3",
+             "--tag-specifications", "ResourceType=volume,Tags=[{Key=Name,Value=data},{Key=env,Value=dev}]", "-o", "json"],
+            socket: socket)
+        #expect(created.status == 0, "\(created.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let id = try #require(json["VolumeId"] as? String)
+        #expect(json["Size"] as? Int == 8)
+
+        let table = try iaasctl(["describe-volumes", "--filters", "Name=tag:Name,Values=data"], socket: socket)
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("VOLUME-ID"))
+        #expect(table.stdout.contains(id))
+        #expect(table.stdout.contains("Name=data,env=dev"))
+
+        #expect(try iaasctl(["modify-volume", "--volume-id", id, "--size", "16"], socket: socket).stdout.contains("8 -> 16 GiB"))
+        #expect(try iaasctl(["describe-volume-status", "--volume-ids", id], socket: socket).stdout.contains("ok"))
+        #expect(try iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status == 0)
+        #expect(try iaasctl(["describe-tags"], socket: socket).stdout.contains("owner"))
+        #expect(try iaasctl(["status"], socket: socket).stdout.contains("volumes             1"))
+        #expect(try iaasctl(["describe-availability-zones"], socket: socket).stdout.contains("us-east-1c"))
+        #expect(try iaasctl(["delete-volume", "--volume-id", id], socket: socket).status == 0)
+        #expect(try iaasctl(["describe-volumes"], socket: socket).stdout == "(none)\n")
+        await fixture.stop()
+    }
+
+    @Test func failuresNameTheAWSErrorAndExitNonZero() async throws {
+        let fixture = try await DaemonFixture.start()
+        let refused = try iaasctl(["create-volume", "--size", "0", "--availability-zone", "us-east-1a"], socket: fixture.daemon.socketPath)
+        #expect(refused.status == 254)
+        #expect(refused.stderr.contains("An error occurred (InvalidParameterValue) when calling the CreateVolume operation"))
+        let missing = try iaasctl(["delete-volume", "--volume-id", "vol-00000000000000000"], socket: fixture.daemon.socketPath)
+        #expect(missing.status == 254)
+        #expect(missing.stderr.contains("InvalidVolume.NotFound"))
+        await fixture.stop()
+
+        let down = try iaasctl(["status"], socket: fixture.daemon.socketPath)
+        #expect(down.status == 255)
+        #expect(down.stderr.contains("iaasd is not running"))
+    }
+
+    @Test func badShorthandIsAUsageError() throws {
+        let run = try iaasctl(["describe-volumes", "--filters", "status=available"], socket: "/nonexistent.sock")
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("Name=NAME,Values=V1,V2"))
+    }
+}

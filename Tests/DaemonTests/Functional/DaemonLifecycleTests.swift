@@ -1,0 +1,109 @@
+import API
+import Foundation
+import IaasTesting
+import Testing
+
+@Suite("Daemon lifecycle")
+struct DaemonLifecycleTests {
+    @Test func secondDaemonOnTheSameDataDirectoryExitsWithAClearMessage() async throws {
+        let fixture = try await DaemonFixture.start()
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: try DaemonProcess.binary())
+        second.arguments = ["--data-dir", fixture.data]
+        let stderr = Pipe()
+        second.standardError = stderr
+        second.standardOutput = FileHandle.nullDevice
+        try second.run()
+        second.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(second.terminationStatus == 2)
+        #expect(message.contains("is in use by iaasd (pid \(fixture.daemon.pid))"), "\(message)")
+        // The first daemon is unharmed.
+        #expect(try await fixture.client.call(Methods.status).pid == Int(fixture.daemon.pid))
+        await fixture.stop()
+    }
+
+    @Test func staleSocketOfAKilledDaemonIsReplaced() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let first = try await DaemonProcess(dataDirectory: data)
+        first.kill()
+        #expect(FileManager.default.fileExists(atPath: first.socketPath), "kill -9 leaves the socket file")
+        let second = try await DaemonProcess(dataDirectory: data)
+        let client = try await second.client()
+        #expect(try await client.call(Methods.status).pid == Int(second.pid))
+        await client.close()
+        #expect(await second.terminate() == 0)
+    }
+
+    @Test func sigtermStopsGracefullyAndRemovesTheSocket() async throws {
+        let fixture = try await DaemonFixture.start()
+        // Requests in flight when SIGTERM arrives are still answered.
+        let inFlight = (0..<20).map { _ in Task { try await fixture.client.createVolume(size: 1) } }
+        try await Task.sleep(for: .milliseconds(2))
+        kill(fixture.daemon.pid, SIGTERM)
+        var answered = 0
+        for task in inFlight {
+            switch await task.result {
+            case .success: answered += 1
+            case .failure(let error): #expect(error is IaasClientError, "\(error)")
+            }
+        }
+        #expect(await fixture.daemon.waitForExit() == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.daemon.socketPath))
+        #expect(fixture.daemon.log().contains("stopped"))
+        // What was answered is on disk, whole.
+        #expect(try fixture.inspector.snapshot().volumes.count >= answered)
+        #expect(try fixture.inspector.violations() == [])
+        fixture.directory.remove()
+    }
+
+    @Test func notifiesSystemdWhenReadyAndWhenStopping() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let notifyPath = directory.path + "/notify.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(notifyPath.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        func receive() -> String {
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+        }
+        let daemon = try await DaemonProcess(
+            dataDirectory: directory.path + "/data", environment: ["NOTIFY_SOCKET": notifyPath])
+        #expect(receive().contains("READY=1"))
+        kill(daemon.pid, SIGTERM)
+        #expect(receive().contains("STOPPING=1"))
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test func statusReportsTheDaemon() async throws {
+        let fixture = try await DaemonFixture.start()
+        _ = try await fixture.client.createVolume()
+        let status = try await fixture.client.call(Methods.status)
+        #expect(status.pid == Int(fixture.daemon.pid))
+        #expect(status.dataDirectory == fixture.data)
+        #expect(status.socketPath == fixture.daemon.socketPath)
+        #expect(status.availabilityZones == 3)
+        #expect(status.volumes == 1)
+        #expect(status.uptimeSeconds > 0)
+        await fixture.stop()
+    }
+
+    @Test func socketIsGroupReadableOnly() async throws {
+        let fixture = try await DaemonFixture.start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: fixture.daemon.socketPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+        await fixture.stop()
+    }
+}

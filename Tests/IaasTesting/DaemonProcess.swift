@@ -1,0 +1,117 @@
+import API
+import Foundation
+
+/// A real `iaasd` process on a data directory, for tests and benchmarks.
+public final class DaemonProcess: @unchecked Sendable {
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let dataDirectory: String
+    public let socketPath: String
+    public let logPath: String
+    private let process: Process
+
+    /// Starts `iaasd` and waits until its socket answers `daemon.Status`.
+    ///
+    /// - Parameters:
+    ///   - crashAt: arms `IAASD_CRASH_AT`.
+    ///   - arguments: extra command-line arguments.
+    public init(
+        dataDirectory: String, crashAt: String? = nil, arguments: [String] = [], environment extra: [String: String] = [:],
+        timeout: Duration = .seconds(30)
+    ) async throws {
+        self.dataDirectory = dataDirectory
+        socketPath = dataDirectory + "/iaasd.sock"
+        logPath = dataDirectory + ".log"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = ["--data-dir", dataDirectory, "--log-level", "debug"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["IAASD_CRASH_AT"] = crashAt
+        environment.removeValue(forKey: "NOTIFY_SOCKET")
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+        try await waitUntilServing(timeout: timeout)
+    }
+
+    private func waitUntilServing(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw StartFailure(description: "iaasd exited with status \(process.terminationStatus) during start-up:\n\(log())")
+            }
+            if let client = try? await IaasClient.connect(socketPath: socketPath) {
+                defer { Task { await client.close() } }
+                if (try? await client.call(Methods.status)) != nil { return }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill()
+        throw StartFailure(description: "iaasd did not serve within \(timeout):\n\(log())")
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// Opens a client on the daemon's socket.
+    public func client() async throws -> IaasClient {
+        try await IaasClient.connect(socketPath: socketPath)
+    }
+
+    /// `kill -9`, then waits for the process to be gone.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    public func terminate() async -> Int32 {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGTERM) }
+        return await waitForExit()
+    }
+
+    /// Waits for the process to exit by itself; returns its exit status.
+    public func waitForExit(timeout: Duration = .seconds(30)) async -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        if process.isRunning { kill() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Everything the daemon has logged on this data directory so far.
+    public func log() -> String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// The `iaasd` binary: `$IAASD_BINARY`, else the one built beside the running test or benchmark.
+    public static func binary() throws -> String {
+        var candidates: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["IAASD_BINARY"] { candidates.append(explicit) }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("iaasd").path)
+            directory = directory.deletingLastPathComponent()
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/iaasd").path)
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
+        throw StartFailure(description: "No iaasd binary found (run `swift build` first); looked at \(candidates)")
+    }
+}

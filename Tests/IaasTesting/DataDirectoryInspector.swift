@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Store
+import SystemPackage
+
+/// Reads a data directory from outside the daemon, to check the invariants the crash protocol promises.
+public struct DataDirectoryInspector {
+    public let root: String
+
+    public init(root: String) {
+        self.root = FilePath(root).lexicallyNormalized().string
+    }
+
+    public struct Snapshot: Sendable {
+        public var volumes: [VolumeRecord]
+        public var modifying: [VolumeModificationRecord]
+        public var tags: [TagRecord]
+        /// Every file under `zones/*/ebs-*`, relative to the data directory.
+        public var volumeFiles: [String]
+    }
+
+    /// The rows and files as they are now (safe while the daemon runs: SQLite WAL readers don't block it).
+    public func snapshot() throws -> Snapshot {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: root + "/iaas.sqlite", configuration: configuration)
+        defer { try? queue.close() }
+        let (volumes, modifying, tags) = try queue.read { db in
+            (
+                try VolumeRecord.order(VolumeRecord.Columns.id).fetchAll(db),
+                try VolumeModificationRecord.filter(VolumeModificationRecord.Columns.state == ModificationState.modifying).fetchAll(db),
+                try TagRecord.fetchAll(db)
+            )
+        }
+        return Snapshot(volumes: volumes, modifying: modifying, tags: tags, volumeFiles: try volumeFiles())
+    }
+
+    public func volumeFiles() throws -> [String] {
+        let zones = root + "/zones"
+        var files: [String] = []
+        for zone in (try? FileManager.default.contentsOfDirectory(atPath: zones)) ?? [] {
+            for replica in ["ebs-0", "ebs-1"] {
+                let directory = "\(zones)/\(zone)/\(replica)"
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                    files.append("zones/\(zone)/\(replica)/\(name)")
+                }
+            }
+        }
+        return files.sorted()
+    }
+
+    /// Everything wrong with the data directory: rows left in a transitional state, volumes whose replicas
+    /// are not whole, files no row owns. Empty when the invariants hold.
+    public func violations() throws -> [String] {
+        let snapshot = try snapshot()
+        var problems: [String] = []
+        let store = VolumeFileStore(dataDirectory: DataDirectory(root: FilePath(root)))
+        var expectedFiles = Set<String>()
+        for volume in snapshot.volumes {
+            if volume.state.isTransitional { problems.append("\(volume.id) left in \(volume.state.rawValue)") }
+            let files = store.files(volumeId: volume.id, sizeBytes: volume.sizeBytes, zone: volume.zone)
+            let health = try store.health(files)
+            if health != [.ok, .ok] { problems.append("\(volume.id) replicas \(health)") }
+            for replica in 0..<VolumeReplicaFiles.replicaCount {
+                for segment in files.segments(replica: replica) {
+                    expectedFiles.insert(String(segment.path.string.dropFirst(root.count + 1)))
+                }
+            }
+        }
+        for modification in snapshot.modifying {
+            problems.append("modification of \(modification.volumeId) left in modifying")
+        }
+        for file in snapshot.volumeFiles where !expectedFiles.contains(file) {
+            problems.append("orphan file \(file)")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,83 @@
+import API
+import Foundation
+
+/// A blocking Unix-socket connection that sends exactly the bytes it is given, for tests of what a
+/// misbehaving client can do.
+public final class RawSocket: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let fd: Int32
+    private var buffered: [UInt8] = []
+
+    public init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw Failure(description: "connect \(path): errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    /// Sends all of `bytes`; false if the peer closed the connection.
+    @discardableResult
+    public func send(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return false }
+            offset += sent
+        }
+        return true
+    }
+
+    @discardableResult
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Reads one line (without the newline); nil when the peer closed the connection first.
+    public func readLine() throws -> String? {
+        while true {
+            if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffered[..<newline], as: UTF8.self)
+                buffered.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { return nil }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == ECONNRESET { return nil }
+                throw Failure(description: "recv: errno \(errno)")
+            }
+            buffered += chunk[..<count]
+        }
+    }
+
+    /// Reads one line and parses it as JSON.
+    public func readMessage() throws -> JSONValue? {
+        guard let line = try readLine() else { return nil }
+        return try JSONParser.parse(Array(line.utf8))
+    }
+
+    /// Half-closes the sending side.
+    public func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+}
