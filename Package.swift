@@ -72,6 +72,8 @@ let package = Package(
             dependencies: [
                 "API",
                 "IaasTesting",
+                "Store",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -84,9 +86,32 @@ let package = Package(
             ],
             path: "Tests/IaasTesting"
         ),
-        .testTarget(name: "APITests", dependencies: ["API"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "ServicesTests", dependencies: ["Services", "Store", "API"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "ServicesTests",
+            dependencies: [
+                "Services",
+                "Store",
+                "API",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .testTarget(name: "DaemonTests", dependencies: ["API", "Store", "IaasTesting"]),
     ]
 )

@@ -72,6 +72,7 @@ struct Daemon {
             server = try await RPCServer.bind(
                 RPCServer.Configuration(socketPath: options.socketPath, idleTimeout: options.idleTimeout),
                 processor: cloud.processor,
+                onReady: { SystemdNotifier.notify("READY=1\nMAINPID=\(getpid())") },
                 onShutdown: { SystemdNotifier.notify("STOPPING=1") }
             )
         } catch {
@@ -79,7 +80,6 @@ struct Daemon {
         }
         let elapsed = ContinuousClock.now - startedAt
         logger.info("serving", metadata: ["iaas.socket": "\(options.socketPath)", "iaas.startup": "\(elapsed)"])
-        SystemdNotifier.notify("READY=1\nMAINPID=\(getpid())")
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -91,10 +91,17 @@ struct Daemon {
                 logger: logger
             )
         )
-        try await group.run()
+        defer {
+            unlink(options.socketPath)
+            withExtendedLifetime(lock) {}
+        }
+        do {
+            try await group.run()
+        } catch {
+            try? database.close()
+            throw error
+        }
         try database.close()
-        unlink(options.socketPath)
-        withExtendedLifetime(lock) {}
         logger.info("stopped")
     }
 }

@@ -19,14 +19,14 @@ public final class DaemonProcess: @unchecked Sendable {
     ///   - arguments: extra command-line arguments.
     public init(
         dataDirectory: String, crashAt: String? = nil, arguments: [String] = [], environment extra: [String: String] = [:],
-        timeout: Duration = .seconds(30)
+        logLevel: String = "debug", timeout: Duration = .seconds(30)
     ) async throws {
         self.dataDirectory = dataDirectory
         socketPath = dataDirectory + "/iaasd.sock"
         logPath = dataDirectory + ".log"
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["--data-dir", dataDirectory, "--log-level", "debug"] + arguments
+        process.arguments = ["--data-dir", dataDirectory, "--log-level", logLevel] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["IAASD_CRASH_AT"] = crashAt
         environment.removeValue(forKey: "NOTIFY_SOCKET")

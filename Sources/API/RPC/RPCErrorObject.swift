@@ -43,9 +43,13 @@ public struct RPCErrorObject: Error, Sendable, Hashable, CustomStringConvertible
         RPCErrorObject(code: invalidParamsCode, message: error.message, awsCode: error.code)
     }
 
-    /// Maps a domain fault into the application code range.
+    /// Maps a domain fault into the application code range; a missing or mistyped parameter is a
+    /// JSON-RPC invalid-params fault whether the decoder or the service found it.
     public init(_ error: CloudError) {
-        self.init(code: Self.cloudErrorBase + error.status, message: error.message, awsCode: error.code)
+        let isParameterFault = error.code == "MissingParameter" || error.code == "InvalidParameterType"
+        self.init(
+            code: isParameterFault ? Self.invalidParamsCode : Self.cloudErrorBase + error.status, message: error.message,
+            awsCode: error.code)
     }
 
     /// The domain fault this error carries, if it carries an AWS code.

@@ -33,8 +33,7 @@ public struct VolumeReconciler: Sendable {
         for record in transitional {
             switch record.state {
             case .creating:
-                try await finishCreate(record)
-                report.createsFinished += 1
+                if try await finishCreate(record) { report.createsFinished += 1 }
             case .deleting:
                 try await finishDelete(record)
                 report.deletesFinished += 1
@@ -56,10 +55,11 @@ public struct VolumeReconciler: Sendable {
         return report
     }
 
-    private func finishCreate(_ record: VolumeRecord) async throws {
+    /// - Returns: false when the create cannot be finished because its zone is no longer configured.
+    private func finishCreate(_ record: VolumeRecord) async throws -> Bool {
         guard volumes.catalog.zone(named: record.zone) != nil else {
             logger.error("volume's zone is no longer configured", metadata: ["iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)"])
-            return
+            return false
         }
         let files = volumes.replicaFiles(record)
         try await volumes.fileWork(record.id, "create") { [store = volumes.files] () throws(FileSystemError) in
@@ -69,6 +69,7 @@ public struct VolumeReconciler: Sendable {
         created.state = .available
         try await volumes.database.write { [created] db in try created.update(db, columns: [VolumeRecord.Columns.state]) }
         logger.notice("finished interrupted create", metadata: ["iaas.volume.id": "\(record.id)"])
+        return true
     }
 
     private func finishDelete(_ record: VolumeRecord) async throws {

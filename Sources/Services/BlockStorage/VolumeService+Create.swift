@@ -26,7 +26,9 @@ extension VolumeService {
                     try VolumeRecord.filter(VolumeRecord.Columns.clientToken == token).fetchOne(db)
                 }
                 if let earlier {
-                    guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB, earlier.volumeType == record.volumeType
+                    guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB, earlier.volumeType == record.volumeType,
+                        earlier.iops == record.iops, earlier.throughput == record.throughput,
+                        earlier.multiAttachEnabled == record.multiAttachEnabled
                     else {
                         throw CloudError(
                             code: "IdempotentParameterMismatch",
@@ -75,8 +77,7 @@ extension VolumeService {
     private func rollBackCreate(_ record: VolumeRecord) async {
         do {
             try await BlockingIO.run { [files] () throws(FileSystemError) in try files.remove(volumeId: record.id, zone: record.zone) }
-            _ = try await database.write { db in try VolumeRecord.deleteOne(db, key: record.id) }
-            _ = try await database.write { db in try TagRecord.filter(TagRecord.Columns.resourceId == record.id).deleteAll(db) }
+            try await database.writeOrThrow { db throws(CloudError) in try Self.forget(record.id, in: db) }
         } catch {
             // The row stays in `creating`; the reconciler finishes the create at the next start.
             logger.error("could not roll back a failed create", metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])

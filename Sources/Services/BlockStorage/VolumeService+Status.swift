@@ -45,8 +45,9 @@ extension VolumeService {
             )
         }
         let replicaFiles = replicaFiles(record)
-        let health = try await fileWork(record.id, "inspect") { [files] () throws(FileSystemError) in
-            try files.health(replicaFiles)
+        // Under the volume's lock, so a grow in progress is never mistaken for a replica of the wrong size.
+        let health = try await fileLocks.withLock(record.id) { () async throws(CloudError) in
+            try await fileWork(record.id, "inspect") { [files] () throws(FileSystemError) in try files.health(replicaFiles) }
         }
         let healthy = health.filter { $0 == .ok }.count
         var details = [

@@ -24,22 +24,29 @@ final class RPCServer: Service, Sendable {
     private let processor: RequestProcessor
     private let listener: NIOAsyncChannel<Connection, Never>
     private let connections = ConnectionRegistry()
+    private let onReady: @Sendable () -> Void
     private let onShutdown: @Sendable () -> Void
     private let logger = Logger(label: "iaas.server")
 
     private init(
         configuration: Configuration, processor: RequestProcessor, listener: NIOAsyncChannel<Connection, Never>,
-        onShutdown: @escaping @Sendable () -> Void
+        onReady: @escaping @Sendable () -> Void, onShutdown: @escaping @Sendable () -> Void
     ) {
         self.configuration = configuration
         self.processor = processor
         self.listener = listener
+        self.onReady = onReady
         self.onShutdown = onShutdown
     }
 
     /// Binds the socket (mode 0660) so that it accepts as soon as this returns.
+    /// - Parameters:
+    ///   - onReady: called once `run()` is serving, inside the service group, so that signals are handled
+    ///     by then (systemd may send SIGTERM as soon as it hears READY).
+    ///   - onShutdown: called when a graceful shutdown begins.
     static func bind(
-        _ configuration: Configuration, processor: RequestProcessor, onShutdown: @escaping @Sendable () -> Void
+        _ configuration: Configuration, processor: RequestProcessor, onReady: @escaping @Sendable () -> Void,
+        onShutdown: @escaping @Sendable () -> Void
     ) async throws -> RPCServer {
         let limits = configuration.limits
         let idleTimeout = configuration.idleTimeout
@@ -54,12 +61,14 @@ final class RPCServer: Service, Sendable {
                 }
             }
         try SocketPermissions.restrict(configuration.socketPath)
-        return RPCServer(configuration: configuration, processor: processor, listener: listener, onShutdown: onShutdown)
+        return RPCServer(
+            configuration: configuration, processor: processor, listener: listener, onReady: onReady, onShutdown: onShutdown)
     }
 
     func run() async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                onReady()
                 try await listener.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection) }

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `iaas-bench`: benchmarks of the real daemon, run from a release build. Figures, not pass/fail.
+@main
+struct IaasBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iaas-bench",
+        abstract: "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes).",
+        subcommands: [VolumesBenchmark.self]
+    )
+}
