@@ -2,6 +2,8 @@ import API
 import ArgumentParser
 import Foundation
 import IaasTesting
+import NIOCore
+import NIOPosix
 import Store
 import SystemPackage
 
@@ -23,6 +25,8 @@ struct VolumesBenchmark: AsyncParsableCommand {
     var directory: String?
 
     func run() async throws {
+        // As in iaasd: the clients should cost as little CPU as a well-built client can.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let temporary = try TemporaryDirectory(prefix: "iaas-bench")
         defer { temporary.remove() }
         let data = (directory ?? temporary.path) + "/data"

@@ -2,6 +2,8 @@ import API
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `iaasd`: the daemon that keeps the cloud.
 @main
@@ -40,6 +42,10 @@ struct Iaasd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // From here on Swift Concurrency runs on NIO's event loops: a request moves from the socket to its
+        // handler and back without a thread switch. Blocking work (fsync, copies) has its own queue
+        // (BlockingIO) and GRDB its own, so nothing blocks a loop. Nothing else runs yet.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -10,6 +10,10 @@ public final class IaasClient: Sendable {
     private let router: NIOLoopBound<ResponseRouter>
     public let socketPath: String
 
+    /// Responses may be far larger than requests (`DescribeVolumes` of every volume); the 1 MiB line limit
+    /// protects the daemon, not the client.
+    static let responseLimits = FrameLimits(maxLineBytes: 1 << 30)
+
     private init(channel: any Channel, router: NIOLoopBound<ResponseRouter>, socketPath: String) {
         self.channel = channel
         self.router = router
@@ -23,7 +27,7 @@ public final class IaasClient: Sendable {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limits: responseLimits)))
                     try channel.pipeline.syncOperations.addHandler(ResponseRouter())
                 }
             }

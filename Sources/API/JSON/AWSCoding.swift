@@ -5,26 +5,39 @@ import Foundation
 public enum AWSCoding {
     /// Serializes a parameters or result value into compact JSON.
     public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> [UInt8] {
+        Array(try (pretty ? prettyEncoder : encoder).encode(value))
+    }
+
+    // Built once: configuring a coder costs more than encoding a small result, and they are thread-safe.
+    private static let encoder = makeEncoder(pretty: false)
+    private static let prettyEncoder = makeEncoder(pretty: true)
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in AWSKey(camelCase: path.last!.stringValue) }
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in AWSKey(pascalCase: path.last!.stringValue) }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
-        return Array(try encoder.encode(value))
+        return encoder
     }
 
     /// Decodes a typed value from parsed parameters (an absent value decodes as `{}`).
     ///
     /// - Throws: `CloudError` (`MissingParameter`, `InvalidParameterType`) naming the member at fault.
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?) throws(CloudError) -> T {
-        try decode(type, fromJSON: (value ?? .object([:])).serialized)
+        // Parameterless methods are the hottest path (daemon.Status); they need no decoder.
+        if let none = NoParams() as? T, value == nil || value == .object([:]) { return none }
+        return try decode(type, fromJSON: (value ?? .object([:])).serialized)
     }
 
     /// Decodes a typed value from JSON text.
     public static func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws(CloudError) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in AWSKey(camelCase: path.last!.stringValue) }
-        decoder.dateDecodingStrategy = .iso8601
         do {
             return try decoder.decode(type, from: Data(bytes))
         } catch let error as DecodingError {

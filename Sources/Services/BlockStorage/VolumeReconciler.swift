@@ -75,6 +75,7 @@ public struct VolumeReconciler: Sendable {
     private func finishDelete(_ record: VolumeRecord) async throws {
         try await volumes.removeFiles(of: record)
         try await volumes.database.writeOrThrow { db throws(CloudError) in try VolumeService.forget(record.id, in: db) }
+        volumes.count.adjust(by: -1)
         logger.notice("finished interrupted delete", metadata: ["iaas.volume.id": "\(record.id)"])
     }
 

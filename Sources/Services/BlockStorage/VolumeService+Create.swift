@@ -42,10 +42,16 @@ extension VolumeService {
             try TagService.upsert(tags, on: record.id, type: "volume", in: db)
             return nil
         }
-        if let existing {
-            let tags = try await database.readOrThrow { db in try TagService.tags(of: [existing.id], in: db)[existing.id] }
-            return Self.volume(existing, tags: tags)
+        guard let existing else {
+            count.adjust(by: 1)
+            return try await finishCreate(record, tags: tags)
         }
+        let existingTags = try await database.readOrThrow { db in try TagService.tags(of: [existing.id], in: db)[existing.id] }
+        return Self.volume(existing, tags: existingTags)
+    }
+
+    /// Steps (2) and (3) of a create whose intent is committed.
+    private func finishCreate(_ record: VolumeRecord, tags: [Tag]) async throws(CloudError) -> Volume {
         CrashPoint.reach("volume.create.after-intent")
 
         // (2) Side effect: both replicas, durable.
@@ -78,6 +84,7 @@ extension VolumeService {
         do {
             try await BlockingIO.run { [files] () throws(FileSystemError) in try files.remove(volumeId: record.id, zone: record.zone) }
             try await database.writeOrThrow { db throws(CloudError) in try Self.forget(record.id, in: db) }
+            count.adjust(by: -1)
         } catch {
             // The row stays in `creating`; the reconciler finishes the create at the next start.
             logger.error("could not roll back a failed create", metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])

@@ -20,6 +20,7 @@ extension VolumeService {
         CrashPoint.reach("volume.delete.after-files")
         // (3) Final: the row and its tags are gone.
         try await database.writeOrThrow { db throws(CloudError) in try Self.forget(id, in: db) }
+        count.adjust(by: -1)
         logger.info("volume deleted", metadata: ["iaas.volume.id": "\(id)"])
         return ReturnResult()
     }

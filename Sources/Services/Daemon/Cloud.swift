@@ -25,9 +25,7 @@ public struct Cloud: Sendable {
 
         var router = Router()
         router.register(Methods.status) { _ throws(CloudError) in
-            let volumeCount = try await database.readOrThrow { db in
-                try VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).fetchCount(db)
-            }
+            let volumeCount = try await volumes.volumeCount()
             return DaemonStatus(
                 version: DaemonInfo.version, pid: info.pid,
                 uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
