@@ -59,7 +59,6 @@ struct Daemon {
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
             repairInterval: options.repairInterval)
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
-        try await cloud.volumes.loadCount()
         logger.info(
             "reconciled",
             metadata: [

@@ -48,7 +48,8 @@ public final class IaasClient: Sendable {
     /// - Throws: `RPCErrorObject` when the daemon answers with an error (its `awsCode` names the AWS
     ///   error), `IaasClientError` when the connection fails.
     public func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {
-        let response = try await send(method: method.name, serializedParams: AWSCoding.encode(params))
+        let serialized = params is NoParams ? Array("{}".utf8) : try AWSCoding.encode(params)
+        let response = try await send(method: method.name, serializedParams: serialized)
         do {
             return try AWSCoding.decode(R.self, from: response)
         } catch {

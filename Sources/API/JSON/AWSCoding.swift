@@ -4,28 +4,26 @@ import Foundation
 /// (`volumeIds` ↔ `VolumeIds`), so wire types need no hand-written coding keys.
 public enum AWSCoding {
     /// Serializes a parameters or result value into compact JSON.
+    ///
+    /// - Parameter pretty: indented, for people (the CLI's `-o json`); compact otherwise.
     public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> [UInt8] {
-        Array(try (pretty ? prettyEncoder : encoder).encode(value))
+        if pretty { return Array(try prettyEncoder.encode(value)) }
+        return try JSONValueEncoder.encode(value).serialized
     }
 
-    // Built once: configuring a coder costs more than encoding a small result, and they are thread-safe.
-    private static let encoder = makeEncoder(pretty: false)
-    private static let prettyEncoder = makeEncoder(pretty: true)
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in AWSKey(camelCase: path.last!.stringValue) }
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    /// The value as a `JSONValue`, with AWS member names.
+    public static func encodeValue(_ value: some Encodable) throws -> JSONValue {
+        try JSONValueEncoder.encode(value)
+    }
 
-    private static func makeEncoder(pretty: Bool) -> JSONEncoder {
+    // Built once: configuring a coder costs more than encoding a small result, and it is thread-safe.
+    private static let prettyEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in AWSKey(pascalCase: path.last!.stringValue) }
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys, .prettyPrinted]
         return encoder
-    }
+    }()
 
     /// Decodes a typed value from parsed parameters (an absent value decodes as `{}`).
     ///
@@ -33,19 +31,29 @@ public enum AWSCoding {
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?) throws(CloudError) -> T {
         // Parameterless methods are the hottest path (daemon.Status); they need no decoder.
         if let none = NoParams() as? T, value == nil || value == .object([:]) { return none }
-        return try decode(type, fromJSON: (value ?? .object([:])).serialized)
+        do {
+            return try JSONValueDecoder.decode(type, from: value ?? .object([:]))
+        } catch {
+            throw map(error)
+        }
     }
 
     /// Decodes a typed value from JSON text.
     public static func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws(CloudError) -> T {
+        let value: JSONValue
         do {
-            return try decoder.decode(type, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw describe(error)
-        } catch let error as CloudError {
-            throw error
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw .invalidParameterValue("\(error)")
+            throw .invalidParameterValue("Invalid JSON at byte \(error.offset): \(error.message).")
+        }
+        return try decode(type, from: value)
+    }
+
+    private static func map(_ error: any Error) -> CloudError {
+        switch error {
+        case let error as DecodingError: describe(error)
+        case let error as CloudError: error
+        default: .invalidParameterValue("\(error)")
         }
     }
 

@@ -4,21 +4,20 @@ import Synchronization
 
 /// How many volumes the store holds, kept in memory so `daemon.Status` costs no query.
 ///
-/// Loaded from the table once the reconciler has run; every insert and removal of a volume row adjusts it
-/// after its transaction commits.
+/// Counted from the table when the service is made, before any action runs; every insert and removal of
+/// a volume row adjusts it after its transaction commits.
 final class VolumeCount: Sendable {
-    private let count = Mutex<Int?>(nil)
+    private let count: Mutex<Int>
 
-    /// Counts the rows; call when no volume action is running (at start, after reconciling).
-    func load(from database: StoreDatabase) async throws {
-        let rows = try await database.read { db in try VolumeRecord.fetchCount(db) }
-        count.withLock { $0 = rows }
+    init(database: StoreDatabase) {
+        // Start-up, before serving: a synchronous read is fine here. A store that cannot be read fails
+        // every later action loudly; the count then starts at 0.
+        count = Mutex((try? database.pool.read { db in try VolumeRecord.fetchCount(db) }) ?? 0)
     }
 
     func adjust(by delta: Int) {
-        count.withLock { value in value = value.map { $0 + delta } }
+        count.withLock { $0 += delta }
     }
 
-    /// The count, or nil before `load`.
-    var value: Int? { count.withLock { $0 } }
+    var value: Int { count.withLock { $0 } }
 }

@@ -16,7 +16,7 @@ public struct VolumeService: Sendable {
     let catalog: RegionCatalog
     /// Serializes file work on one volume (a repair against a delete or a grow).
     let fileLocks: KeyedLock
-    let count = VolumeCount()
+    let count: VolumeCount
     let logger = Logger(label: "iaas.ebs")
 
     public init(database: StoreDatabase, files: VolumeFileStore, catalog: RegionCatalog) {
@@ -24,18 +24,11 @@ public struct VolumeService: Sendable {
         self.files = files
         self.catalog = catalog
         self.fileLocks = KeyedLock()
+        self.count = VolumeCount(database: database)
     }
 
-    /// How many volumes exist (any state): from memory once `loadCount()` has run, else from the table.
-    public func volumeCount() async throws(CloudError) -> Int {
-        if let value = count.value { return value }
-        return try await database.readOrThrow { db in try VolumeRecord.fetchCount(db) }
-    }
-
-    /// Starts counting volumes in memory; call at start-up once the reconciler has run.
-    public func loadCount() async throws {
-        try await count.load(from: database)
-    }
+    /// How many volumes exist, in any state.
+    public var volumeCount: Int { count.value }
 
     func replicaFiles(_ record: VolumeRecord) -> VolumeReplicaFiles {
         files.files(volumeId: record.id, sizeBytes: record.sizeBytes, zone: record.zone)

@@ -24,17 +24,16 @@ public struct Cloud: Sendable {
         self.repairer = repairer
 
         var router = Router()
-        router.register(Methods.status) { _ throws(CloudError) in
-            let volumeCount = try await volumes.volumeCount()
-            return DaemonStatus(
+        router.registerInline(Methods.status) { _ throws(CloudError) in
+            DaemonStatus(
                 version: DaemonInfo.version, pid: info.pid,
                 uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
-                availabilityZones: catalog.zones.count, volumes: volumeCount
+                availabilityZones: catalog.zones.count, volumes: volumes.volumeCount
             )
         }
-        router.register(Methods.describeRegions) { request throws(CloudError) in try regions.describeRegions(request) }
-        router.register(Methods.describeAvailabilityZones) { request throws(CloudError) in
+        router.registerInline(Methods.describeRegions) { request throws(CloudError) in try regions.describeRegions(request) }
+        router.registerInline(Methods.describeAvailabilityZones) { request throws(CloudError) in
             try regions.describeAvailabilityZones(request)
         }
         router.register(Methods.createVolume) { request throws(CloudError) in try await volumes.createVolume(request) }

@@ -1,32 +1,59 @@
+import NIOCore
 import Synchronization
 
-/// The open connections, so a graceful shutdown can drain each of them.
+/// The open connections, so a graceful shutdown can drain each of them and wait until all are closed.
 final class ConnectionRegistry: Sendable {
     private struct Entries {
-        var connections: [ObjectIdentifier: ConnectionState] = [:]
+        var channels: [ObjectIdentifier: any Channel] = [:]
         var draining = false
+        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let entries = Mutex(Entries())
 
-    /// Adds a connection; one that arrives during shutdown is drained at once.
-    func add(_ connection: ConnectionState) {
+    /// Adds a connection and forgets it when it closes; one that arrives during shutdown is drained at once.
+    func add(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
         let draining = entries.withLock { entries in
-            entries.connections[ObjectIdentifier(connection)] = connection
+            entries.channels[key] = channel
             return entries.draining
         }
-        if draining { connection.drain() }
+        channel.closeFuture.whenComplete { _ in self.remove(key) }
+        if draining { Self.drain(channel) }
     }
 
-    func remove(_ connection: ConnectionState) {
-        _ = entries.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
-    }
-
-    func drainAll() {
-        let all = entries.withLock { entries in
-            entries.draining = true
-            return Array(entries.connections.values)
+    private func remove(_ key: ObjectIdentifier) {
+        let waiters = entries.withLock { entries -> [CheckedContinuation<Void, Never>] in
+            entries.channels.removeValue(forKey: key)
+            guard entries.channels.isEmpty else { return [] }
+            defer { entries.emptyWaiters = [] }
+            return entries.emptyWaiters
         }
-        for connection in all { connection.drain() }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Asks every connection to close once the requests it has in flight are answered.
+    func drainAll() {
+        let channels = entries.withLock { entries in
+            entries.draining = true
+            return Array(entries.channels.values)
+        }
+        for channel in channels { Self.drain(channel) }
+    }
+
+    /// Returns once no connection is open.
+    func waitUntilEmpty() async {
+        await withCheckedContinuation { continuation in
+            let empty = entries.withLock { entries in
+                if entries.channels.isEmpty { return true }
+                entries.emptyWaiters.append(continuation)
+                return false
+            }
+            if empty { continuation.resume() }
+        }
+    }
+
+    private static func drain(_ channel: any Channel) {
+        channel.pipeline.fireUserInboundEventTriggered(RPCConnectionHandler.Drain())
     }
 }

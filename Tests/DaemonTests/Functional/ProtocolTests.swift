@@ -51,13 +51,15 @@ struct ProtocolTests {
         socket.send(#"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":{"Body":{"$bytes":\#(payload.count)}}}"# + "\n")
         socket.send(payload)
         socket.send(#"{"jsonrpc":"2.0","id":2,"method":"daemon.Status"}"# + "\n")
-        let first = try socket.readMessage()
-        #expect(first?["id"] == 1)
-        #expect(first?["error"]?["code"] == -32602)
-        #expect(first?["error"]?["message"]?.stringValue?.contains("\(payload.count) bytes") == true)
-        let second = try socket.readMessage()
-        #expect(second?["id"] == 2)
-        #expect(second?["result"] != nil)
+        // Responses may come in any order; match them by id.
+        var byID: [JSONValue: JSONValue] = [:]
+        for _ in 0..<2 {
+            let message = try #require(try socket.readMessage())
+            byID[message["id"] ?? .null] = message
+        }
+        #expect(byID[1]?["error"]?["code"] == -32602)
+        #expect(byID[1]?["error"]?["message"]?.stringValue?.contains("\(payload.count) bytes") == true)
+        #expect(byID[2]?["result"] != nil)
         await fixture.stop()
     }
 

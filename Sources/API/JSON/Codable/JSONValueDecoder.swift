@@ -1,0 +1,218 @@
+import Foundation
+
+/// Decodes `Decodable` values straight from `JSONValue`, reading AWS member names (`VolumeId`) for Swift
+/// properties (`volumeId`) and ISO 8601 dates: no second parse of JSON text.
+///
+/// Errors are `DecodingError`s with the coding path, like `JSONDecoder`'s, so callers can name the member.
+enum JSONValueDecoder {
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try decodeValue(type, from: value, codingPath: [])
+    }
+}
+
+private let iso8601 = Date.ISO8601FormatStyle()
+private let iso8601Fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
+    if type == Date.self {
+        guard case .string(let text) = value else { throw mismatch(type, value, codingPath) }
+        guard let date = (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text)) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "Expected an ISO 8601 date, got '\(text)'."))
+        }
+        return date as! T
+    }
+    return try T(from: ValueDecoder(value: value, codingPath: codingPath))
+}
+
+private func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) -> DecodingError {
+    if value == .null {
+        return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Found null."))
+    }
+    return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Found a \(value.typeName)."))
+}
+
+private func decodeInteger<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> T {
+    guard case .int(let int) = value else { throw mismatch(type, value, codingPath) }
+    guard let exact = T(exactly: int) else {
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(int) does not fit in \(type)."))
+    }
+    return exact
+}
+
+private func decodeDouble(_ value: JSONValue, _ codingPath: [any CodingKey]) throws -> Double {
+    switch value {
+    case .int(let int): return Double(int)
+    case .double(let double): return double
+    default: throw mismatch(Double.self, value, codingPath)
+    }
+}
+
+private struct ValueDecoder: Decoder {
+    let value: JSONValue
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let members) = value else { throw mismatch([String: Any].self, value, codingPath) }
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .array(let elements) = value else { throw mismatch([Any].self, value, codingPath) }
+        return UnkeyedContainer(elements: elements, codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleContainer(value: value, codingPath: codingPath)
+    }
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let members: [String: JSONValue]
+    let codingPath: [any CodingKey]
+
+    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: AWSKeys.camelCase($0)) } }
+
+    private func lookup(_ key: Key) -> JSONValue? {
+        members[AWSKeys.pascalCase(key.stringValue)] ?? members[key.stringValue]
+    }
+
+    private func require(_ key: Key) throws -> JSONValue {
+        guard let value = lookup(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No member \(key.stringValue)."))
+        }
+        return value
+    }
+
+    func contains(_ key: Key) -> Bool { lookup(key) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool { (lookup(key) ?? .null) == .null }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        let value = try require(key)
+        guard case .bool(let bool) = value else { throw mismatch(type, value, codingPath + [key]) }
+        return bool
+    }
+
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let value = try require(key)
+        guard case .string(let string) = value else { throw mismatch(type, value, codingPath + [key]) }
+        return string
+    }
+
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decodeDouble(require(key), codingPath + [key]) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try decodeDouble(require(key), codingPath + [key])) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decodeInteger(type, require(key), codingPath + [key]) }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try decodeValue(type, from: require(key), codingPath: codingPath + [key])
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        try ValueDecoder(value: require(key), codingPath: codingPath + [key]).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try ValueDecoder(value: require(key), codingPath: codingPath + [key]).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder {
+        ValueDecoder(value: members["Super"] ?? .null, codingPath: codingPath)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        ValueDecoder(value: lookup(key) ?? .null, codingPath: codingPath + [key])
+    }
+}
+
+private struct UnkeyedContainer: UnkeyedDecodingContainer {
+    let elements: [JSONValue]
+    let codingPath: [any CodingKey]
+    var currentIndex = 0
+
+    init(elements: [JSONValue], codingPath: [any CodingKey]) {
+        self.elements = elements
+        self.codingPath = codingPath
+    }
+
+    var count: Int? { elements.count }
+    var isAtEnd: Bool { currentIndex >= elements.count }
+
+    private var path: [any CodingKey] { codingPath + [DynamicKey(intValue: currentIndex)] }
+
+    private mutating func next(_ type: Any.Type) throws -> JSONValue {
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(type, .init(codingPath: path, debugDescription: "The array has no more elements."))
+        }
+        defer { currentIndex += 1 }
+        return elements[currentIndex]
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd, elements[currentIndex] == .null else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let path = self.path
+        return try decodeValue(type, from: next(type), codingPath: path)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        let path = self.path
+        return try ValueDecoder(value: next(type), codingPath: path).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let path = self.path
+        return try ValueDecoder(value: next([Any].self), codingPath: path).unkeyedContainer()
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        let path = self.path
+        return ValueDecoder(value: try next(Any.self), codingPath: path)
+    }
+}
+
+private struct SingleContainer: SingleValueDecodingContainer {
+    let value: JSONValue
+    let codingPath: [any CodingKey]
+
+    func decodeNil() -> Bool { value == .null }
+
+    func decode(_ type: Bool.Type) throws -> Bool {
+        guard case .bool(let bool) = value else { throw mismatch(type, value, codingPath) }
+        return bool
+    }
+
+    func decode(_ type: String.Type) throws -> String {
+        guard case .string(let string) = value else { throw mismatch(type, value, codingPath) }
+        return string
+    }
+
+    func decode(_ type: Double.Type) throws -> Double { try decodeDouble(value, codingPath) }
+    func decode(_ type: Float.Type) throws -> Float { Float(try decodeDouble(value, codingPath)) }
+    func decode(_ type: Int.Type) throws -> Int { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: UInt.Type) throws -> UInt { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type, value, codingPath) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type, value, codingPath) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeValue(type, from: value, codingPath: codingPath) }
+}
