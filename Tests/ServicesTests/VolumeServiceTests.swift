@@ -265,6 +265,35 @@ final class VolumeServiceDescribeTests {
         #expect(first.volumes.map(\.volumeId) == inB.sorted())
     }
 
+    @Test("pages of filters answered in SQL and of the same filters with wildcards are identical")
+    func pagingPushedDownAndInSwiftAgree() async throws {
+        for index in 0..<23 {
+            let request = CreateVolumeRequest(
+                availabilityZone: index.isMultiple(of: 3) ? "us-east-1a" : "us-east-1b", size: 1 + index % 4,
+                tagSpecifications: [TagSpecification(resourceType: "volume", tags: [Tag(key: "tier", value: index < 15 ? "hot" : "cold")])])
+            _ = try await cloud.volumes.createVolume(request)
+        }
+        func pages(_ filters: [Filter]) async throws -> [[String]] {
+            var pages: [[String]] = []
+            var token: String?
+            repeat {
+                let result = try await cloud.volumes.describeVolumes(DescribeVolumesRequest(filters: filters, maxResults: 5, nextToken: token))
+                pages.append(result.volumes.map(\.volumeId))
+                token = result.nextToken
+            } while token != nil && pages.count < 20
+            return pages
+        }
+        let exact = try await pages([Filter(name: "availability-zone", values: ["us-east-1b"]), Filter(name: "tag:tier", values: ["hot"])])
+        let wildcard = try await pages([Filter(name: "availability-zone", values: ["us-east-1?"]), Filter(name: "tag:tier", values: ["h*"]),
+                                        Filter(name: "availability-zone", values: ["us-east-1b"])])
+        #expect(exact == wildcard)
+        #expect(exact.flatMap { $0 }.count == 10)
+        #expect(exact.map(\.count) == [5, 5])
+        let sizes = try await cloud.volumes.describeVolumes(DescribeVolumesRequest(filters: [Filter(name: "size", values: ["2", "x"]), Filter(name: "tag-key", values: ["tier"])]))
+        #expect(sizes.volumes.count == 6)
+        #expect(sizes.volumes.allSatisfy { $0.size == 2 })
+    }
+
     @Test("MaxResults out of range, MaxResults with ids and a bad token are refused")
     func pagingErrors() async throws {
         let volume = try await cloud.create()

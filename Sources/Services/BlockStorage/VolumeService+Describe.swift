@@ -15,8 +15,21 @@ extension VolumeService {
             maxResults: request.maxResults, nextToken: request.nextToken, range: 5...500,
             withIds: !(request.volumeIds ?? []).isEmpty
         )
-        let records = try await visibleVolumes(ids: request.volumeIds)
-        let tags = try await database.readOrThrow { [ids = request.volumeIds] db in try TagService.tags(of: ids, in: db) }
+        let ids = request.volumeIds.flatMap { $0.isEmpty ? nil : $0 }
+        for id in ids ?? [] { try VolumeErrors.requireWellFormed(id) }
+        let query = VolumeQuery(ids: ids, filters: request.filters)
+        let (records, tags) = try await database.readOrThrow { db in
+            let records = try query.fetch(page: page, in: db)
+            // Past a few hundred ids, one pass over the whole tag table beats a long IN list (and SQLite's
+            // bound on parameters).
+            let tagged = records.count > 500 ? nil : records.map(\.id)
+            return (records, try TagService.tags(of: tagged, in: db))
+        }
+        if let ids {
+            let found = Set(records.map(\.id))
+            if let missing = ids.first(where: { !found.contains($0) }) { throw VolumeErrors.notFound(missing) }
+        }
+        // Filters SQL could not answer (wildcards) are applied here; exact ones match again, harmlessly.
         let matching = records.filter { record in
             filters.matches { name in Self.attribute(name, of: record, tags: tags[record.id] ?? []) }
         }
