@@ -16,7 +16,7 @@ private let iso8601Fractional = Date.ISO8601FormatStyle(includingFractionalSecon
 private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
     if type == Date.self {
         guard case .string(let text) = value else { throw mismatch(type, value, codingPath) }
-        guard let date = (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text)) else {
+        guard let date = ISO8601.parse(text) ?? (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text)) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: codingPath, debugDescription: "Expected an ISO 8601 date, got '\(text)'."))
         }

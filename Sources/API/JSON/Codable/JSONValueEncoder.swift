@@ -4,7 +4,7 @@ import Foundation
 /// dates: one pass, no intermediate JSON text.
 enum JSONValueEncoder {
     static func encode(_ value: some Encodable) throws -> JSONValue {
-        if let date = value as? Date { return .string(date.formatted(.iso8601)) }
+        if let date = value as? Date { return .string(ISO8601.format(date)) }
         let encoder = ValueEncoder(codingPath: [])
         try value.encode(to: encoder)
         return encoder.storage.resolved
@@ -97,7 +97,7 @@ private final class ValueEncoder: Encoder {
 /// Turns one leaf value into JSON, or encodes a nested value into `storage`.
 private func encodeValue(_ value: some Encodable, into storage: Storage, codingPath: [any CodingKey]) throws {
     switch value {
-    case let date as Date: storage.content = .value(.string(date.formatted(.iso8601)))
+    case let date as Date: storage.content = .value(.string(ISO8601.format(date)))
     case let string as String: storage.content = .value(.string(string))
     case let int as Int: storage.content = .value(.int(int))
     case let bool as Bool: storage.content = .value(.bool(bool))
