@@ -10,7 +10,8 @@ import SystemPackage
 /// `iaas-bench volumes`: create latency (1 GiB and 16 TiB), describe with many volumes, socket throughput
 /// with 1 and 8 clients, and restart-to-ready with many volumes.
 struct VolumesBenchmark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "volumes", abstract: "Benchmark EBS volumes and the socket.")
+    static let configuration = CommandConfiguration(
+        commandName: "volumes", abstract: "Benchmark EBS volumes and the socket.")
 
     @Option(help: "Creates timed per size.")
     var creates = 200
@@ -40,7 +41,8 @@ struct VolumesBenchmark: AsyncParsableCommand {
             var allocated: Int64 = 0
             for _ in 0..<creates {
                 let (volume, elapsed) = try await timed {
-                    try await client.call(Methods.createVolume, CreateVolumeRequest(availabilityZone: "us-east-1a", size: size))
+                    try await client.call(
+                        Methods.createVolume, CreateVolumeRequest(availabilityZone: "us-east-1a", size: size))
                 }
                 latency.record(elapsed)
                 allocated += try allocatedBytes(volume, data: data)
@@ -57,14 +59,17 @@ struct VolumesBenchmark: AsyncParsableCommand {
         try await fill(daemon: daemon, to: volumes, from: existing)
         var describe = Latency()
         for _ in 0..<20 {
-            let (result, elapsed) = try await timed { try await client.call(Methods.describeVolumes, DescribeVolumesRequest()) }
+            let (result, elapsed) = try await timed {
+                try await client.call(Methods.describeVolumes, DescribeVolumesRequest())
+            }
             precondition(result.volumes.count >= volumes)
             describe.record(elapsed)
         }
         print("describe-volumes, all \(volumes) volumes: \(describe.summary)")
         var filtered = Latency()
         for _ in 0..<20 {
-            let request = DescribeVolumesRequest(filters: [Filter(name: "availability-zone", values: ["us-east-1c"])], maxResults: 100)
+            let request = DescribeVolumesRequest(
+                filters: [Filter(name: "availability-zone", values: ["us-east-1c"])], maxResults: 100)
             filtered.record(try await timed { try await client.call(Methods.describeVolumes, request) }.1)
         }
         print("describe-volumes, zone filter, page of 100: \(filtered.summary)")
@@ -73,7 +78,9 @@ struct VolumesBenchmark: AsyncParsableCommand {
         var restart = Latency()
         for _ in 0..<5 {
             await daemon.terminate()
-            let (restarted, elapsed) = try await timed { try await DaemonProcess(dataDirectory: data, logLevel: "notice") }
+            let (restarted, elapsed) = try await timed {
+                try await DaemonProcess(dataDirectory: data, logLevel: "notice")
+            }
             daemon = restarted
             restart.record(elapsed)
         }
@@ -83,7 +90,8 @@ struct VolumesBenchmark: AsyncParsableCommand {
 
     private func allocatedBytes(_ volume: Volume, data: String) throws -> Int64 {
         let store = VolumeFileStore(dataDirectory: DataDirectory(root: FilePath(data)))
-        return try store.allocatedBytes(store.files(volumeId: volume.volumeId, sizeBytes: Int64(volume.size) << 30, zone: volume.availabilityZone))
+        return try store.allocatedBytes(
+            store.files(volumeId: volume.volumeId, sizeBytes: Int64(volume.size) << 30, zone: volume.availabilityZone))
     }
 
     private func statusThroughput(daemon: DaemonProcess, clients: Int) async throws -> Double {
@@ -118,7 +126,8 @@ struct VolumesBenchmark: AsyncParsableCommand {
                         let client = try await daemon.client()
                         for index in stride(from: worker, to: missing, by: 16) {
                             let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][index % 3]
-                            _ = try await client.call(Methods.createVolume, CreateVolumeRequest(availabilityZone: zone, size: 1))
+                            _ = try await client.call(
+                                Methods.createVolume, CreateVolumeRequest(availabilityZone: zone, size: 1))
                         }
                         await client.close()
                     }

@@ -62,7 +62,8 @@ struct Daemon {
         logger.info(
             "reconciled",
             metadata: [
-                "iaas.reconcile.creates": "\(report.createsFinished)", "iaas.reconcile.deletes": "\(report.deletesFinished)",
+                "iaas.reconcile.creates": "\(report.createsFinished)",
+                "iaas.reconcile.deletes": "\(report.deletesFinished)",
                 "iaas.reconcile.modifications": "\(report.modificationsFinished)",
                 "iaas.reconcile.orphan-files": "\(report.orphanFilesRemoved)",
             ])

@@ -59,7 +59,8 @@ struct AWSCodingTests {
         let request = try AWSCoding.decode(
             CreateVolumeRequest.self,
             from: [
-                "AvailabilityZone": "us-east-1b", "Size": 100, "VolumeType": "io1", "Iops": 500, "MultiAttachEnabled": true,
+                "AvailabilityZone": "us-east-1b", "Size": 100, "VolumeType": "io1", "Iops": 500,
+                "MultiAttachEnabled": true,
                 "TagSpecifications": [["Tags": [["Key": "a", "Value": "b"]]]],
             ]
         )
@@ -76,7 +77,8 @@ struct AWSCodingTests {
     func absentParams() throws {
         _ = try AWSCoding.decode(NoParams.self, from: nil)
         let request = try AWSCoding.decode(DescribeVolumesRequest.self, from: nil)
-        #expect(request.volumeIds == nil && request.filters == nil && request.maxResults == nil && request.nextToken == nil)
+        #expect(
+            request.volumeIds == nil && request.filters == nil && request.maxResults == nil && request.nextToken == nil)
     }
 
     @Test("a result round-trips, dates as ISO 8601")
@@ -84,7 +86,8 @@ struct AWSCodingTests {
         let volume = Volume(
             volumeId: "vol-0123456789abcdef0", size: 8, availabilityZone: "us-east-1a", state: "available",
             volumeType: "gp3", iops: 3000, throughput: 125, createTime: Date(timeIntervalSince1970: 1_700_000_000),
-            encrypted: false, multiAttachEnabled: false, snapshotId: nil, attachments: [], tags: [Tag(key: "k", value: "v")]
+            encrypted: false, multiAttachEnabled: false, snapshotId: nil, attachments: [],
+            tags: [Tag(key: "k", value: "v")]
         )
         let bytes = try AWSCoding.encode(volume)
         #expect(try JSONParser.parse(bytes)["CreateTime"] == "2023-11-14T22:13:20Z")
@@ -103,7 +106,8 @@ struct AWSCodingTests {
     @Test("a missing nested member is named by its full path")
     func missingNested() throws {
         let error = try #require(
-            decodeError(CreateVolumeRequest.self, ["AvailabilityZone": "x", "TagSpecifications": [["Tags": [["Key": "a"]]]]]))
+            decodeError(
+                CreateVolumeRequest.self, ["AvailabilityZone": "x", "TagSpecifications": [["Tags": [["Key": "a"]]]]]))
         #expect(error.code == "MissingParameter")
         #expect(error.message.contains("TagSpecifications[0].Tags[0].Value"))
     }
@@ -155,7 +159,8 @@ struct AWSCodingTests {
         var json = try encoded(
             Volume(
                 volumeId: "v", size: 1, availabilityZone: "z", state: "s", volumeType: "t", iops: nil, throughput: nil,
-                createTime: Date(timeIntervalSince1970: 0), encrypted: false, multiAttachEnabled: false, snapshotId: nil,
+                createTime: Date(timeIntervalSince1970: 0), encrypted: false, multiAttachEnabled: false,
+                snapshotId: nil,
                 attachments: [], tags: nil))
         guard case .object(var members) = json else {
             Issue.record("not an object")

@@ -151,7 +151,8 @@ struct FrameDecoderLineTests {
         try harness.write("[[1]]\n[[[1]]]\n{}\n")
         #expect(
             try harness.read() == [
-                .message([[1]], payloadLength: nil), .malformed(code: parseErrorCode), .message(.object([:]), payloadLength: nil),
+                .message([[1]], payloadLength: nil), .malformed(code: parseErrorCode),
+                .message(.object([:]), payloadLength: nil),
             ])
     }
 
@@ -228,7 +229,8 @@ struct FrameDecoderPayloadTests {
         try harness.write(#"{"$bytes":10}"# + "\n" + "0123456789" + #"{"next":1}"# + "\n")
         #expect(
             try harness.readJoiningChunks() == [
-                .message(["$bytes": 10], payloadLength: 10), .chunk(payload), .end, .message(["next": 1], payloadLength: nil),
+                .message(["$bytes": 10], payloadLength: 10), .chunk(payload), .end,
+                .message(["next": 1], payloadLength: nil),
             ])
     }
 
@@ -274,9 +276,11 @@ struct FrameDecoderPayloadTests {
         #expect(try harness.read() == [.malformed(code: invalidRequestCode), .message(["a": 1], payloadLength: nil)])
     }
 
-    @Test("invalid markers are malformed", arguments: [
-        #"{"a":{"$bytes":1},"b":{"$bytes":2}}"#, #"{"$bytes":-1}"#, #"{"$bytes":"10"}"#, #"{"$bytes":1.5}"#,
-    ])
+    @Test(
+        "invalid markers are malformed",
+        arguments: [
+            #"{"a":{"$bytes":1},"b":{"$bytes":2}}"#, #"{"$bytes":-1}"#, #"{"$bytes":"10"}"#, #"{"$bytes":1.5}"#,
+        ])
     func invalidMarkers(line: String) throws {
         let harness = try Harness()
         try harness.write(line + "\n" + "[1]\n")
@@ -294,7 +298,8 @@ struct FrameDecoderPayloadTests {
     func payloadAtLimit() throws {
         let harness = try Harness(limits: FrameLimits(maxPayloadBytes: 10))
         try harness.write(#"{"$bytes":10}"# + "\n" + "0123456789")
-        #expect(try harness.readJoiningChunks() == [.message(["$bytes": 10], payloadLength: 10), .chunk(payload), .end])
+        #expect(
+            try harness.readJoiningChunks() == [.message(["$bytes": 10], payloadLength: 10), .chunk(payload), .end])
     }
 
     @Test("a payload larger than maxPayloadBytes is fatal and the stream is dropped")

@@ -18,7 +18,9 @@ struct ISO8601Tests {
         #expect(ISO8601.parse(ISO8601.format(date)) == date)
     }
 
-    @Test(arguments: ["2026-13-01T00:00:00Z", "2026-11-27T05:02:07", "2026-11-27 05:02:07Z", "yesterday", "2026-11-27T25:00:00Z"])
+    @Test(arguments: [
+        "2026-13-01T00:00:00Z", "2026-11-27T05:02:07", "2026-11-27 05:02:07Z", "yesterday", "2026-11-27T25:00:00Z",
+    ])
     func refusesOtherForms(text: String) {
         #expect(ISO8601.parse(text) == nil)
     }

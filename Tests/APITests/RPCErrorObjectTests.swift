@@ -41,13 +41,15 @@ struct RPCErrorObjectTests {
         #expect(RPCErrorObject(code: -32603, message: "x").cloudError == nil)
     }
 
-    @Test("json round trip", arguments: [
-        RPCErrorObject(CloudError(code: "IncorrectState", message: "busy")),
-        RPCErrorObject.parseError("bad"),
-        RPCErrorObject.invalidRequest("no"),
-        RPCErrorObject.methodNotFound("ec2.Nope"),
-        RPCErrorObject(code: -32603, message: "no aws code"),
-    ])
+    @Test(
+        "json round trip",
+        arguments: [
+            RPCErrorObject(CloudError(code: "IncorrectState", message: "busy")),
+            RPCErrorObject.parseError("bad"),
+            RPCErrorObject.invalidRequest("no"),
+            RPCErrorObject.methodNotFound("ec2.Nope"),
+            RPCErrorObject(code: -32603, message: "no aws code"),
+        ])
     func jsonRoundTrip(error: RPCErrorObject) throws {
         #expect(RPCErrorObject(json: error.json) == error)
         #expect(RPCErrorObject(json: try JSONParser.parse(error.json.serialized)) == error)

@@ -49,14 +49,18 @@ struct RPCRequestTests {
         #expect(rejection.error.awsCode == "InvalidRequest")
     }
 
-    @Test("a wrong jsonrpc version is rejected", arguments: [.string("1.0"), .string("2"), .string("2.00"), .double(2.0), .int(2), .null] as [JSONValue])
+    @Test(
+        "a wrong jsonrpc version is rejected",
+        arguments: [.string("1.0"), .string("2"), .string("2.00"), .double(2.0), .int(2), .null] as [JSONValue])
     func wrongVersion(version: JSONValue) throws {
         let rejection = try #require(rejected(["jsonrpc": version, "id": "x", "method": "m"]))
         #expect(rejection.id == .string("x"))
         #expect(rejection.error.code == RPCErrorObject.invalidRequestCode)
     }
 
-    @Test("a method that is not a non-empty string is rejected", arguments: [.int(5), "", .null, ["a"], .bool(true)] as [JSONValue])
+    @Test(
+        "a method that is not a non-empty string is rejected",
+        arguments: [.int(5), "", .null, ["a"], .bool(true)] as [JSONValue])
     func badMethod(method: JSONValue) throws {
         let rejection = try #require(rejected(["jsonrpc": "2.0", "id": 1, "method": method]))
         #expect(rejection.id == .number(1))
@@ -70,7 +74,8 @@ struct RPCRequestTests {
         #expect(rejection.error.code == RPCErrorObject.invalidRequestCode)
     }
 
-    @Test("positional (array) params and scalar params are rejected", arguments: [[1, 2], "x", 3, true] as [JSONValue])
+    @Test(
+        "positional (array) params and scalar params are rejected", arguments: [[1, 2], "x", 3, true] as [JSONValue])
     func nonObjectParams(params: JSONValue) throws {
         let rejection = try #require(rejected(["jsonrpc": "2.0", "id": 9, "method": "m", "params": params]))
         #expect(rejection.id == .number(9))
@@ -78,9 +83,11 @@ struct RPCRequestTests {
         #expect(rejection.error.message.contains("params"))
     }
 
-    @Test("an id that is neither a string nor an integer is rejected with no id", arguments: [
-        .double(1.5), .bool(true), ["a": 1], [1],
-    ] as [JSONValue])
+    @Test(
+        "an id that is neither a string nor an integer is rejected with no id",
+        arguments: [
+            .double(1.5), .bool(true), ["a": 1], [1],
+        ] as [JSONValue])
     func badID(id: JSONValue) throws {
         let rejection = try #require(rejected(["jsonrpc": "2.0", "id": id, "method": "m"]))
         #expect(rejection.id == nil)

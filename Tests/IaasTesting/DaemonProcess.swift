@@ -18,7 +18,8 @@ public final class DaemonProcess: @unchecked Sendable {
     ///   - crashAt: arms `IAASD_CRASH_AT`.
     ///   - arguments: extra command-line arguments.
     public init(
-        dataDirectory: String, crashAt: String? = nil, arguments: [String] = [], environment extra: [String: String] = [:],
+        dataDirectory: String, crashAt: String? = nil, arguments: [String] = [],
+        environment extra: [String: String] = [:],
         logLevel: String = "debug", timeout: Duration = .seconds(30)
     ) async throws {
         self.dataDirectory = dataDirectory
@@ -33,7 +34,7 @@ public final class DaemonProcess: @unchecked Sendable {
         environment.merge(extra) { _, new in new }
         process.environment = environment
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -49,7 +50,8 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
-                throw StartFailure(description: "iaasd exited with status \(process.terminationStatus) during start-up:\n\(log())")
+                throw StartFailure(
+                    description: "iaasd exited with status \(process.terminationStatus) during start-up:\n\(log())")
             }
             if let client = try? await IaasClient.connect(socketPath: socketPath) {
                 defer { Task { await client.close() } }

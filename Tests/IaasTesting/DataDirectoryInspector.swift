@@ -28,7 +28,9 @@ public struct DataDirectoryInspector {
         let (volumes, modifying, tags) = try queue.read { db in
             (
                 try VolumeRecord.order(VolumeRecord.Columns.id).fetchAll(db),
-                try VolumeModificationRecord.filter(VolumeModificationRecord.Columns.state == ModificationState.modifying).fetchAll(db),
+                try VolumeModificationRecord.filter(
+                    VolumeModificationRecord.Columns.state == ModificationState.modifying
+                ).fetchAll(db),
                 try TagRecord.fetchAll(db)
             )
         }

@@ -74,7 +74,9 @@ struct FilterSetTests {
 
     @Test("an unknown filter name is InvalidParameterValue listing the supported ones")
     func unknownName() {
-        let error = thrown { () throws(CloudError) in try FilterSet([Filter(name: "color", values: ["red"])], supported: supported) }
+        let error = thrown { () throws(CloudError) in
+            try FilterSet([Filter(name: "color", values: ["red"])], supported: supported)
+        }
         #expect(error?.code == "InvalidParameterValue")
         #expect(error?.message.contains("color") == true)
         #expect(error?.message.contains("availability-zone") == true)
@@ -92,7 +94,9 @@ struct FilterSetTests {
     @Test("tag:KEY filters are accepted only where tags are allowed, and need a key")
     func tagFilters() throws {
         let tag = [Filter(name: "tag:Name", values: ["web"])]
-        #expect(thrown { () throws(CloudError) in try FilterSet(tag, supported: self.supported) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try FilterSet(tag, supported: self.supported) }?.code
+                == "InvalidParameterValue")
         _ = try FilterSet(tag, supported: supported, allowsTags: true)
         let bare = [Filter(name: "tag:", values: ["web"])]
         #expect(
@@ -103,7 +107,10 @@ struct FilterSetTests {
     @Test("values of one filter are ORed; filters are ANDed")
     func semantics() throws {
         let filters = try FilterSet(
-            [Filter(name: "availability-zone", values: ["us-east-1a", "us-east-1b"]), Filter(name: "volume-type", values: ["gp*"])],
+            [
+                Filter(name: "availability-zone", values: ["us-east-1a", "us-east-1b"]),
+                Filter(name: "volume-type", values: ["gp*"]),
+            ],
             supported: supported
         )
         #expect(filters.matches(attributes(zone: "us-east-1a", type: "gp3")))

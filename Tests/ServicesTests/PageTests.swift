@@ -9,7 +9,9 @@ struct PageTests {
 
     @Test("MaxResults outside the action's range is InvalidParameterValue", arguments: [-1, 0, 4, 501, 100_000])
     func outOfRange(maxResults: Int) {
-        let error = thrown { () throws(CloudError) in try Page(maxResults: maxResults, nextToken: nil, range: self.range) }
+        let error = thrown { () throws(CloudError) in
+            try Page(maxResults: maxResults, nextToken: nil, range: self.range)
+        }
         #expect(error?.code == "InvalidParameterValue")
         #expect(error?.message.contains("MaxResults") == true)
     }
@@ -21,14 +23,19 @@ struct PageTests {
 
     @Test("MaxResults together with explicit ids is InvalidParameterCombination")
     func withIds() throws {
-        let error = thrown { () throws(CloudError) in try Page(maxResults: 10, nextToken: nil, range: self.range, withIds: true) }
+        let error = thrown { () throws(CloudError) in
+            try Page(maxResults: 10, nextToken: nil, range: self.range, withIds: true)
+        }
         #expect(error?.code == "InvalidParameterCombination")
         _ = try Page(maxResults: nil, nextToken: nil, range: range, withIds: true)
     }
 
-    @Test("a token this cloud did not issue is InvalidNextToken", arguments: [
-        "garbage", "", "p1.", "p2.vol-1", String(repeating: "x", count: 300), "p1." + String(repeating: "a", count: 197),
-    ])
+    @Test(
+        "a token this cloud did not issue is InvalidNextToken",
+        arguments: [
+            "garbage", "", "p1.", "p2.vol-1", String(repeating: "x", count: 300),
+            "p1." + String(repeating: "a", count: 197),
+        ])
     func badToken(token: String) {
         let error = thrown { () throws(CloudError) in try Page(maxResults: nil, nextToken: token, range: self.range) }
         #expect(error?.code == "InvalidNextToken")
@@ -76,4 +83,3 @@ struct PageTests {
         #expect(rest == ["c", "d"])
     }
 }
-

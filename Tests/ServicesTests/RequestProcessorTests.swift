@@ -44,8 +44,10 @@ final class RequestProcessorTests {
     func methods() {
         let expected = [
             Methods.status.name, Methods.describeRegions.name, Methods.describeAvailabilityZones.name,
-            Methods.createVolume.name, Methods.describeVolumes.name, Methods.deleteVolume.name, Methods.modifyVolume.name,
-            Methods.describeVolumeStatus.name, Methods.createTags.name, Methods.deleteTags.name, Methods.describeTags.name,
+            Methods.createVolume.name, Methods.describeVolumes.name, Methods.deleteVolume.name,
+            Methods.modifyVolume.name,
+            Methods.describeVolumeStatus.name, Methods.createTags.name, Methods.deleteTags.name,
+            Methods.describeTags.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }
@@ -100,7 +102,10 @@ final class RequestProcessorTests {
     @Test("a notification is served but not answered")
     func notification() async throws {
         #expect(
-            try await respond(["jsonrpc": "2.0", "method": "ec2.CreateVolume", "params": ["AvailabilityZone": "us-east-1a", "Size": 1]])
+            try await respond([
+                "jsonrpc": "2.0", "method": "ec2.CreateVolume",
+                "params": ["AvailabilityZone": "us-east-1a", "Size": 1],
+            ])
                 == nil)
         let volumes = try await call("ec2.DescribeVolumes")
         guard case .array(let list)? = volumes["result"]?["Volumes"] else {
@@ -133,7 +138,8 @@ final class RequestProcessorTests {
     @Test("a payload sent to a method that takes none is refused")
     func payloadRefused() async throws {
         let bytes = try #require(
-            await cloud.processor.respond(to: ["jsonrpc": "2.0", "id": 1, "method": "daemon.Status"], payloadLength: 10))
+            await cloud.processor.respond(
+                to: ["jsonrpc": "2.0", "id": 1, "method": "daemon.Status"], payloadLength: 10))
         let response = try JSONParser.parse(bytes)
         #expect(response["error"]?["code"] == .int(RPCErrorObject.invalidParamsCode))
     }
@@ -147,11 +153,14 @@ final class RequestProcessorTests {
         let filtered = try cloud.regions.describeAvailabilityZones(
             DescribeAvailabilityZonesRequest(filters: [Filter(name: "zone-id", values: ["use1-az2"])]))
         #expect(filtered.availabilityZones.map(\.zoneName) == ["us-east-1b"])
-        #expect(thrown { () throws(CloudError) in
-            try self.cloud.regions.describeAvailabilityZones(DescribeAvailabilityZonesRequest(zoneNames: ["us-east-1z"]))
-        }?.code == "InvalidZone.NotFound")
-        #expect(thrown { () throws(CloudError) in
-            try self.cloud.regions.describeRegions(DescribeRegionsRequest(regionNames: ["mars-1"]))
-        }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in
+                try self.cloud.regions.describeAvailabilityZones(
+                    DescribeAvailabilityZonesRequest(zoneNames: ["us-east-1z"]))
+            }?.code == "InvalidZone.NotFound")
+        #expect(
+            thrown { () throws(CloudError) in
+                try self.cloud.regions.describeRegions(DescribeRegionsRequest(regionNames: ["mars-1"]))
+            }?.code == "InvalidParameterValue")
     }
 }

@@ -25,11 +25,13 @@ struct ResourceIDTests {
         #expect(ResourceID.isWellFormed("i-0123456789abcdef0", prefix: "i"))
     }
 
-    @Test("malformed identifiers", arguments: [
-        "vol-0123456789ABCDEF0", "vol-0123456789abcdef", "vol-0123456789abcdef01", "vol0123456789abcdef01",
-        "snap-0123456789abcdef0", "vol-0123456789abcdefg", "vol-", "", "vol-0123456789abcdef\u{e9}",
-        " vol-0123456789abcdef0",
-    ])
+    @Test(
+        "malformed identifiers",
+        arguments: [
+            "vol-0123456789ABCDEF0", "vol-0123456789abcdef", "vol-0123456789abcdef01", "vol0123456789abcdef01",
+            "snap-0123456789abcdef0", "vol-0123456789abcdefg", "vol-", "", "vol-0123456789abcdef\u{e9}",
+            " vol-0123456789abcdef0",
+        ])
     func malformed(id: String) {
         #expect(!ResourceID.isWellFormed(id, prefix: "vol"))
     }

@@ -35,7 +35,8 @@ struct TagRulesTests {
         #expect(error([Tag(key: "k", value: String(repeating: "v", count: 257))])?.code == "InvalidParameterValue")
     }
 
-    @Test("keys starting with aws: are reserved, in any case", arguments: ["aws:x", "AWS:x", "Aws:cloudformation:stack"])
+    @Test(
+        "keys starting with aws: are reserved, in any case", arguments: ["aws:x", "AWS:x", "Aws:cloudformation:stack"])
     func reservedPrefix(key: String) {
         let error = error([Tag(key: key, value: "v")])
         #expect(error?.code == "InvalidParameterValue")
@@ -44,7 +45,8 @@ struct TagRulesTests {
 
     @Test("keys merely containing aws are fine")
     func notReserved() {
-        #expect(error([Tag(key: "aws", value: "v"), Tag(key: "my:aws:x", value: "v"), Tag(key: "awsx", value: "v")]) == nil)
+        #expect(
+            error([Tag(key: "aws", value: "v"), Tag(key: "my:aws:x", value: "v"), Tag(key: "awsx", value: "v")]) == nil)
     }
 
     @Test("duplicate keys in one request are InvalidParameterValue")

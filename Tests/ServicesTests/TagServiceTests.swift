@@ -31,14 +31,16 @@ final class TagServiceTests {
         let described = try await describe()
         #expect(keysAndValues(described) == ["Name=web", "env=prod"])
         #expect(described.allSatisfy { $0.resourceId == id && $0.resourceType == "volume" })
-        #expect(try await cloud.describe().first?.tags == [Tag(key: "Name", value: "web"), Tag(key: "env", value: "prod")])
+        #expect(
+            try await cloud.describe().first?.tags == [Tag(key: "Name", value: "web"), Tag(key: "env", value: "prod")])
 
         _ = try await cloud.tags.createTags(CreateTagsRequest(resources: [id], tags: [Tag(key: "Name", value: "api")]))
         #expect(keysAndValues(try await describe()) == ["Name=api", "env=prod"])
 
         _ = try await cloud.tags.deleteTags(DeleteTagsRequest(resources: [id], tags: [.init(key: "env", value: "dev")]))
         #expect(keysAndValues(try await describe()) == ["Name=api", "env=prod"])
-        _ = try await cloud.tags.deleteTags(DeleteTagsRequest(resources: [id], tags: [.init(key: "env", value: "prod")]))
+        _ = try await cloud.tags.deleteTags(
+            DeleteTagsRequest(resources: [id], tags: [.init(key: "env", value: "prod")]))
         #expect(keysAndValues(try await describe()) == ["Name=api"])
         _ = try await cloud.tags.deleteTags(DeleteTagsRequest(resources: [id], tags: [.init(key: "Name")]))
         #expect(try await describe().isEmpty)
@@ -58,7 +60,8 @@ final class TagServiceTests {
     func severalResources() async throws {
         let a = try await cloud.create().volumeId
         let b = try await cloud.create().volumeId
-        _ = try await cloud.tags.createTags(CreateTagsRequest(resources: [a, b], tags: [Tag(key: "team", value: "core")]))
+        _ = try await cloud.tags.createTags(
+            CreateTagsRequest(resources: [a, b], tags: [Tag(key: "team", value: "core")]))
         #expect(Set(try await describe([Filter(name: "key", values: ["team"])]).map(\.resourceId)) == [a, b])
     }
 
@@ -88,9 +91,11 @@ final class TagServiceTests {
         #expect(error?.code == "InvalidVolume.NotFound")
     }
 
-    @Test("ids of unknown prefixes or malformed ids are InvalidID", arguments: [
-        "foo-0123456789abcdef0", "vol-1", "volume", "",
-    ])
+    @Test(
+        "ids of unknown prefixes or malformed ids are InvalidID",
+        arguments: [
+            "foo-0123456789abcdef0", "vol-1", "volume", "",
+        ])
     func invalidID(id: String) async {
         let error = await thrownAsync { () async throws(CloudError) in
             try await self.cloud.tags.createTags(CreateTagsRequest(resources: [id], tags: [Tag(key: "k", value: "v")]))
@@ -138,7 +143,8 @@ final class TagServiceTests {
         }
         #expect(error?.code == "TagLimitExceeded")
         #expect(try await describe().count == 30)
-        let overlapping = (0..<10).map { Tag(key: "a\($0)", value: "w") } + (0..<20).map { Tag(key: "b\($0)", value: "v") }
+        let overlapping =
+            (0..<10).map { Tag(key: "a\($0)", value: "w") } + (0..<20).map { Tag(key: "b\($0)", value: "v") }
         _ = try await cloud.tags.createTags(CreateTagsRequest(resources: [id], tags: overlapping))
         #expect(try await describe().count == 50)
         let one = await thrownAsync { () async throws(CloudError) in
@@ -149,7 +155,8 @@ final class TagServiceTests {
 
     @Test("describe filters by key, value, resource-id and resource-type, with wildcards")
     func filters() async throws {
-        let a = try await cloud.create(tags: [Tag(key: "Name", value: "web-1"), Tag(key: "env", value: "prod")]).volumeId
+        let a = try await cloud.create(tags: [Tag(key: "Name", value: "web-1"), Tag(key: "env", value: "prod")])
+            .volumeId
         let b = try await cloud.create(tags: [Tag(key: "Name", value: "db-1")]).volumeId
         #expect(try await describe([Filter(name: "key", values: ["Name"])]).count == 2)
         #expect(try await describe([Filter(name: "value", values: ["web-*"])]).map(\.resourceId) == [a])
@@ -166,8 +173,10 @@ final class TagServiceTests {
     func paging() async throws {
         let a = try await cloud.create().volumeId
         let b = try await cloud.create().volumeId
-        _ = try await cloud.tags.createTags(CreateTagsRequest(resources: [a], tags: (0..<7).map { Tag(key: "k\($0)", value: "a") }))
-        _ = try await cloud.tags.createTags(CreateTagsRequest(resources: [b], tags: (0..<6).map { Tag(key: "k\($0)", value: "b") }))
+        _ = try await cloud.tags.createTags(
+            CreateTagsRequest(resources: [a], tags: (0..<7).map { Tag(key: "k\($0)", value: "a") }))
+        _ = try await cloud.tags.createTags(
+            CreateTagsRequest(resources: [b], tags: (0..<6).map { Tag(key: "k\($0)", value: "b") }))
         var seen: [String] = []
         var pages: [Int] = []
         var token: String?

@@ -33,7 +33,8 @@ struct VolumeLifecycleTests {
         #expect(deleteError(.available, modifying: true)?.code == "IncorrectState")
     }
 
-    @Test("deleting a deleted or deleting volume is InvalidVolume.NotFound", arguments: [VolumeState.deleted, .deleting])
+    @Test(
+        "deleting a deleted or deleting volume is InvalidVolume.NotFound", arguments: [VolumeState.deleted, .deleting])
     func deleteGone(state: VolumeState) {
         #expect(deleteError(state)?.code == "InvalidVolume.NotFound")
     }
@@ -48,14 +49,17 @@ struct VolumeLifecycleTests {
         #expect(modifyError(state) == nil)
     }
 
-    @Test("modifying while a modification is under way is IncorrectModificationState", arguments: [
-        VolumeState.available, .inUse,
-    ])
+    @Test(
+        "modifying while a modification is under way is IncorrectModificationState",
+        arguments: [
+            VolumeState.available, .inUse,
+        ])
     func modifyWhileModifying(state: VolumeState) {
         #expect(modifyError(state, modifying: true)?.code == "IncorrectModificationState")
     }
 
-    @Test("modifying a deleted or deleting volume is InvalidVolume.NotFound", arguments: [VolumeState.deleted, .deleting])
+    @Test(
+        "modifying a deleted or deleting volume is InvalidVolume.NotFound", arguments: [VolumeState.deleted, .deleting])
     func modifyGone(state: VolumeState) {
         #expect(modifyError(state)?.code == "InvalidVolume.NotFound")
     }

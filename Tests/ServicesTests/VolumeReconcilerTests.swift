@@ -20,13 +20,16 @@ final class VolumeReconcilerTests {
     private func insert(_ state: VolumeState, size: Int = 2, zone: String = "us-east-1a") async throws -> VolumeRecord {
         let record = VolumeRecord(
             id: ResourceID.make("vol"), zone: zone, sizeGiB: size, volumeType: "gp3", iops: 3000, throughput: 125,
-            state: state, createTime: Date(), encrypted: false, multiAttachEnabled: false, snapshotId: nil, clientToken: nil
+            state: state, createTime: Date(), encrypted: false, multiAttachEnabled: false, snapshotId: nil,
+            clientToken: nil
         )
         try await cloud.database.write { db in try record.insert(db) }
         return record
     }
 
-    private func report(creates: Int = 0, deletes: Int = 0, modifications: Int = 0, orphans: Int = 0) -> VolumeReconciler.Report {
+    private func report(creates: Int = 0, deletes: Int = 0, modifications: Int = 0, orphans: Int = 0)
+        -> VolumeReconciler.Report
+    {
         var report = VolumeReconciler.Report()
         report.createsFinished = creates
         report.deletesFinished = deletes
@@ -115,8 +118,11 @@ final class VolumeReconcilerTests {
         let orphan = ebs0.appending("vol-0123456789abcdef0.0.raw")
         let temporaryCopy = FilePath(cloud.segment(volume.volumeId, replica: 0).string + ".tmp")
         let unrelated = ebs0.appending("README")
-        let orphanElsewhere = cloud.dataDirectory.zone("us-east-1c").ebs(replica: 1).appending("vol-0fedcba9876543210.0.raw")
-        for path in [orphan, temporaryCopy, unrelated, orphanElsewhere] { try DurableFiles.ensureSparseFile(at: path, size: 4096) }
+        let orphanElsewhere = cloud.dataDirectory.zone("us-east-1c").ebs(replica: 1).appending(
+            "vol-0fedcba9876543210.0.raw")
+        for path in [orphan, temporaryCopy, unrelated, orphanElsewhere] {
+            try DurableFiles.ensureSparseFile(at: path, size: 4096)
+        }
 
         #expect(try await reconciler.run() == report(orphans: 3))
 

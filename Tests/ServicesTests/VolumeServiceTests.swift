@@ -46,7 +46,8 @@ final class VolumeServiceCreateTests {
         #expect(io1.volumeType == "io1")
         #expect(io1.iops == 5000)
         #expect(io1.throughput == nil)
-        #expect(try DurableFiles.sizes(of: cloud.segment(io1.volumeId, replica: 1, zone: "us-east-1b"))?.size == 100 * GiB)
+        #expect(
+            try DurableFiles.sizes(of: cloud.segment(io1.volumeId, replica: 1, zone: "us-east-1b"))?.size == 100 * GiB)
         let gp2 = try await cloud.create(size: 200, type: "gp2")
         #expect(gp2.iops == 600)
         #expect(gp2.throughput == nil)
@@ -77,13 +78,30 @@ final class VolumeServiceCreateTests {
         }
         #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a")) == "MissingParameter")
         #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 0)) == "InvalidParameterValue")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "gp9")) == "InvalidParameterValue")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "io1")) == "MissingParameter")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "gp2", iops: 300)) == "InvalidParameterCombination")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, encrypted: true)) == "UnsupportedOperation")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, snapshotId: "snap-0123456789abcdef0")) == "InvalidSnapshot.NotFound")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, clientToken: "")) == "InvalidParameterValue")
-        #expect(await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, clientToken: String(repeating: "t", count: 65))) == "InvalidParameterValue")
+        #expect(
+            await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "gp9"))
+                == "InvalidParameterValue")
+        #expect(
+            await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "io1"))
+                == "MissingParameter")
+        #expect(
+            await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, volumeType: "gp2", iops: 300))
+                == "InvalidParameterCombination")
+        #expect(
+            await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, encrypted: true))
+                == "UnsupportedOperation")
+        #expect(
+            await code(
+                CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, snapshotId: "snap-0123456789abcdef0"))
+                == "InvalidSnapshot.NotFound")
+        #expect(
+            await code(CreateVolumeRequest(availabilityZone: "us-east-1a", size: 8, clientToken: ""))
+                == "InvalidParameterValue")
+        #expect(
+            await code(
+                CreateVolumeRequest(
+                    availabilityZone: "us-east-1a", size: 8, clientToken: String(repeating: "t", count: 65)))
+                == "InvalidParameterValue")
         #expect(
             await code(
                 CreateVolumeRequest(
@@ -131,7 +149,9 @@ final class VolumeServiceCreateTests {
     @Test("the same ClientToken with other parameters is IdempotentParameterMismatch")
     func idempotentMismatch() async throws {
         let first = try await cloud.create(size: 8, token: "token-1")
-        let bigger = await thrownAsync { () async throws(CloudError) in try await self.cloud.create(size: 9, token: "token-1") }
+        let bigger = await thrownAsync { () async throws(CloudError) in
+            try await self.cloud.create(size: 9, token: "token-1")
+        }
         #expect(bigger?.code == "IdempotentParameterMismatch")
         #expect(bigger?.message.contains(first.volumeId) == true)
         let elsewhere = await thrownAsync { () async throws(CloudError) in
@@ -242,7 +262,8 @@ final class VolumeServiceDescribeTests {
         var pageSizes: [Int] = []
         var token: String?
         repeat {
-            let result = try await cloud.volumes.describeVolumes(DescribeVolumesRequest(maxResults: 5, nextToken: token))
+            let result = try await cloud.volumes.describeVolumes(
+                DescribeVolumesRequest(maxResults: 5, nextToken: token))
             seen += result.volumes.map(\.volumeId)
             pageSizes.append(result.volumes.count)
             token = result.nextToken
@@ -270,26 +291,37 @@ final class VolumeServiceDescribeTests {
         for index in 0..<23 {
             let request = CreateVolumeRequest(
                 availabilityZone: index.isMultiple(of: 3) ? "us-east-1a" : "us-east-1b", size: 1 + index % 4,
-                tagSpecifications: [TagSpecification(resourceType: "volume", tags: [Tag(key: "tier", value: index < 15 ? "hot" : "cold")])])
+                tagSpecifications: [
+                    TagSpecification(
+                        resourceType: "volume", tags: [Tag(key: "tier", value: index < 15 ? "hot" : "cold")])
+                ])
             _ = try await cloud.volumes.createVolume(request)
         }
         func pages(_ filters: [Filter]) async throws -> [[String]] {
             var pages: [[String]] = []
             var token: String?
             repeat {
-                let result = try await cloud.volumes.describeVolumes(DescribeVolumesRequest(filters: filters, maxResults: 5, nextToken: token))
+                let result = try await cloud.volumes.describeVolumes(
+                    DescribeVolumesRequest(filters: filters, maxResults: 5, nextToken: token))
                 pages.append(result.volumes.map(\.volumeId))
                 token = result.nextToken
             } while token != nil && pages.count < 20
             return pages
         }
-        let exact = try await pages([Filter(name: "availability-zone", values: ["us-east-1b"]), Filter(name: "tag:tier", values: ["hot"])])
-        let wildcard = try await pages([Filter(name: "availability-zone", values: ["us-east-1?"]), Filter(name: "tag:tier", values: ["h*"]),
-                                        Filter(name: "availability-zone", values: ["us-east-1b"])])
+        let exact = try await pages([
+            Filter(name: "availability-zone", values: ["us-east-1b"]), Filter(name: "tag:tier", values: ["hot"]),
+        ])
+        let wildcard = try await pages([
+            Filter(name: "availability-zone", values: ["us-east-1?"]), Filter(name: "tag:tier", values: ["h*"]),
+            Filter(name: "availability-zone", values: ["us-east-1b"]),
+        ])
         #expect(exact == wildcard)
         #expect(exact.flatMap { $0 }.count == 10)
         #expect(exact.map(\.count) == [5, 5])
-        let sizes = try await cloud.volumes.describeVolumes(DescribeVolumesRequest(filters: [Filter(name: "size", values: ["2", "x"]), Filter(name: "tag-key", values: ["tier"])]))
+        let sizes = try await cloud.volumes.describeVolumes(
+            DescribeVolumesRequest(filters: [
+                Filter(name: "size", values: ["2", "x"]), Filter(name: "tag-key", values: ["tier"]),
+            ]))
         #expect(sizes.volumes.count == 6)
         #expect(sizes.volumes.allSatisfy { $0.size == 2 })
     }
@@ -303,7 +335,9 @@ final class VolumeServiceDescribeTests {
         }
         #expect(await code(DescribeVolumesRequest(maxResults: 4)) == "InvalidParameterValue")
         #expect(await code(DescribeVolumesRequest(maxResults: 501)) == "InvalidParameterValue")
-        #expect(await code(DescribeVolumesRequest(volumeIds: [volume.volumeId], maxResults: 5)) == "InvalidParameterCombination")
+        #expect(
+            await code(DescribeVolumesRequest(volumeIds: [volume.volumeId], maxResults: 5))
+                == "InvalidParameterCombination")
         #expect(await code(DescribeVolumesRequest(nextToken: "not-a-token")) == "InvalidNextToken")
     }
 }
@@ -360,7 +394,8 @@ final class VolumeServiceModifyTests {
             try await self.cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: volume.volumeId, volumeType: "io1"))
         }
         #expect(missing?.code == "MissingParameter")
-        let result = try await cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: volume.volumeId, volumeType: "gp3"))
+        let result = try await cloud.volumes.modifyVolume(
+            ModifyVolumeRequest(volumeId: volume.volumeId, volumeType: "gp3"))
         #expect(result.volumeModification.originalVolumeType == "gp2")
         #expect(result.volumeModification.targetVolumeType == "gp3")
         #expect(result.volumeModification.targetIops == 3000)
@@ -442,7 +477,10 @@ final class VolumeServiceDeleteTests {
             try await self.cloud.describe(DescribeVolumesRequest(volumeIds: [volume.volumeId]))
         }
         #expect(described?.code == "InvalidVolume.NotFound")
-        #expect(try cloud.files.health(cloud.files.files(volumeId: keep.volumeId, sizeBytes: GiB, zone: "us-east-1a")) == [.ok, .ok])
+        #expect(
+            try cloud.files.health(cloud.files.files(volumeId: keep.volumeId, sizeBytes: GiB, zone: "us-east-1a")) == [
+                .ok, .ok,
+            ])
     }
 
     @Test("deleting a deleted volume is InvalidVolume.NotFound")
@@ -497,7 +535,8 @@ final class VolumeServiceStatusTests {
     }
 
     private func status(_ id: String) async throws -> VolumeStatusItem {
-        let result = try await cloud.volumes.describeVolumeStatus(DescribeVolumeStatusRequest(volumeIds: [id]), repairer: nil)
+        let result = try await cloud.volumes.describeVolumeStatus(
+            DescribeVolumeStatusRequest(volumeIds: [id]), repairer: nil)
         return try #require(result.volumeStatuses.first)
     }
 
@@ -570,7 +609,8 @@ final class VolumeServiceStatusTests {
         let id = ResourceID.make("vol")
         try await cloud.database.write { db in
             try VolumeRecord(
-                id: id, zone: "us-east-1a", sizeGiB: 1, volumeType: "gp3", iops: 3000, throughput: 125, state: .creating,
+                id: id, zone: "us-east-1a", sizeGiB: 1, volumeType: "gp3", iops: 3000, throughput: 125,
+                state: .creating,
                 createTime: Date(), encrypted: false, multiAttachEnabled: false, snapshotId: nil, clientToken: nil
             ).insert(db)
         }
@@ -587,9 +627,11 @@ final class VolumeServiceStatusTests {
         for _ in 0..<6 { ids.append(try await cloud.create(size: 1).volumeId) }
         try DurableFiles.removeIfPresent(cloud.segment(ids[2], replica: 0))
         let impaired = try await cloud.volumes.describeVolumeStatus(
-            DescribeVolumeStatusRequest(filters: [Filter(name: "volume-status.status", values: ["impaired"])]), repairer: nil)
+            DescribeVolumeStatusRequest(filters: [Filter(name: "volume-status.status", values: ["impaired"])]),
+            repairer: nil)
         #expect(impaired.volumeStatuses.map(\.volumeId) == [ids[2]])
-        let page = try await cloud.volumes.describeVolumeStatus(DescribeVolumeStatusRequest(maxResults: 5), repairer: nil)
+        let page = try await cloud.volumes.describeVolumeStatus(
+            DescribeVolumeStatusRequest(maxResults: 5), repairer: nil)
         #expect(page.volumeStatuses.count == 5)
         let rest = try await cloud.volumes.describeVolumeStatus(
             DescribeVolumeStatusRequest(maxResults: 5, nextToken: page.nextToken), repairer: nil)

@@ -17,7 +17,8 @@ private func spec(
     _ type: String, size: Int, iops: Int? = nil, throughput: Int? = nil, multiAttach: Bool = false
 ) throws(CloudError) -> VolumeSpec {
     try VolumeSpec(
-        sizeGiB: size, type: VolumeType.named(type), iops: iops, throughput: throughput, multiAttachEnabled: multiAttach)
+        sizeGiB: size, type: VolumeType.named(type), iops: iops, throughput: throughput, multiAttachEnabled: multiAttach
+    )
 }
 
 @Suite("VolumeSpec: sizes")
@@ -57,9 +58,11 @@ struct VolumeSpecSizeTests {
 
 @Suite("VolumeSpec: IOPS")
 struct VolumeSpecIopsTests {
-    @Test("types without provisioned IOPS reject Iops with InvalidParameterCombination", arguments: [
-        "gp2", "st1", "sc1", "standard",
-    ])
+    @Test(
+        "types without provisioned IOPS reject Iops with InvalidParameterCombination",
+        arguments: [
+            "gp2", "st1", "sc1", "standard",
+        ])
     func iopsNotSupported(type: String) {
         let error = thrown { () throws(CloudError) in try spec(type, size: 500, iops: 3000) }
         #expect(error?.code == "InvalidParameterCombination")
@@ -88,15 +91,19 @@ struct VolumeSpecIopsTests {
     func gp3Range() throws {
         #expect(try spec("gp3", size: 100, iops: 3000).iops == 3000)
         #expect(try spec("gp3", size: 100, iops: 16000).iops == 16000)
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 2999) }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 16001) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 2999) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 16001) }?.code == "InvalidParameterValue"
+        )
     }
 
     @Test("gp3 allows 500 IOPS per GiB above the 3000 baseline")
     func gp3Ratio() throws {
         #expect(try spec("gp3", size: 1, iops: 3000).iops == 3000)
         #expect(try spec("gp3", size: 7, iops: 3500).iops == 3500)
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 6, iops: 3500) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 6, iops: 3500) }?.code == "InvalidParameterValue")
         #expect(try spec("gp3", size: 32, iops: 16000).iops == 16000)
         let error = thrown { () throws(CloudError) in try spec("gp3", size: 31, iops: 16000) }
         #expect(error?.code == "InvalidParameterValue")
@@ -106,19 +113,28 @@ struct VolumeSpecIopsTests {
     @Test("io1 allows 100...64000 IOPS at up to 50 per GiB")
     func io1() throws {
         #expect(try spec("io1", size: 10, iops: 500).iops == 500)
-        #expect(thrown { () throws(CloudError) in try spec("io1", size: 10, iops: 501) }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try spec("io1", size: 10, iops: 99) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io1", size: 10, iops: 501) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io1", size: 10, iops: 99) }?.code == "InvalidParameterValue")
         #expect(try spec("io1", size: 1280, iops: 64000).iops == 64000)
-        #expect(thrown { () throws(CloudError) in try spec("io1", size: 1279, iops: 64000) }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try spec("io1", size: 16384, iops: 64001) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io1", size: 1279, iops: 64000) }?.code
+                == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io1", size: 16384, iops: 64001) }?.code
+                == "InvalidParameterValue")
     }
 
     @Test("io2 allows up to 1000 IOPS per GiB")
     func io2() throws {
         #expect(try spec("io2", size: 4, iops: 4000).iops == 4000)
-        #expect(thrown { () throws(CloudError) in try spec("io2", size: 4, iops: 4001) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io2", size: 4, iops: 4001) }?.code == "InvalidParameterValue")
         #expect(try spec("io2", size: 256, iops: 256_000).iops == 256_000)
-        #expect(thrown { () throws(CloudError) in try spec("io2", size: 65536, iops: 256_001) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("io2", size: 65536, iops: 256_001) }?.code
+                == "InvalidParameterValue")
     }
 }
 
@@ -126,7 +142,9 @@ struct VolumeSpecIopsTests {
 struct VolumeSpecThroughputTests {
     @Test("only gp3 takes Throughput", arguments: ["gp2", "io1", "io2", "st1", "sc1", "standard"])
     func throughputOnlyGp3(type: String) {
-        let error = thrown { () throws(CloudError) in try spec(type, size: 500, iops: type.hasPrefix("io") ? 1000 : nil, throughput: 125) }
+        let error = thrown { () throws(CloudError) in
+            try spec(type, size: 500, iops: type.hasPrefix("io") ? 1000 : nil, throughput: 125)
+        }
         #expect(error?.code == "InvalidParameterCombination")
     }
 
@@ -134,15 +152,23 @@ struct VolumeSpecThroughputTests {
     func gp3Range() throws {
         #expect(try spec("gp3", size: 100, throughput: 125).throughput == 125)
         #expect(try spec("gp3", size: 100, iops: 4000, throughput: 1000).throughput == 1000)
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, throughput: 124) }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 16000, throughput: 1001) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, throughput: 124) }?.code
+                == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 16000, throughput: 1001) }?.code
+                == "InvalidParameterValue")
     }
 
     @Test("gp3 throughput needs 4 IOPS per MiB/s above the baseline")
     func gp3ThroughputRatio() throws {
         #expect(try spec("gp3", size: 100, throughput: 750).throughput == 750)
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, throughput: 751) }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 3999, throughput: 1000) }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, throughput: 751) }?.code
+                == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try spec("gp3", size: 100, iops: 3999, throughput: 1000) }?.code
+                == "InvalidParameterValue")
     }
 
     @Test("multi-attach only for io1 and io2")

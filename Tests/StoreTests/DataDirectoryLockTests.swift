@@ -5,7 +5,7 @@ import Testing
 @testable import Store
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("DataDirectoryLock")

@@ -11,9 +11,11 @@ final class DurableFilesTests {
         temporary = try TemporaryDirectory()
     }
 
-    @Test("ensureSparseFile makes a file of the exact size with no allocated bytes", arguments: [
-        0, 1, 4096, 1 << 20, 1 << 30, (4 << 30) + 1, 5 << 30, 1 << 43,
-    ] as [Int64])
+    @Test(
+        "ensureSparseFile makes a file of the exact size with no allocated bytes",
+        arguments: [
+            0, 1, 4096, 1 << 20, 1 << 30, (4 << 30) + 1, 5 << 30, 1 << 43,
+        ] as [Int64])
     func sparseFile(size: Int64) throws {
         let path = temporary.appending("sparse.raw")
         try DurableFiles.ensureSparseFile(at: path, size: size)
@@ -100,7 +102,8 @@ final class DurableFilesTests {
         // Holes read as zeros, including the bytes just before and after a region.
         #expect(try RawFile.read(destination, at: 2 * GiB, count: 4096) == [UInt8](repeating: 0, count: 4096))
         #expect(try RawFile.read(destination, at: 1 * GiB + 12345 - 16, count: 16) == [UInt8](repeating: 0, count: 16))
-        #expect(try RawFile.read(destination, at: 1 * GiB + 12345 + 2 * MiB, count: 16) == [UInt8](repeating: 0, count: 16))
+        #expect(
+            try RawFile.read(destination, at: 1 * GiB + 12345 + 2 * MiB, count: 16) == [UInt8](repeating: 0, count: 16))
         #expect(!RawFile.exists(FilePath(destination.string + ".tmp")))
     }
 

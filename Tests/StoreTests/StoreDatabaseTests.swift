@@ -153,6 +153,8 @@ final class StoreDatabaseTests {
 
     @Test("a path in a missing directory cannot be opened")
     func badPath() {
-        #expect(throws: (any Error).self) { _ = try StoreDatabase(path: self.temporary.appending("missing/iaas.sqlite")) }
+        #expect(throws: (any Error).self) {
+            _ = try StoreDatabase(path: self.temporary.appending("missing/iaas.sqlite"))
+        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A fresh directory under the system temporary directory, removed with everything in it on deinit.
@@ -38,7 +38,9 @@ enum RawFile {
             var done = 0
             while done < count {
                 let got = try bytes.withUnsafeMutableBytes { buffer in
-                    try fd.read(fromAbsoluteOffset: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+                    try fd.read(
+                        fromAbsoluteOffset: offset + Int64(done),
+                        into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
                 }
                 if got == 0 { break }
                 done += got

@@ -78,7 +78,10 @@ final class VolumeFileStoreTests {
         try RawFile.truncate(segmentPath(replica: 0), to: 4096)
         #expect(try store.health(volume) == [.wrongSize(expected: GiB, actual: 4096), .ok])
         try RawFile.truncate(segmentPath(replica: 1), to: 2 * GiB)
-        #expect(try store.health(volume) == [.wrongSize(expected: GiB, actual: 4096), .wrongSize(expected: GiB, actual: 2 * GiB)])
+        #expect(
+            try store.health(volume) == [
+                .wrongSize(expected: GiB, actual: 4096), .wrongSize(expected: GiB, actual: 2 * GiB),
+            ])
     }
 
     @Test("repair restores a missing replica with the healthy replica's data")
@@ -181,7 +184,10 @@ final class VolumeFileStoreTests {
         let owners = try store.filesOnDisk(zone: zone)
         #expect(Set(owners.keys) == [volumeId, other])
         #expect(Set(owners[volumeId] ?? []) == [segmentPath(replica: 0), segmentPath(replica: 1)])
-        #expect(Set(owners[other] ?? []) == [segmentPath(replica: 0, id: other), segmentPath(replica: 1, id: other), temporaryCopy])
+        #expect(
+            Set(owners[other] ?? []) == [
+                segmentPath(replica: 0, id: other), segmentPath(replica: 1, id: other), temporaryCopy,
+            ])
         #expect(try store.filesOnDisk(zone: "us-east-1c").isEmpty)
     }
 

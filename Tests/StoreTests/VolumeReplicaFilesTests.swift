@@ -53,17 +53,19 @@ struct VolumeReplicaFilesTests {
         let zone = DataDirectory(root: "/data").zone("us-east-1a")
         let files = VolumeReplicaFiles(volumeId: "vol-0123456789abcdef0", sizeBytes: 16385 * GiB, zone: zone)
         let replica0 = files.segments(replica: 0)
-        #expect(replica0.map(\.path.string) == [
-            "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.0.raw",
-            "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.1.raw",
-            "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.2.raw",
-        ])
+        #expect(
+            replica0.map(\.path.string) == [
+                "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.0.raw",
+                "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.1.raw",
+                "/data/zones/us-east-1a/ebs-0/vol-0123456789abcdef0.2.raw",
+            ])
         #expect(replica0.map(\.size) == [8 * TiB, 8 * TiB, GiB])
-        #expect(files.segments(replica: 1).map(\.path.string) == [
-            "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.0.raw",
-            "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.1.raw",
-            "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.2.raw",
-        ])
+        #expect(
+            files.segments(replica: 1).map(\.path.string) == [
+                "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.0.raw",
+                "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.1.raw",
+                "/data/zones/us-east-1a/ebs-1/vol-0123456789abcdef0.2.raw",
+            ])
     }
 
     @Test("owner(ofFileNamed:) finds the volume of segment and temporary files")
@@ -78,9 +80,11 @@ struct VolumeReplicaFilesTests {
         #expect(temporary.isTemporary)
     }
 
-    @Test("names that are not a volume's have no owner", arguments: [
-        "README", "lost+found", "notes.txt", "vol-0123456789abcdef0", "volume.raw", ".vol-1.0.raw", "",
-    ])
+    @Test(
+        "names that are not a volume's have no owner",
+        arguments: [
+            "README", "lost+found", "notes.txt", "vol-0123456789abcdef0", "volume.raw", ".vol-1.0.raw", "",
+        ])
     func notAnOwner(name: String) {
         #expect(VolumeReplicaFiles.owner(ofFileNamed: name) == nil)
     }

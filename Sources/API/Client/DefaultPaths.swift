@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Where the daemon keeps its state and socket when not told otherwise; shared by `iaasd` and `iaasctl`
 /// so that both agree without configuration.

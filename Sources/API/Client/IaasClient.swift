@@ -27,7 +27,8 @@ public final class IaasClient: Sendable {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limits: responseLimits)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(FrameDecoder(limits: responseLimits)))
                     try channel.pipeline.syncOperations.addHandler(ResponseRouter())
                 }
             }
@@ -38,7 +39,8 @@ public final class IaasClient: Sendable {
             throw IaasClientError.daemonNotRunning(socketPath: socketPath, reason: Self.reason(error))
         }
         let router = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop)
+            NIOLoopBound(
+                try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop)
         }.get()
         return IaasClient(channel: channel, router: router, socketPath: socketPath)
     }

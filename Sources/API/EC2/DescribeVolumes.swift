@@ -6,7 +6,8 @@ public struct DescribeVolumesRequest: Codable, Sendable {
     public var maxResults: Int?
     public var nextToken: String?
 
-    public init(volumeIds: [String]? = nil, filters: [Filter]? = nil, maxResults: Int? = nil, nextToken: String? = nil) {
+    public init(volumeIds: [String]? = nil, filters: [Filter]? = nil, maxResults: Int? = nil, nextToken: String? = nil)
+    {
         self.volumeIds = volumeIds
         self.filters = filters
         self.maxResults = maxResults

@@ -46,7 +46,9 @@ public struct VolumeAttachment: Codable, Sendable, Hashable {
     public var attachTime: Date
     public var deleteOnTermination: Bool
 
-    public init(volumeId: String, instanceId: String, device: String, state: String, attachTime: Date, deleteOnTermination: Bool) {
+    public init(
+        volumeId: String, instanceId: String, device: String, state: String, attachTime: Date, deleteOnTermination: Bool
+    ) {
         self.volumeId = volumeId
         self.instanceId = instanceId
         self.device = device

@@ -97,7 +97,8 @@ public struct FrameDecoder: ByteToMessageDecoder {
             guard payloadLength <= limits.maxPayloadBytes else {
                 state = .broken
                 return .fatal(
-                    .invalidRequest("The payload of \(payloadLength) bytes exceeds the limit of \(limits.maxPayloadBytes) bytes.")
+                    .invalidRequest(
+                        "The payload of \(payloadLength) bytes exceeds the limit of \(limits.maxPayloadBytes) bytes.")
                 )
             }
             state = payloadLength > 0 ? .payload(remaining: payloadLength) : .lines

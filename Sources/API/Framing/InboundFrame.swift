@@ -23,7 +23,8 @@ public struct FrameLimits: Sendable {
     /// Deepest JSON nesting.
     public var maxDepth: Int
 
-    public init(maxLineBytes: Int = 1 << 20, maxPayloadBytes: Int = 5 << 30, maxDepth: Int = JSONParser.defaultMaxDepth) {
+    public init(maxLineBytes: Int = 1 << 20, maxPayloadBytes: Int = 5 << 30, maxDepth: Int = JSONParser.defaultMaxDepth)
+    {
         self.maxLineBytes = maxLineBytes
         self.maxPayloadBytes = maxPayloadBytes
         self.maxDepth = maxDepth

@@ -71,7 +71,8 @@ public enum AWSCoding {
         case .typeMismatch(let type, let context):
             return .invalidParameterType("The parameter \(name(context.codingPath)) must be of type \(wireName(type)).")
         case .valueNotFound(let type, let context):
-            return .invalidParameterType("The parameter \(name(context.codingPath)) must be of type \(wireName(type)), not null.")
+            return .invalidParameterType(
+                "The parameter \(name(context.codingPath)) must be of type \(wireName(type)), not null.")
         case .dataCorrupted(let context):
             let where_ = context.codingPath.isEmpty ? "" : " in \(name(context.codingPath))"
             return .invalidParameterValue("Invalid value\(where_): \(context.debugDescription)")

@@ -11,13 +11,17 @@ public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
     public static let defaultMaxDepth = 64
 
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(Failure)
+        -> JSONValue
+    {
         // Contiguous input (ByteBuffer views, arrays) is parsed in place; anything else is copied once.
         let result = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(Failure) in try parse(buffer, maxDepth: maxDepth) }
         }
         if let result { return try result.get() }
-        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in try parse(buffer, maxDepth: maxDepth) }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in
+            try parse(buffer, maxDepth: maxDepth)
+        }
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(Failure) -> JSONValue {

@@ -48,7 +48,8 @@ public struct RPCErrorObject: Error, Sendable, Hashable, CustomStringConvertible
     public init(_ error: CloudError) {
         let isParameterFault = error.code == "MissingParameter" || error.code == "InvalidParameterType"
         self.init(
-            code: isParameterFault ? Self.invalidParamsCode : Self.cloudErrorBase + error.status, message: error.message,
+            code: isParameterFault ? Self.invalidParamsCode : Self.cloudErrorBase + error.status,
+            message: error.message,
             awsCode: error.code)
     }
 

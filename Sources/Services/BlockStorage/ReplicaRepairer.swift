@@ -79,11 +79,14 @@ public final class ReplicaRepairer: Service, Sendable {
                 for (replica, state) in health.enumerated() where state != .ok {
                     logger.warning(
                         "rebuilding replica",
-                        metadata: ["iaas.volume.id": "\(id)", "iaas.replica": "\(replica)", "iaas.replica.state": "\(state)"])
+                        metadata: [
+                            "iaas.volume.id": "\(id)", "iaas.replica": "\(replica)", "iaas.replica.state": "\(state)",
+                        ])
                     try await BlockingIO.run { () throws(FileSystemError) in
                         try files.repair(replicaFiles, replica: replica, from: source)
                     }
-                    logger.notice("replica rebuilt", metadata: ["iaas.volume.id": "\(id)", "iaas.replica": "\(replica)"])
+                    logger.notice(
+                        "replica rebuilt", metadata: ["iaas.volume.id": "\(id)", "iaas.replica": "\(replica)"])
                     rebuilt += 1
                 }
                 return rebuilt

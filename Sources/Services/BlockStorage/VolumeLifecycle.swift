@@ -17,7 +17,8 @@ enum VolumeLifecycle {
         switch state {
         case .available:
             guard !modifying else {
-                throw .incorrectState("The volume '\(id)' is being modified; delete it when the modification completes.")
+                throw .incorrectState(
+                    "The volume '\(id)' is being modified; delete it when the modification completes.")
             }
             return .deleting
         case .inUse:

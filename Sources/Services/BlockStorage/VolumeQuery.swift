@@ -50,7 +50,8 @@ struct VolumeQuery {
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ",")
         if let key {
             return SQL(
-                sql: "EXISTS (SELECT 1 FROM tag WHERE tag.resourceId = volume.id AND tag.key = ? AND tag.value IN (\(placeholders)))",
+                sql:
+                    "EXISTS (SELECT 1 FROM tag WHERE tag.resourceId = volume.id AND tag.key = ? AND tag.value IN (\(placeholders)))",
                 arguments: StatementArguments([key] + values)
             ).sqlExpression
         }

@@ -42,13 +42,17 @@ public struct VolumeReconciler: Sendable {
             }
         }
         let modifications = try await database.read { db in
-            try VolumeModificationRecord.filter(VolumeModificationRecord.Columns.state == ModificationState.modifying).fetchAll(db)
+            try VolumeModificationRecord.filter(VolumeModificationRecord.Columns.state == ModificationState.modifying)
+                .fetchAll(db)
         }
         for var modification in modifications {
             try await volumes.apply(&modification)
             logger.notice(
                 "finished interrupted modification",
-                metadata: ["iaas.volume.id": "\(modification.volumeId)", "iaas.volume.size-gib": "\(modification.targetSizeGiB)"])
+                metadata: [
+                    "iaas.volume.id": "\(modification.volumeId)",
+                    "iaas.volume.size-gib": "\(modification.targetSizeGiB)",
+                ])
             report.modificationsFinished += 1
         }
         report.orphanFilesRemoved = try await removeOrphans()
@@ -58,7 +62,9 @@ public struct VolumeReconciler: Sendable {
     /// - Returns: false when the create cannot be finished because its zone is no longer configured.
     private func finishCreate(_ record: VolumeRecord) async throws -> Bool {
         guard volumes.catalog.zone(named: record.zone) != nil else {
-            logger.error("volume's zone is no longer configured", metadata: ["iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)"])
+            logger.error(
+                "volume's zone is no longer configured",
+                metadata: ["iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)"])
             return false
         }
         let files = volumes.replicaFiles(record)
@@ -67,7 +73,8 @@ public struct VolumeReconciler: Sendable {
         }
         var created = record
         created.state = .available
-        try await volumes.database.write { [created] db in try created.update(db, columns: [VolumeRecord.Columns.state]) }
+        try await volumes.database.write { [created] db in try created.update(db, columns: [VolumeRecord.Columns.state])
+        }
         logger.notice("finished interrupted create", metadata: ["iaas.volume.id": "\(record.id)"])
         return true
     }
@@ -93,12 +100,19 @@ public struct VolumeReconciler: Sendable {
                 logger.notice("removed temporary file of an interrupted copy", metadata: ["iaas.path": "\(path)"])
             }
             removed += temporary.count
-            let owners = try await BlockingIO.run { () throws(FileSystemError) in try store.filesOnDisk(zone: zone.zoneName) }
+            let owners = try await BlockingIO.run { () throws(FileSystemError) in
+                try store.filesOnDisk(zone: zone.zoneName)
+            }
             for (volumeId, paths) in owners where !known.contains(volumeId) {
-                try await BlockingIO.run { () throws(FileSystemError) in try store.remove(volumeId: volumeId, zone: zone.zoneName) }
+                try await BlockingIO.run { () throws(FileSystemError) in
+                    try store.remove(volumeId: volumeId, zone: zone.zoneName)
+                }
                 logger.notice(
                     "removed orphan volume files",
-                    metadata: ["iaas.volume.id": "\(volumeId)", "iaas.zone": "\(zone.zoneName)", "iaas.file.count": "\(paths.count)"])
+                    metadata: [
+                        "iaas.volume.id": "\(volumeId)", "iaas.zone": "\(zone.zoneName)",
+                        "iaas.file.count": "\(paths.count)",
+                    ])
                 removed += paths.count
             }
         }

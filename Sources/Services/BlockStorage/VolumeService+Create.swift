@@ -26,13 +26,15 @@ extension VolumeService {
                     try VolumeRecord.filter(VolumeRecord.Columns.clientToken == token).fetchOne(db)
                 }
                 if let earlier {
-                    guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB, earlier.volumeType == record.volumeType,
+                    guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB,
+                        earlier.volumeType == record.volumeType,
                         earlier.iops == record.iops, earlier.throughput == record.throughput,
                         earlier.multiAttachEnabled == record.multiAttachEnabled
                     else {
                         throw CloudError(
                             code: "IdempotentParameterMismatch",
-                            message: "ClientToken '\(token)' was already used by a CreateVolume with other parameters (\(earlier.id))."
+                            message:
+                                "ClientToken '\(token)' was already used by a CreateVolume with other parameters (\(earlier.id))."
                         )
                     }
                     return earlier
@@ -46,7 +48,9 @@ extension VolumeService {
             count.adjust(by: 1)
             return try await finishCreate(record, tags: tags)
         }
-        let existingTags = try await database.readOrThrow { db in try TagService.tags(of: [existing.id], in: db)[existing.id] }
+        let existingTags = try await database.readOrThrow { db in
+            try TagService.tags(of: [existing.id], in: db)[existing.id]
+        }
         return Self.volume(existing, tags: existingTags)
     }
 
@@ -57,7 +61,9 @@ extension VolumeService {
         // (2) Side effect: both replicas, durable.
         let replicaFiles = replicaFiles(record)
         do {
-            try await fileWork(record.id, "create") { [files] () throws(FileSystemError) in try files.ensure(replicaFiles) }
+            try await fileWork(record.id, "create") { [files] () throws(FileSystemError) in
+                try files.ensure(replicaFiles)
+            }
         } catch {
             await rollBackCreate(record)
             throw error
@@ -73,7 +79,8 @@ extension VolumeService {
         logger.info(
             "volume created",
             metadata: [
-                "iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)", "iaas.volume.size-gib": "\(record.sizeGiB)",
+                "iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)",
+                "iaas.volume.size-gib": "\(record.sizeGiB)",
                 "iaas.volume.type": "\(record.volumeType)",
             ])
         return Self.volume(created, tags: tags)
@@ -82,12 +89,16 @@ extension VolumeService {
     /// Undoes a create whose files could not be made, so a failed request leaves nothing behind.
     private func rollBackCreate(_ record: VolumeRecord) async {
         do {
-            try await BlockingIO.run { [files] () throws(FileSystemError) in try files.remove(volumeId: record.id, zone: record.zone) }
+            try await BlockingIO.run { [files] () throws(FileSystemError) in
+                try files.remove(volumeId: record.id, zone: record.zone)
+            }
             try await database.writeOrThrow { db throws(CloudError) in try Self.forget(record.id, in: db) }
             count.adjust(by: -1)
         } catch {
             // The row stays in `creating`; the reconciler finishes the create at the next start.
-            logger.error("could not roll back a failed create", metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])
+            logger.error(
+                "could not roll back a failed create",
+                metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])
         }
     }
 

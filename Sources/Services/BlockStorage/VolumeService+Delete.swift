@@ -10,7 +10,8 @@ extension VolumeService {
         // (1) Intent: `deleting`.
         let record = try await database.writeOrThrow { db throws(CloudError) in
             var record = try Self.fetch(id, in: db)
-            record.state = try VolumeLifecycle.delete(id, state: record.state, modifying: try Self.isModifying(id, in: db))
+            record.state = try VolumeLifecycle.delete(
+                id, state: record.state, modifying: try Self.isModifying(id, in: db))
             try db.catching { try record.update(db, columns: [VolumeRecord.Columns.state]) }
             return record
         }

@@ -4,7 +4,8 @@ import Store
 
 extension VolumeService {
     static let describeFilters: Set<String> = [
-        "availability-zone", "status", "volume-type", "volume-id", "size", "tag-key", "multi-attach-enabled", "encrypted",
+        "availability-zone", "status", "volume-type", "volume-id", "size", "tag-key", "multi-attach-enabled",
+        "encrypted",
         "create-time",
     ]
 
@@ -44,7 +45,8 @@ extension VolumeService {
             for id in ids { try VolumeErrors.requireWellFormed(id) }
         }
         let records = try await database.readOrThrow { db in
-            var query = VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).order(VolumeRecord.Columns.id)
+            var query = VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).order(
+                VolumeRecord.Columns.id)
             if let ids { query = query.filter(ids.contains(VolumeRecord.Columns.id)) }
             return try query.fetchAll(db)
         }

@@ -9,8 +9,9 @@ extension VolumeService {
     public func modifyVolume(_ request: ModifyVolumeRequest) async throws(CloudError) -> ModifyVolumeResult {
         let id = request.volumeId
         try VolumeErrors.requireWellFormed(id)
-        guard request.size != nil || request.volumeType != nil || request.iops != nil || request.throughput != nil
-            || request.multiAttachEnabled != nil
+        guard
+            request.size != nil || request.volumeType != nil || request.iops != nil || request.throughput != nil
+                || request.multiAttachEnabled != nil
         else {
             throw .missingParameter("Size, VolumeType, Iops, Throughput or MultiAttachEnabled")
         }
@@ -22,7 +23,8 @@ extension VolumeService {
             let spec = try Self.target(of: request, record: record, type: targetType)
             var modification = VolumeModificationRecord(
                 volumeId: id, state: .modifying, targetSizeGiB: spec.sizeGiB, targetVolumeType: spec.type.name,
-                targetIops: spec.iops, targetThroughput: spec.throughput, targetMultiAttachEnabled: spec.multiAttachEnabled,
+                targetIops: spec.iops, targetThroughput: spec.throughput,
+                targetMultiAttachEnabled: spec.multiAttachEnabled,
                 original: record, startTime: Date()
             )
             try db.catching { try modification.insert(db) }
@@ -90,8 +92,9 @@ extension VolumeService {
             throughput: request.throughput ?? (sameType ? record.throughput : nil),
             multiAttachEnabled: request.multiAttachEnabled ?? (type.supportsMultiAttach && record.multiAttachEnabled)
         )
-        guard spec.sizeGiB != record.sizeGiB || spec.type != current || spec.iops != record.iops
-            || spec.throughput != record.throughput || spec.multiAttachEnabled != record.multiAttachEnabled
+        guard
+            spec.sizeGiB != record.sizeGiB || spec.type != current || spec.iops != record.iops
+                || spec.throughput != record.throughput || spec.multiAttachEnabled != record.multiAttachEnabled
         else {
             throw .invalidParameterValue("The requested modification does not change volume \(record.id).")
         }

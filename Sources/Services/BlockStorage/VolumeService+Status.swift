@@ -9,7 +9,10 @@ extension VolumeService {
     ) async throws(CloudError) -> DescribeVolumeStatusResult {
         let filters = try FilterSet(
             request.filters,
-            supported: ["availability-zone", "volume-status.status", "volume-status.details-name", "volume-status.details-status"]
+            supported: [
+                "availability-zone", "volume-status.status", "volume-status.details-name",
+                "volume-status.details-status",
+            ]
         )
         let page = try Page(
             maxResults: request.maxResults, nextToken: request.nextToken, range: 5...1000,
@@ -47,7 +50,9 @@ extension VolumeService {
         let replicaFiles = replicaFiles(record)
         // Under the volume's lock, so a grow in progress is never mistaken for a replica of the wrong size.
         let health = try await fileLocks.withLock(record.id) { () async throws(CloudError) in
-            try await fileWork(record.id, "inspect") { [files] () throws(FileSystemError) in try files.health(replicaFiles) }
+            try await fileWork(record.id, "inspect") { [files] () throws(FileSystemError) in
+                try files.health(replicaFiles)
+            }
         }
         let healthy = health.filter { $0 == .ok }.count
         var details = [
@@ -58,9 +63,13 @@ extension VolumeService {
         for (replica, state) in health.enumerated() {
             details.append(VolumeStatusDetail(name: "replica-\(replica)", status: state == .ok ? "ok" : "\(state)"))
             if state != .ok {
-                let plan = healthy > 0 ? "being rebuilt from the healthy replica" : "lost with its peer; no replica to rebuild from"
+                let plan =
+                    healthy > 0
+                    ? "being rebuilt from the healthy replica" : "lost with its peer; no replica to rebuild from"
                 events.append(
-                    VolumeStatusEvent(eventType: "replica-impaired", description: "Replica ebs-\(replica) is \(state); it is \(plan).")
+                    VolumeStatusEvent(
+                        eventType: "replica-impaired", description: "Replica ebs-\(replica) is \(state); it is \(plan)."
+                    )
                 )
             }
         }

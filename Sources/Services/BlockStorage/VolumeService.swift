@@ -41,7 +41,9 @@ public struct VolumeService: Sendable {
         do {
             return try await BlockingIO.run(body)
         } catch {
-            logger.error("volume file operation failed", metadata: ["iaas.volume.id": "\(volumeId)", "iaas.operation": "\(what)", "iaas.error": "\(error)"])
+            logger.error(
+                "volume file operation failed",
+                metadata: ["iaas.volume.id": "\(volumeId)", "iaas.operation": "\(what)", "iaas.error": "\(error)"])
             throw CloudError(
                 code: "InsufficientVolumeCapacity",
                 message: "Could not \(what) the replica files of \(volumeId): \(error).",

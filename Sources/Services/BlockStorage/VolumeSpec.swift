@@ -23,12 +23,16 @@ struct VolumeSpec: Sendable, Hashable {
         }
         let resolvedIops: Int?
         if let range = type.iops {
-            guard let value = iops ?? type.defaultIops else { throw .missingParameter("Iops (required for \(type.name))") }
+            guard let value = iops ?? type.defaultIops else {
+                throw .missingParameter("Iops (required for \(type.name))")
+            }
             guard value >= range.lowerBound else {
-                throw .invalidParameterValue("Volume iops of \(value) is too low; minimum is \(range.lowerBound) for \(type.name).")
+                throw .invalidParameterValue(
+                    "Volume iops of \(value) is too low; minimum is \(range.lowerBound) for \(type.name).")
             }
             guard value <= range.upperBound else {
-                throw .invalidParameterValue("Volume iops of \(value) is too high; maximum is \(range.upperBound) for \(type.name).")
+                throw .invalidParameterValue(
+                    "Volume iops of \(value) is too high; maximum is \(range.upperBound) for \(type.name).")
             }
             if let ratio = type.maxIopsPerGiB, value > ratio * sizeGiB, value > (type.defaultIops ?? 0) {
                 throw .invalidParameterValue(
@@ -58,12 +62,14 @@ struct VolumeSpec: Sendable, Hashable {
             resolvedThroughput = value
         } else {
             guard throughput == nil else {
-                throw .invalidParameterCombination("The parameter throughput is not supported for \(type.name) volumes.")
+                throw .invalidParameterCombination(
+                    "The parameter throughput is not supported for \(type.name) volumes.")
             }
             resolvedThroughput = nil
         }
         guard !multiAttachEnabled || type.supportsMultiAttach else {
-            throw .invalidParameterCombination("Multi-Attach is supported only for io1 and io2 volumes, not \(type.name).")
+            throw .invalidParameterCombination(
+                "Multi-Attach is supported only for io1 and io2 volumes, not \(type.name).")
         }
         self.sizeGiB = sizeGiB
         self.type = type

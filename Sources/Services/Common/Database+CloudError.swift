@@ -6,7 +6,9 @@ import Store
 extension StoreDatabase {
     /// A write transaction whose body throws `CloudError`; any other failure (I/O, SQLite) becomes an
     /// `InternalError`, and the transaction rolls back either way.
-    func writeOrThrow<T: Sendable>(_ updates: @escaping @Sendable (Database) throws(CloudError) -> T) async throws(CloudError) -> T {
+    func writeOrThrow<T: Sendable>(_ updates: @escaping @Sendable (Database) throws(CloudError) -> T)
+        async throws(CloudError) -> T
+    {
         do {
             return try await write { db in try updates(db) }
         } catch let error as CloudError {

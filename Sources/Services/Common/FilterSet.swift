@@ -46,7 +46,9 @@ enum Wildcard {
             if p < pattern.count, pattern[p] == "\\", p + 1 < pattern.count, pattern[p + 1] == text[t] {
                 t += 1
                 p += 2
-            } else if p < pattern.count, pattern[p] == "?" || (pattern[p] == text[t] && pattern[p] != "*" && pattern[p] != "\\") {
+            } else if p < pattern.count,
+                pattern[p] == "?" || (pattern[p] == text[t] && pattern[p] != "*" && pattern[p] != "\\")
+            {
                 t += 1
                 p += 1
             } else if p < pattern.count, pattern[p] == "*" {

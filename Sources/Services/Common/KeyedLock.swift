@@ -3,7 +3,8 @@
 actor KeyedLock {
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    func withLock<T: Sendable, E: Error>(_ key: String, _ body: @Sendable () async throws(E) -> T) async throws(E) -> T {
+    func withLock<T: Sendable, E: Error>(_ key: String, _ body: @Sendable () async throws(E) -> T) async throws(E) -> T
+    {
         await acquire(key)
         defer { release(key) }
         return try await body()

@@ -11,7 +11,8 @@ struct Page: Sendable {
     init(maxResults: Int?, nextToken: String?, range: ClosedRange<Int>, withIds: Bool = false) throws(CloudError) {
         if let maxResults {
             guard !withIds else {
-                throw .invalidParameterCombination("The parameter MaxResults cannot be used with explicit resource IDs.")
+                throw .invalidParameterCombination(
+                    "The parameter MaxResults cannot be used with explicit resource IDs.")
             }
             guard range.contains(maxResults) else {
                 throw .invalidParameterValue(

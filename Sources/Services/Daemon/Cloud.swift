@@ -15,7 +15,8 @@ public struct Cloud: Sendable {
         repairInterval: Duration
     ) {
         let regions = RegionService(catalog: catalog)
-        let volumes = VolumeService(database: database, files: VolumeFileStore(dataDirectory: dataDirectory), catalog: catalog)
+        let volumes = VolumeService(
+            database: database, files: VolumeFileStore(dataDirectory: dataDirectory), catalog: catalog)
         let tags = TagService(database: database)
         let repairer = ReplicaRepairer(volumes: volumes, interval: repairInterval)
         self.regions = regions
@@ -32,12 +33,16 @@ public struct Cloud: Sendable {
                 availabilityZones: catalog.zones.count, volumes: volumes.volumeCount
             )
         }
-        router.registerInline(Methods.describeRegions) { request throws(CloudError) in try regions.describeRegions(request) }
+        router.registerInline(Methods.describeRegions) { request throws(CloudError) in
+            try regions.describeRegions(request)
+        }
         router.registerInline(Methods.describeAvailabilityZones) { request throws(CloudError) in
             try regions.describeAvailabilityZones(request)
         }
         router.register(Methods.createVolume) { request throws(CloudError) in try await volumes.createVolume(request) }
-        router.register(Methods.describeVolumes) { request throws(CloudError) in try await volumes.describeVolumes(request) }
+        router.register(Methods.describeVolumes) { request throws(CloudError) in
+            try await volumes.describeVolumes(request)
+        }
         router.register(Methods.deleteVolume) { request throws(CloudError) in try await volumes.deleteVolume(request) }
         router.register(Methods.modifyVolume) { request throws(CloudError) in try await volumes.modifyVolume(request) }
         router.register(Methods.describeVolumeStatus) { request throws(CloudError) in

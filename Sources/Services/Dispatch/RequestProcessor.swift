@@ -38,9 +38,12 @@ public struct RequestProcessor: Sendable {
     ///   caller has already consumed; no current method takes one.
     public func respond(to message: JSONValue, payloadLength: Int? = nil) async -> [UInt8]? {
         if case .array(let elements) = message {
-            guard !elements.isEmpty else { return RPCMessage.error(id: nil, .invalidRequest("An empty batch is not a request.")) }
+            guard !elements.isEmpty else {
+                return RPCMessage.error(id: nil, .invalidRequest("An empty batch is not a request."))
+            }
             guard elements.count <= 1000 else {
-                return RPCMessage.error(id: nil, .invalidRequest("A batch may hold at most 1000 requests; this one has \(elements.count)."))
+                return RPCMessage.error(
+                    id: nil, .invalidRequest("A batch may hold at most 1000 requests; this one has \(elements.count)."))
             }
             var responses: [[UInt8]] = []
             for element in elements {

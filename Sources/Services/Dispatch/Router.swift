@@ -19,27 +19,35 @@ public struct Router: Sendable {
 
     /// Adds a method. Parameter decoding failures answer `-32602` (with `MissingParameter` or
     /// `InvalidParameterType`); a `CloudError` from the action answers in the application range.
-    public mutating func register<P, R>(_ method: RPCMethod<P, R>, _ action: @escaping @Sendable (P) async throws(CloudError) -> R) {
-        add(method.name, .async { params in
-            do throws(CloudError) {
-                let decoded = try AWSCoding.decode(P.self, from: params)
-                return await Self.encode { () throws(CloudError) in try await action(decoded) }
-            } catch {
-                return .failure(RPCErrorObject(error))
-            }
-        })
+    public mutating func register<P, R>(
+        _ method: RPCMethod<P, R>, _ action: @escaping @Sendable (P) async throws(CloudError) -> R
+    ) {
+        add(
+            method.name,
+            .async { params in
+                do throws(CloudError) {
+                    let decoded = try AWSCoding.decode(P.self, from: params)
+                    return await Self.encode { () throws(CloudError) in try await action(decoded) }
+                } catch {
+                    return .failure(RPCErrorObject(error))
+                }
+            })
     }
 
     /// Adds a method whose action is synchronous, never blocks and only reads memory.
-    public mutating func registerInline<P, R>(_ method: RPCMethod<P, R>, _ action: @escaping @Sendable (P) throws(CloudError) -> R) {
-        add(method.name, .inline { params in
-            do throws(CloudError) {
-                let decoded = try AWSCoding.decode(P.self, from: params)
-                return Self.encode(try action(decoded))
-            } catch {
-                return .failure(RPCErrorObject(error))
-            }
-        })
+    public mutating func registerInline<P, R>(
+        _ method: RPCMethod<P, R>, _ action: @escaping @Sendable (P) throws(CloudError) -> R
+    ) {
+        add(
+            method.name,
+            .inline { params in
+                do throws(CloudError) {
+                    let decoded = try AWSCoding.decode(P.self, from: params)
+                    return Self.encode(try action(decoded))
+                } catch {
+                    return .failure(RPCErrorObject(error))
+                }
+            })
     }
 
     private mutating func add(_ name: String, _ handler: Handler) {

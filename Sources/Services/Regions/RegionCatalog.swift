@@ -64,7 +64,8 @@ public struct RegionCatalog: Sendable, Hashable {
         struct ConfigFile: Codable { var regions: [Region] }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: configFile)))
         let config = try AWSCoding.decode(ConfigFile.self, fromJSON: bytes)
-        let extra = config.regions.filter { region in !standard.regions.contains { $0.regionName == region.regionName } }
+        let extra = config.regions.filter { region in !standard.regions.contains { $0.regionName == region.regionName }
+        }
         return try RegionCatalog(regions: standard.regions + extra)
     }
 

@@ -15,7 +15,11 @@ public struct RegionService: Sendable {
         }
         let regions = catalog.regions
             .filter { request.regionNames?.contains($0.regionName) ?? true }
-            .map { RegionDescription(regionName: $0.regionName, endpoint: "ec2.\($0.regionName).iaas.local", optInStatus: "opt-in-not-required") }
+            .map {
+                RegionDescription(
+                    regionName: $0.regionName, endpoint: "ec2.\($0.regionName).iaas.local",
+                    optInStatus: "opt-in-not-required")
+            }
             .filter { region in
                 filters.matches { name in
                     switch name {
@@ -44,7 +48,8 @@ public struct RegionService: Sendable {
             .filter { request.zoneIds?.contains($0.zone.zoneId) ?? true }
             .map {
                 AvailabilityZoneDescription(
-                    zoneName: $0.zone.zoneName, zoneId: $0.zone.zoneId, regionName: $0.region.regionName, state: "available"
+                    zoneName: $0.zone.zoneName, zoneId: $0.zone.zoneId, regionName: $0.region.regionName,
+                    state: "available"
                 )
             }
             .filter { zone in

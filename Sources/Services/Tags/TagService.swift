@@ -18,18 +18,24 @@ public struct TagService: Sendable {
         try await database.writeOrThrow { db throws(CloudError) in
             for (id, type) in resources {
                 try ResourceExistence.require(id, type: type, in: db)
-                let existing = try db.catching { try String.fetchSet(db, TagRecord.filter(TagRecord.Columns.resourceId == id).select(TagRecord.Columns.key)) }
+                let existing = try db.catching {
+                    try String.fetchSet(
+                        db, TagRecord.filter(TagRecord.Columns.resourceId == id).select(TagRecord.Columns.key))
+                }
                 let total = existing.union(request.tags.map(\.key)).count
                 guard total <= TagRules.maxTagsPerResource else {
                     throw CloudError(
                         code: "TagLimitExceeded",
-                        message: "Resource \(id) would have \(total) tags; a resource can have at most \(TagRules.maxTagsPerResource)."
+                        message:
+                            "Resource \(id) would have \(total) tags; a resource can have at most \(TagRules.maxTagsPerResource)."
                     )
                 }
                 try Self.upsert(request.tags, on: id, type: type, in: db)
             }
         }
-        logger.info("tags created", metadata: ["iaas.resource.ids": "\(request.resources)", "iaas.tag.count": "\(request.tags.count)"])
+        logger.info(
+            "tags created",
+            metadata: ["iaas.resource.ids": "\(request.resources)", "iaas.tag.count": "\(request.tags.count)"])
         return ReturnResult()
     }
 
@@ -75,7 +81,9 @@ public struct TagService: Sendable {
         }
         let (items, next) = page.apply(matching) { $0.resourceId + "\u{1}" + $0.key }
         return DescribeTagsResult(
-            tags: items.map { TagDescription(key: $0.key, value: $0.value, resourceId: $0.resourceId, resourceType: $0.resourceType) },
+            tags: items.map {
+                TagDescription(key: $0.key, value: $0.value, resourceId: $0.resourceId, resourceType: $0.resourceType)
+            },
             nextToken: next
         )
     }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An exclusive lock on a data directory, held for the life of the daemon, so two daemons never share
 /// one store. The kernel releases it when the process dies, however it dies.

@@ -22,7 +22,8 @@ extension Iaasctl {
     }
 
     struct DeleteTags: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove tags from resources (all tags if none given).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove tags from resources (all tags if none given).")
 
         @OptionGroup var global: GlobalOptions
 
@@ -33,7 +34,8 @@ extension Iaasctl {
         var tags: [String] = []
 
         func run() async throws {
-            let request = DeleteTagsRequest(resources: resources, tags: tags.isEmpty ? nil : try tags.map(Shorthand.tagKey))
+            let request = DeleteTagsRequest(
+                resources: resources, tags: tags.isEmpty ? nil : try tags.map(Shorthand.tagKey))
             try await Invocation(options: global).run(Methods.deleteTags, request) { _ in
                 Table(headers: ["UNTAGGED"], rows: resources.map { [$0] })
             }

@@ -48,7 +48,8 @@ extension Iaasctl {
             let request = CreateVolumeRequest(
                 availabilityZone: availabilityZone, size: size, volumeType: volumeType, iops: iops,
                 throughput: throughput, multiAttachEnabled: multiAttachEnabled ? true : nil,
-                tagSpecifications: tagSpecifications.isEmpty ? nil : try tagSpecifications.map(Shorthand.tagSpecification),
+                tagSpecifications: tagSpecifications.isEmpty
+                    ? nil : try tagSpecifications.map(Shorthand.tagSpecification),
                 clientToken: clientToken)
             try await Invocation(options: global).run(Methods.createVolume, request) { volumeTable([$0]) }
         }
@@ -95,14 +96,16 @@ extension Iaasctl {
         var volumeId: String
 
         func run() async throws {
-            try await Invocation(options: global).run(Methods.deleteVolume, DeleteVolumeRequest(volumeId: volumeId)) { _ in
+            try await Invocation(options: global).run(Methods.deleteVolume, DeleteVolumeRequest(volumeId: volumeId)) {
+                _ in
                 Table(headers: ["DELETED"], rows: [[volumeId]])
             }
         }
     }
 
     struct ModifyVolume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Grow a volume or change its type, IOPS or throughput.")
+        static let configuration = CommandConfiguration(
+            abstract: "Grow a volume or change its type, IOPS or throughput.")
 
         @OptionGroup var global: GlobalOptions
 

@@ -10,28 +10,34 @@ enum Shorthand {
             throw ValidationError("A filter is written Name=NAME,Values=V1,V2 (got '\(text)').")
         }
         let name = String(text[text.index(text.startIndex, offsetBy: 5)..<valuesRange.lowerBound])
-        let values = text[valuesRange.upperBound...].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let values = text[valuesRange.upperBound...].split(separator: ",", omittingEmptySubsequences: false).map(
+            String.init)
         return Filter(name: name, values: values)
     }
 
     /// `Key=K,Value=V` (the value may be empty).
     static func tag(_ text: String) throws -> Tag {
         let fields = try pairs(text)
-        guard let key = fields["Key"] else { throw ValidationError("A tag is written Key=KEY,Value=VALUE (got '\(text)').") }
+        guard let key = fields["Key"] else {
+            throw ValidationError("A tag is written Key=KEY,Value=VALUE (got '\(text)').")
+        }
         return Tag(key: key, value: fields["Value"] ?? "")
     }
 
     /// `Key=K` or `Key=K,Value=V`, for removing tags.
     static func tagKey(_ text: String) throws -> DeleteTagsRequest.TagKey {
         let fields = try pairs(text)
-        guard let key = fields["Key"] else { throw ValidationError("A tag is written Key=KEY[,Value=VALUE] (got '\(text)').") }
+        guard let key = fields["Key"] else {
+            throw ValidationError("A tag is written Key=KEY[,Value=VALUE] (got '\(text)').")
+        }
         return DeleteTagsRequest.TagKey(key: key, value: fields["Value"])
     }
 
     /// `ResourceType=TYPE,Tags=[{Key=K,Value=V},...]`.
     static func tagSpecification(_ text: String) throws -> TagSpecification {
         guard let open = text.range(of: "Tags=["), text.hasSuffix("]") else {
-            throw ValidationError("A tag specification is written ResourceType=volume,Tags=[{Key=K,Value=V}] (got '\(text)').")
+            throw ValidationError(
+                "A tag specification is written ResourceType=volume,Tags=[{Key=K,Value=V}] (got '\(text)').")
         }
         let head = try pairs(String(text[..<open.lowerBound]).trimmingSuffix(","))
         let body = text[open.upperBound..<text.index(before: text.endIndex)]
@@ -45,7 +51,9 @@ enum Shorthand {
     private static func pairs(_ text: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for field in text.split(separator: ",") {
-            guard let equals = field.firstIndex(of: "=") else { throw ValidationError("Expected KEY=VALUE in '\(text)'.") }
+            guard let equals = field.firstIndex(of: "=") else {
+                throw ValidationError("Expected KEY=VALUE in '\(text)'.")
+            }
             result[String(field[..<equals])] = String(field[field.index(after: equals)...])
         }
         return result

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Tells systemd (a `Type=notify` unit) when the daemon is ready and when it stops, through the datagram
 /// socket named by `$NOTIFY_SOCKET`. Does nothing when that variable is unset.

@@ -30,14 +30,17 @@ struct CrashPointTests {
         let data = directory.path + "/data"
         let daemon = try await DaemonProcess(dataDirectory: data)
         let client = try await daemon.client()
-        let volumes = [try await client.createVolume(size: 1), try await client.createVolume(size: 2, zone: "us-east-1b")]
+        let volumes = [
+            try await client.createVolume(size: 1), try await client.createVolume(size: 2, zone: "us-east-1b"),
+        ]
         await client.close()
         #expect(await daemon.terminate() == 0)
         return (directory, data, volumes)
     }
 
     private func expectSeedsIntact(_ seeds: [Volume], _ client: IaasClient) async throws {
-        let described = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: seeds.map(\.volumeId)))
+        let described = try await client.call(
+            Methods.describeVolumes, DescribeVolumesRequest(volumeIds: seeds.map(\.volumeId)))
         #expect(described.volumes.map(\.state) == ["available", "available"])
         #expect(Set(described.volumes.map(\.size)) == Set(seeds.map(\.size)))
     }
@@ -87,7 +90,8 @@ struct CrashPointTests {
             _ = try await client.call(Methods.modifyVolume, ModifyVolumeRequest(volumeId: target, size: 5))
         }
         let client = try await daemon.client()
-        let volume = try #require(try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: [target])).volumes.first)
+        let volume = try #require(
+            try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: [target])).volumes.first)
         #expect(volume.size == 5)
         #expect(try DataDirectoryInspector(root: data).snapshot().modifying.isEmpty)
         // A new modification is accepted: nothing is stuck "modifying".

@@ -55,8 +55,11 @@ struct RandomKillTests {
             let present = Set(try await checker.volumeIds())
             let live = await ledger.live
             let deleted = await ledger.deleted
-            #expect(live.isSubset(of: present), "cycle \(cycle): acknowledged volumes lost: \(live.subtracting(present))")
-            #expect(deleted.isDisjoint(with: present), "cycle \(cycle): deleted volumes back: \(deleted.intersection(present))")
+            #expect(
+                live.isSubset(of: present), "cycle \(cycle): acknowledged volumes lost: \(live.subtracting(present))")
+            #expect(
+                deleted.isDisjoint(with: present),
+                "cycle \(cycle): deleted volumes back: \(deleted.intersection(present))")
             let violations = try DataDirectoryInspector(root: data).violations()
             #expect(violations == [], "cycle \(cycle)")
             await ledger.settle(present: present)
@@ -77,7 +80,8 @@ struct RandomKillTests {
                                 await ledger.deleteAcknowledged(victim)
                             } else {
                                 let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][worker % 3]
-                                let volume = try await client.createVolume(size: Int.random(in: 1...4, using: &random), zone: zone)
+                                let volume = try await client.createVolume(
+                                    size: Int.random(in: 1...4, using: &random), zone: zone)
                                 await ledger.created(volume.volumeId)
                             }
                         } catch {

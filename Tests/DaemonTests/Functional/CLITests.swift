@@ -12,7 +12,8 @@ struct CLITests {
     }
 
     private func iaasctl(_ arguments: [String], socket: String) throws -> Run {
-        let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent().appendingPathComponent("iaasctl")
+        let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent()
+            .appendingPathComponent("iaasctl")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -34,8 +35,11 @@ struct CLITests {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
         let created = try iaasctl(
-            ["create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--volume-type", "gp3",
-             "--tag-specifications", "ResourceType=volume,Tags=[{Key=Name,Value=data},{Key=env,Value=dev}]", "-o", "json"],
+            [
+                "create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--volume-type", "gp3",
+                "--tag-specifications", "ResourceType=volume,Tags=[{Key=Name,Value=data},{Key=env,Value=dev}]", "-o",
+                "json",
+            ],
             socket: socket)
         #expect(created.status == 0, "\(created.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
@@ -48,9 +52,12 @@ struct CLITests {
         #expect(table.stdout.contains(id))
         #expect(table.stdout.contains("Name=data,env=dev"))
 
-        #expect(try iaasctl(["modify-volume", "--volume-id", id, "--size", "16"], socket: socket).stdout.contains("8 -> 16 GiB"))
+        #expect(
+            try iaasctl(["modify-volume", "--volume-id", id, "--size", "16"], socket: socket).stdout.contains(
+                "8 -> 16 GiB"))
         #expect(try iaasctl(["describe-volume-status", "--volume-ids", id], socket: socket).stdout.contains("ok"))
-        #expect(try iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status == 0)
+        #expect(
+            try iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status == 0)
         #expect(try iaasctl(["describe-tags"], socket: socket).stdout.contains("owner"))
         #expect(try iaasctl(["status"], socket: socket).stdout.contains("volumes             1"))
         #expect(try iaasctl(["describe-availability-zones"], socket: socket).stdout.contains("us-east-1c"))
@@ -61,10 +68,14 @@ struct CLITests {
 
     @Test func failuresNameTheAWSErrorAndExitNonZero() async throws {
         let fixture = try await DaemonFixture.start()
-        let refused = try iaasctl(["create-volume", "--size", "0", "--availability-zone", "us-east-1a"], socket: fixture.daemon.socketPath)
+        let refused = try iaasctl(
+            ["create-volume", "--size", "0", "--availability-zone", "us-east-1a"], socket: fixture.daemon.socketPath)
         #expect(refused.status == 254)
-        #expect(refused.stderr.contains("An error occurred (InvalidParameterValue) when calling the CreateVolume operation"))
-        let missing = try iaasctl(["delete-volume", "--volume-id", "vol-00000000000000000"], socket: fixture.daemon.socketPath)
+        #expect(
+            refused.stderr.contains("An error occurred (InvalidParameterValue) when calling the CreateVolume operation")
+        )
+        let missing = try iaasctl(
+            ["delete-volume", "--volume-id", "vol-00000000000000000"], socket: fixture.daemon.socketPath)
         #expect(missing.status == 254)
         #expect(missing.stderr.contains("InvalidVolume.NotFound"))
         await fixture.stop()

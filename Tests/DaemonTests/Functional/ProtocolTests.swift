@@ -10,7 +10,8 @@ struct ProtocolTests {
         let socket = try RawSocket(path: fixture.daemon.socketPath)
         socket.send(
             #"[{"jsonrpc":"2.0","id":1,"method":"daemon.Status"},{"jsonrpc":"2.0","method":"daemon.Status"},"#
-                + #"{"jsonrpc":"2.0","id":"b","method":"ec2.Nope"},{"jsonrpc":"2.0","id":3,"method":"ec2.DescribeRegions"}]"# + "\n")
+                + #"{"jsonrpc":"2.0","id":"b","method":"ec2.Nope"},{"jsonrpc":"2.0","id":3,"method":"ec2.DescribeRegions"}]"#
+                + "\n")
         guard case .array(let responses) = try socket.readMessage() else {
             Issue.record("a batch is answered with an array")
             return
@@ -48,7 +49,8 @@ struct ProtocolTests {
         // The payload contains newlines and JSON-looking bytes; they must not be read as messages.
         var payload = Array(#"{"jsonrpc":"2.0","id":666,"method":"ec2.DeleteVolume"}"#.utf8) + [10, 10]
         payload += (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
-        socket.send(#"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":{"Body":{"$bytes":\#(payload.count)}}}"# + "\n")
+        socket.send(
+            #"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":{"Body":{"$bytes":\#(payload.count)}}}"# + "\n")
         socket.send(payload)
         socket.send(#"{"jsonrpc":"2.0","id":2,"method":"daemon.Status"}"# + "\n")
         // Responses may come in any order; match them by id.

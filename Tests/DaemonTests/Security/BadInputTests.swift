@@ -52,7 +52,8 @@ struct BadInputTests {
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             let cases = [
                 #"{"id":1,"method":"daemon.Status"}"#, #"{"jsonrpc":"1.0","id":1,"method":"daemon.Status"}"#,
-                #"{"jsonrpc":"2.0","id":1,"method":5}"#, #"{"jsonrpc":"2.0","id":1,"method":"ec2.DescribeVolumes","params":[1]}"#,
+                #"{"jsonrpc":"2.0","id":1,"method":5}"#,
+                #"{"jsonrpc":"2.0","id":1,"method":"ec2.DescribeVolumes","params":[1]}"#,
                 #"{"jsonrpc":"2.0","id":{"x":1},"method":"daemon.Status"}"#, "42", "[]",
             ]
             for text in cases {
@@ -100,7 +101,9 @@ struct BadInputTests {
             #expect(await awsCode { _ = try await client.createVolume(zone: "us-east-1z") } == "InvalidZone.NotFound")
             #expect(await awsCode { _ = try await client.createVolume(zone: "../../etc") } == "InvalidZone.NotFound")
             for size in [0, -1, 16385, Int.max] {
-                #expect(await awsCode { _ = try await client.createVolume(size: size) } == "InvalidParameterValue", "size \(size)")
+                #expect(
+                    await awsCode { _ = try await client.createVolume(size: size) } == "InvalidParameterValue",
+                    "size \(size)")
             }
             let io1 = CreateVolumeRequest(availabilityZone: "us-east-1a", size: 10, volumeType: "io1")
             #expect(await awsCode { _ = try await client.call(Methods.createVolume, io1) } == "MissingParameter")
@@ -114,11 +117,15 @@ struct BadInputTests {
             let volume = try #require(try await fixture.client.volumeIds().first)
             let tags = (0..<1000).map { Tag(key: "k\($0)", value: "v") }
             #expect(
-                await awsCode { _ = try await fixture.client.call(Methods.createTags, CreateTagsRequest(resources: [volume], tags: tags)) }
+                await awsCode {
+                    _ = try await fixture.client.call(
+                        Methods.createTags, CreateTagsRequest(resources: [volume], tags: tags))
+                }
                     == "TagLimitExceeded")
             let spec = [TagSpecification(resourceType: "volume", tags: tags)]
             let create = CreateVolumeRequest(availabilityZone: "us-east-1a", size: 1, tagSpecifications: spec)
-            #expect(await awsCode { _ = try await fixture.client.call(Methods.createVolume, create) } == "TagLimitExceeded")
+            #expect(
+                await awsCode { _ = try await fixture.client.call(Methods.createVolume, create) } == "TagLimitExceeded")
         }
     }
 
@@ -171,7 +178,8 @@ struct BadInputTests {
             }
             // A payload cut short is dropped too.
             let socket = try RawSocket(path: fixture.daemon.socketPath)
-            socket.send(request("ec2.CreateVolume", #"{"AvailabilityZone":"us-east-1a","Size":4,"Body":{"$bytes":1000}}"#))
+            socket.send(
+                request("ec2.CreateVolume", #"{"AvailabilityZone":"us-east-1a","Size":4,"Body":{"$bytes":1000}}"#))
             socket.send([UInt8](repeating: 0, count: 10))
             socket.shutdownWrite()
             #expect(try socket.readLine() == nil)

@@ -28,7 +28,8 @@ struct DaemonFixture {
 extension IaasClient {
     /// Creates a small volume in us-east-1a.
     func createVolume(size: Int = 1, zone: String = "us-east-1a", token: String? = nil) async throws -> Volume {
-        try await call(Methods.createVolume, CreateVolumeRequest(availabilityZone: zone, size: size, clientToken: token))
+        try await call(
+            Methods.createVolume, CreateVolumeRequest(availabilityZone: zone, size: size, clientToken: token))
     }
 
     func volumeIds() async throws -> [String] {

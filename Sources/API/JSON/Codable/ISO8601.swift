@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// AWS timestamps, `2026-11-27T05:02:07Z`: UTC, whole seconds. Written and read by hand because
 /// `DescribeVolumes` carries one per volume, and a general date formatter costs more than the rest of the

@@ -16,7 +16,8 @@ private let iso8601Fractional = Date.ISO8601FormatStyle(includingFractionalSecon
 private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
     if type == Date.self {
         guard case .string(let text) = value else { throw mismatch(type, value, codingPath) }
-        guard let date = ISO8601.parse(text) ?? (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text)) else {
+        guard let date = ISO8601.parse(text) ?? (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text))
+        else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: codingPath, debugDescription: "Expected an ISO 8601 date, got '\(text)'."))
         }
@@ -32,10 +33,13 @@ private func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any C
     return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Found a \(value.typeName)."))
 }
 
-private func decodeInteger<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> T {
+private func decodeInteger<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ codingPath: [any CodingKey])
+    throws -> T
+{
     guard case .int(let int) = value else { throw mismatch(type, value, codingPath) }
     guard let exact = T(exactly: int) else {
-        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(int) does not fit in \(type)."))
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: codingPath, debugDescription: "\(int) does not fit in \(type)."))
     }
     return exact
 }
@@ -80,7 +84,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     private func require(_ key: Key) throws -> JSONValue {
         guard let value = lookup(key) else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No member \(key.stringValue)."))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "No member \(key.stringValue)."))
         }
         return value
     }
@@ -101,24 +106,50 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return string
     }
 
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decodeDouble(require(key), codingPath + [key]) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try decodeDouble(require(key), codingPath + [key])) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decodeInteger(type, require(key), codingPath + [key]) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decodeInteger(type, require(key), codingPath + [key]) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try decodeDouble(require(key), codingPath + [key])
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        Float(try decodeDouble(require(key), codingPath + [key]))
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try decodeInteger(type, require(key), codingPath + [key])
+    }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try decodeValue(type, from: require(key), codingPath: codingPath + [key])
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try ValueDecoder(value: require(key), codingPath: codingPath + [key]).container(keyedBy: type)
     }
 
@@ -152,7 +183,8 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func next(_ type: Any.Type) throws -> JSONValue {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: path, debugDescription: "The array has no more elements."))
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: path, debugDescription: "The array has no more elements."))
         }
         defer { currentIndex += 1 }
         return elements[currentIndex]
@@ -169,7 +201,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         return try decodeValue(type, from: next(type), codingPath: path)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         let path = self.path
         return try ValueDecoder(value: next(type), codingPath: path).container(keyedBy: type)
     }

@@ -106,7 +106,8 @@ private func encodeValue(_ value: some Encodable, into storage: Storage, codingP
     // single-value container, so they are converted rather than encoded.
     case let integer as any BinaryInteger:
         guard let int = Int(exactly: integer) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "\(integer) does not fit in 64 bits"))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: codingPath, debugDescription: "\(integer) does not fit in 64 bits"))
         }
         storage.content = .value(.int(int))
     case let float as Float: storage.content = .value(try jsonNumber(Double(float), codingPath: codingPath))
@@ -116,7 +117,8 @@ private func encodeValue(_ value: some Encodable, into storage: Storage, codingP
 
 private func jsonNumber(_ double: Double, codingPath: [any CodingKey]) throws -> JSONValue {
     guard double.isFinite else {
-        throw EncodingError.invalidValue(double, .init(codingPath: codingPath, debugDescription: "JSON has no \(double)"))
+        throw EncodingError.invalidValue(
+            double, .init(codingPath: codingPath, debugDescription: "JSON has no \(double)"))
     }
     return .double(double)
 }
@@ -184,7 +186,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         try encodeValue(value, into: storage.appendChild(), codingPath: path)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let path = nextPath
         let child = storage.appendChild()
         child.makeObject()
@@ -212,6 +216,10 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: Bool) throws { storage.content = .value(.bool(value)) }
     mutating func encode(_ value: String) throws { storage.content = .value(.string(value)) }
     mutating func encode(_ value: Int) throws { storage.content = .value(.int(value)) }
-    mutating func encode(_ value: Double) throws { storage.content = .value(try jsonNumber(value, codingPath: codingPath)) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try encodeValue(value, into: storage, codingPath: codingPath) }
+    mutating func encode(_ value: Double) throws {
+        storage.content = .value(try jsonNumber(value, codingPath: codingPath))
+    }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try encodeValue(value, into: storage, codingPath: codingPath)
+    }
 }
