@@ -99,6 +99,7 @@ let package = Package(
             name: "StoreTests",
             dependencies: [
                 "Store",
+                "IaasTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -107,6 +108,7 @@ let package = Package(
             name: "ServicesTests",
             dependencies: [
                 "Services",
+                "IaasTesting",
                 "Store",
                 "API",
                 .product(name: "GRDB", package: "GRDB.swift"),

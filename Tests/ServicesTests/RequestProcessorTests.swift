@@ -1,5 +1,6 @@
 import API
 import Foundation
+import IaasTesting
 import Store
 import Testing
 
@@ -8,12 +9,12 @@ import Testing
 /// The method table of a whole `Cloud`, answering parsed messages as the daemon does.
 @Suite("RequestProcessor over a Cloud")
 final class RequestProcessorTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
     let database: StoreDatabase
     let cloud: Cloud
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
         let dataDirectory = DataDirectory(root: temporary.path)
         let catalog = RegionCatalog.standard
         try dataDirectory.prepare(zones: catalog.zones.map(\.zone.zoneName))

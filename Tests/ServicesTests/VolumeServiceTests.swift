@@ -1,5 +1,6 @@
 import API
 import Foundation
+import IaasTesting
 import GRDB
 import Store
 import SystemPackage

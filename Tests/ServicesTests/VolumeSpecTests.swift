@@ -1,3 +1,4 @@
+import IaasTesting
 import API
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import IaasTesting
 import SystemPackage
 import Testing
 
@@ -10,10 +11,10 @@ import Testing
 
 @Suite("DataDirectoryLock")
 final class DataDirectoryLockTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
     }
 
     /// Runs `flock -n <lock file> true`: 0 when the lock was free, 1 when another holder has it.

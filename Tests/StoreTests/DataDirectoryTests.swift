@@ -1,3 +1,4 @@
+import IaasTesting
 import SystemPackage
 import Testing
 
@@ -5,10 +6,10 @@ import Testing
 
 @Suite("DataDirectory")
 final class DataDirectoryTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
     }
 
     @Test("paths of the layout")

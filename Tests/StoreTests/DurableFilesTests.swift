@@ -1,3 +1,4 @@
+import IaasTesting
 import SystemPackage
 import Testing
 
@@ -5,10 +6,10 @@ import Testing
 
 @Suite("DurableFiles")
 final class DurableFilesTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
     }
 
     @Test(

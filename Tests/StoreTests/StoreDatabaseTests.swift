@@ -1,4 +1,5 @@
 import Foundation
+import IaasTesting
 import GRDB
 import SystemPackage
 import Testing
@@ -7,11 +8,11 @@ import Testing
 
 @Suite("StoreDatabase")
 final class StoreDatabaseTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
     let path: FilePath
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
         path = temporary.appending("iaas.sqlite")
     }
 

@@ -1,3 +1,4 @@
+import IaasTesting
 import SystemPackage
 import Testing
 
@@ -5,13 +6,13 @@ import Testing
 
 @Suite("VolumeFileStore")
 final class VolumeFileStoreTests {
-    let temporary: TemporaryDirectory
+    let temporary: ScratchDirectory
     let store: VolumeFileStore
     let zone = "us-east-1a"
     let volumeId = "vol-0123456789abcdef0"
 
     init() throws {
-        temporary = try TemporaryDirectory()
+        temporary = try ScratchDirectory()
         let dataDirectory = DataDirectory(root: temporary.path)
         try dataDirectory.prepare(zones: [zone, "us-east-1b"])
         store = VolumeFileStore(dataDirectory: dataDirectory)

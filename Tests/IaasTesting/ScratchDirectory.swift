@@ -5,18 +5,19 @@ import SystemPackage
     import Glibc
 #endif
 
-/// A fresh directory under the system temporary directory, removed with everything in it on deinit.
-final class TemporaryDirectory {
-    let path: FilePath
+/// A fresh directory under the system temporary directory, removed with everything in it on deinit: for unit
+/// tests, which address files with `FilePath`.
+public final class ScratchDirectory {
+    public let path: FilePath
 
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "iaas-store-tests-XXXXXX").utf8CString)
+    public init() throws {
+        var template = Array((NSTemporaryDirectory() + "iaas-unit-tests-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!) }
         guard let made else { throw Errno(rawValue: errno) }
         path = FilePath(String(cString: made))
     }
 
-    func appending(_ component: String) -> FilePath { path.appending(component) }
+    public func appending(_ component: String) -> FilePath { path.appending(component) }
 
     deinit {
         try? FileManager.default.removeItem(atPath: path.string)
@@ -24,14 +25,14 @@ final class TemporaryDirectory {
 }
 
 /// Plain file access for arranging and checking what the code under test wrote.
-enum RawFile {
-    static func write(_ bytes: [UInt8], to path: FilePath, at offset: Int64, create: Bool = false) throws {
+public enum RawFile {
+    public static func write(_ bytes: [UInt8], to path: FilePath, at offset: Int64, create: Bool = false) throws {
         let fd = try FileDescriptor.open(
             path, .writeOnly, options: create ? [.create] : [], permissions: create ? [.ownerReadWrite] : nil)
         try fd.closeAfter { _ = try fd.writeAll(toAbsoluteOffset: offset, bytes) }
     }
 
-    static func read(_ path: FilePath, at offset: Int64, count: Int) throws -> [UInt8] {
+    public static func read(_ path: FilePath, at offset: Int64, count: Int) throws -> [UInt8] {
         let fd = try FileDescriptor.open(path, .readOnly)
         return try fd.closeAfter {
             var bytes = [UInt8](repeating: 0, count: count)
@@ -49,17 +50,17 @@ enum RawFile {
         }
     }
 
-    static func truncate(_ path: FilePath, to size: Int64) throws {
+    public static func truncate(_ path: FilePath, to size: Int64) throws {
         guard Glibc.truncate(path.string, off_t(size)) == 0 else { throw Errno(rawValue: errno) }
     }
 
-    static func exists(_ path: FilePath) -> Bool {
+    public static func exists(_ path: FilePath) -> Bool {
         FileManager.default.fileExists(atPath: path.string)
     }
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so a copy that drops or shifts data is caught.
-func pattern(count: Int, seed: UInt64) -> [UInt8] {
+public func pattern(count: Int, seed: UInt64) -> [UInt8] {
     var state = seed | 1
     var bytes = [UInt8](repeating: 0, count: count)
     bytes.withUnsafeMutableBufferPointer { buffer in
@@ -73,6 +74,6 @@ func pattern(count: Int, seed: UInt64) -> [UInt8] {
     return bytes
 }
 
-let GiB: Int64 = 1 << 30
-let MiB: Int64 = 1 << 20
-let TiB: Int64 = 1 << 40
+public let GiB: Int64 = 1 << 30
+public let MiB: Int64 = 1 << 20
+public let TiB: Int64 = 1 << 40
