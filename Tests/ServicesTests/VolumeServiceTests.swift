@@ -1,7 +1,7 @@
 import API
 import Foundation
-import IaasTesting
 import GRDB
+import IaasTesting
 import Store
 import SystemPackage
 import Testing

@@ -1,5 +1,5 @@
-import IaasTesting
 import API
+import IaasTesting
 import Testing
 
 @testable import Services

@@ -1,6 +1,6 @@
 import Foundation
-import IaasTesting
 import GRDB
+import IaasTesting
 import SystemPackage
 import Testing
 
