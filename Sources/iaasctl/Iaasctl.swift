@@ -15,4 +15,8 @@ struct Iaasctl: AsyncParsableCommand {
             CreateTags.self, DeleteTags.self, DescribeTags.self,
         ]
     )
+
+    /// Declared here too so that `iaasctl --socket PATH -o json describe-volumes` works, as with the AWS CLI's
+    /// global options; subcommands read the same values through their own group of the same name.
+    @OptionGroup var global: GlobalOptions
 }

@@ -85,6 +85,18 @@ struct CLITests {
         #expect(down.stderr.contains("iaasd is not running"))
     }
 
+    @Test func globalOptionsGoBeforeOrAfterTheCommand() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let before = try iaasctl(["--socket", socket, "-o", "json", "describe-regions"], socket: "/nonexistent.sock")
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("\"RegionName\" : \"us-east-1\""))
+        let after = try iaasctl(["describe-regions", "--socket", socket], socket: "/nonexistent.sock")
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout.hasPrefix("REGION"))
+        await fixture.stop()
+    }
+
     @Test func badShorthandIsAUsageError() throws {
         let run = try iaasctl(["describe-volumes", "--filters", "status=available"], socket: "/nonexistent.sock")
         #expect(run.status == 64)
