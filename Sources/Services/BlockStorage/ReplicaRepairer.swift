@@ -25,16 +25,18 @@ public final class ReplicaRepairer: Service, Sendable {
     }
 
     public func run() async throws {
-        let ticker = Task { [interval, wakeupContinuation] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                wakeupContinuation.yield()
-            }
-        }
-        defer { ticker.cancel() }
         await withGracefulShutdownHandler {
-            for await _ in wakeups {
-                await repairPass()
+            await withDiscardingTaskGroup { group in
+                // The clock only wakes the loop; a pass never overlaps another.
+                group.addTask { [interval, wakeupContinuation] in
+                    while (try? await Task.sleep(for: interval)) != nil {
+                        wakeupContinuation.yield()
+                    }
+                }
+                for await _ in wakeups {
+                    await repairPass()
+                }
+                group.cancelAll()
             }
         } onGracefulShutdown: { [wakeupContinuation] in
             wakeupContinuation.finish()

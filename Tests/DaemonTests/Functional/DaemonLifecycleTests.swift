@@ -37,12 +37,13 @@ struct DaemonLifecycleTests {
         #expect(await second.terminate() == 0)
     }
 
-    @Test func sigtermStopsGracefullyAndRemovesTheSocket() async throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsGracefullyAndRemovesTheSocket(signal: Int32) async throws {
         let fixture = try await DaemonFixture.start()
         // Requests in flight when SIGTERM arrives are still answered.
         let inFlight = (0..<20).map { _ in Task { try await fixture.client.createVolume(size: 1) } }
         try await Task.sleep(for: .milliseconds(2))
-        kill(fixture.daemon.pid, SIGTERM)
+        kill(fixture.daemon.pid, signal)
         var answered = 0
         for task in inFlight {
             switch await task.result {
