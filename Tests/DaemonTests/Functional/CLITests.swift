@@ -17,7 +17,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin"]
+        process.environment = ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin", "COLUMNS": "80"]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -96,6 +96,43 @@ struct CLITests {
         #expect(after.stdout.hasPrefix("REGION"))
         await fixture.stop()
     }
+
+    @Test func theHelpNamesEveryCommandAsTheAWSCLIDoes() throws {
+        let help = try iaasctl(["--help"], socket: "/nonexistent.sock")
+        #expect(help.status == 0)
+        #expect(help.stdout == Self.expectedHelp)
+    }
+
+    static let expectedHelp = """
+        OVERVIEW: Drive the iaas cloud: volumes, regions, tags. Talks JSON-RPC to iaasd.
+
+        USAGE: iaasctl [--socket <socket>] [--output <output>] <subcommand>
+
+        OPTIONS:
+          --socket <socket>       The iaasd socket (default: $IAAS_SOCKET, else the
+                                  default data directory's iaasd.sock).
+          -o, --output <output>   table for people, json for scripts. (values: table,
+                                  json; default: table)
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          status                  Show the daemon's version, uptime and counts.
+          describe-regions        List the regions of this cloud.
+          describe-availability-zones
+                                  List the availability zones.
+          create-volume           Create an EBS volume in an availability zone.
+          describe-volumes        List volumes.
+          delete-volume           Delete a volume that is not attached.
+          modify-volume           Grow a volume or change its type, IOPS or throughput.
+          describe-volume-status  Show whether each volume's replicas are healthy.
+          create-tags             Add or overwrite tags on resources.
+          delete-tags             Remove tags from resources (all tags if none given).
+          describe-tags           List tags.
+
+          See 'iaasctl help <subcommand>' for detailed help.
+
+        """
 
     @Test func badShorthandIsAUsageError() throws {
         let run = try iaasctl(["describe-volumes", "--filters", "status=available"], socket: "/nonexistent.sock")
