@@ -73,7 +73,7 @@ public final class IaasClient: Sendable {
         let promise = channel.eventLoop.makePromise(of: JSONValue.self)
         let channel = self.channel
         let router = self.router
-        channel.eventLoop.execute {
+        let submit = {
             guard let id = router.value.register(promise) else {
                 promise.fail(IaasClientError.connectionClosed)
                 return
@@ -82,6 +82,8 @@ public final class IaasClient: Sendable {
             line.append(UInt8(ascii: "\n"))
             channel.writeAndFlush(channel.allocator.buffer(bytes: line), promise: nil)
         }
+        // A task already on the connection's loop (NIO as the concurrency executor) skips the hop.
+        if channel.eventLoop.inEventLoop { submit() } else { channel.eventLoop.execute(submit) }
         let response = try await promise.futureResult.get()
         if let error = response["error"] {
             throw RPCErrorObject(json: error) ?? IaasClientError.badResponse("malformed error object")
