@@ -68,6 +68,12 @@ struct Daemon {
                 "iaas.reconcile.orphan-files": "\(report.orphanFilesRemoved)",
             ])
 
+        // The data-directory lock covers the default socket; a socket given with --socket may be another
+        // daemon's, which must not be taken over.
+        if SocketProbe.isServing(options.socketPath) {
+            throw DaemonError(
+                "Another daemon is serving on \(options.socketPath). Stop it or choose another --socket.")
+        }
         let server: RPCServer
         do {
             server = try await RPCServer.bind(

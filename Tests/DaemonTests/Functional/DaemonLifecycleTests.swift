@@ -23,6 +23,30 @@ struct DaemonLifecycleTests {
         await fixture.stop()
     }
 
+    @Test func aSocketAnotherDaemonServesIsNotTakenOver() async throws {
+        let fixture = try await DaemonFixture.start()
+        let other = try TemporaryDirectory()
+        defer { other.remove() }
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: try DaemonProcess.binary())
+        second.arguments = ["--data-dir", other.path + "/data", "--socket", fixture.daemon.socketPath]
+        let stderr = Pipe()
+        second.standardError = stderr
+        second.standardOutput = FileHandle.nullDevice
+        try second.run()
+        second.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(second.terminationStatus == 2)
+        #expect(message.contains("Another daemon is serving on \(fixture.daemon.socketPath)"), "\(message)")
+        #expect(try await fixture.client.call(Methods.status).pid == Int(fixture.daemon.pid))
+        let fresh = try await fixture.daemon.client()
+        #expect(
+            try await fresh.call(Methods.status).pid == Int(fixture.daemon.pid), "new connections still reach the first"
+        )
+        await fresh.close()
+        await fixture.stop()
+    }
+
     @Test func staleSocketOfAKilledDaemonIsReplaced() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
