@@ -5,30 +5,11 @@ import Testing
 /// `iaasctl` as a person runs it: exit statuses, tables, JSON, and the AWS error code on failure.
 @Suite("iaasctl")
 struct CLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private func iaasctl(_ arguments: [String], socket: String) throws -> Run {
+    private func iaasctl(_ arguments: [String], socket: String) throws -> CommandRun {
         let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent()
             .appendingPathComponent("iaasctl")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin", "COLUMNS": "80"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return try CommandRun(
+            binary.path, arguments, environment: ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin", "COLUMNS": "80"])
     }
 
     @Test func aTourOfTheCommands() async throws {

@@ -7,17 +7,9 @@ import Testing
 struct DaemonLifecycleTests {
     @Test func secondDaemonOnTheSameDataDirectoryExitsWithAClearMessage() async throws {
         let fixture = try await DaemonFixture.start()
-        let second = Process()
-        second.executableURL = URL(fileURLWithPath: try DaemonProcess.binary())
-        second.arguments = ["--data-dir", fixture.data]
-        let stderr = Pipe()
-        second.standardError = stderr
-        second.standardOutput = FileHandle.nullDevice
-        try second.run()
-        second.waitUntilExit()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(second.terminationStatus == 2)
-        #expect(message.contains("is in use by iaasd (pid \(fixture.daemon.pid))"), "\(message)")
+        let second = try CommandRun(DaemonProcess.binary(), ["--data-dir", fixture.data])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("is in use by iaasd (pid \(fixture.daemon.pid))"), "\(second.stderr)")
         // The first daemon is unharmed.
         #expect(try await fixture.client.call(Methods.status).pid == Int(fixture.daemon.pid))
         await fixture.stop()
@@ -27,17 +19,10 @@ struct DaemonLifecycleTests {
         let fixture = try await DaemonFixture.start()
         let other = try TemporaryDirectory()
         defer { other.remove() }
-        let second = Process()
-        second.executableURL = URL(fileURLWithPath: try DaemonProcess.binary())
-        second.arguments = ["--data-dir", other.path + "/data", "--socket", fixture.daemon.socketPath]
-        let stderr = Pipe()
-        second.standardError = stderr
-        second.standardOutput = FileHandle.nullDevice
-        try second.run()
-        second.waitUntilExit()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(second.terminationStatus == 2)
-        #expect(message.contains("Another daemon is serving on \(fixture.daemon.socketPath)"), "\(message)")
+        let second = try CommandRun(
+            DaemonProcess.binary(), ["--data-dir", other.path + "/data", "--socket", fixture.daemon.socketPath])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("Another daemon is serving on \(fixture.daemon.socketPath)"), "\(second.stderr)")
         #expect(try await fixture.client.call(Methods.status).pid == Int(fixture.daemon.pid))
         let fresh = try await fixture.daemon.client()
         #expect(
