@@ -8,7 +8,7 @@ import Services
 /// A request whose method never blocks is answered right here, where it was read; any other runs in a task
 /// and its response is written when it is ready, so responses may go out of order. Past
 /// `maxInFlight` requests the connection stops reading until some finish (back-pressure). Responses written
-/// together are flushed together.
+/// together are flushed together. A connection idle for the idle timeout with nothing in flight is closed.
 final class RPCConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundOut = ByteBuffer
@@ -60,12 +60,17 @@ final class RPCConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is Drain else {
+        switch event {
+        case is Drain:
+            draining = true
+            if inFlight == 0 { context.close(promise: nil) }
+        case is IdleStateHandler.IdleStateEvent:
+            // No traffic for the idle timeout: a client that connected and went silent, or stalled mid-line,
+            // gives its descriptor back. One waiting on a slow request of its own is left alone.
+            if inFlight == 0 { context.close(promise: nil) }
+        default:
             context.fireUserInboundEventTriggered(event)
-            return
         }
-        draining = true
-        if inFlight == 0 { context.close(promise: nil) }
     }
 
     private func serve(_ message: JSONValue, payloadLength: Int?, context: ChannelHandlerContext) {

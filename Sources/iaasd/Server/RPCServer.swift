@@ -52,7 +52,6 @@ final class RPCServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
-                    try pipeline.addHandler(IdleConnectionCloser())
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: configuration.limits)))
                     try pipeline.addHandler(
                         RPCConnectionHandler(
