@@ -93,7 +93,14 @@ public struct VolumeFileStore: Sendable {
     }
 
     /// Rebuilds replica `target` from replica `source` with a sparse-aware durable copy.
+    /// The replica's directory is made again first: a storage server whose whole directory was lost (a
+    /// replaced disk) is rebuilt like one that lost a file.
     public func repair(_ files: VolumeReplicaFiles, replica target: Int, from source: Int) throws(FileSystemError) {
+        let directory = files.zone.ebs(replica: target)
+        if try DurableFiles.sizes(of: directory) == nil {
+            try DurableFiles.makeDirectories(directory)
+            try DurableFiles.syncDirectory(directory.removingLastComponent())
+        }
         let good = files.segments(replica: source)
         let bad = files.segments(replica: target)
         for (from, to) in zip(good, bad) {

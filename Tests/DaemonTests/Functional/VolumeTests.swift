@@ -161,6 +161,25 @@ struct VolumeTests {
         await fixture.stop()
     }
 
+    @Test func aLostStorageServerDirectoryIsRebuiltForEveryVolume() async throws {
+        let fixture = try await DaemonFixture.start(arguments: ["--repair-interval", "3600"])
+        let volumes = [try await fixture.client.createVolume(size: 1), try await fixture.client.createVolume(size: 3)]
+        // The disk behind us-east-1a's second storage server is gone, directory and all.
+        try FileManager.default.removeItem(atPath: fixture.data + "/zones/us-east-1a/ebs-1")
+        let request = DescribeVolumeStatusRequest(volumeIds: volumes.map(\.volumeId))
+        let impaired = try await fixture.client.call(Methods.describeVolumeStatus, request)
+        #expect(impaired.volumeStatuses.map(\.volumeStatus.status) == ["impaired", "impaired"])
+        var statuses: [String] = []
+        for _ in 0..<500 where statuses != ["ok", "ok"] {
+            try await Task.sleep(for: .milliseconds(10))
+            statuses = try await fixture.client.call(Methods.describeVolumeStatus, request).volumeStatuses.map(
+                \.volumeStatus.status)
+        }
+        #expect(statuses == ["ok", "ok"])
+        #expect(try fixture.inspector.violations() == [])
+        await fixture.stop()
+    }
+
     @Test func tagsOnVolumes() async throws {
         let fixture = try await DaemonFixture.start()
         let client = fixture.client
