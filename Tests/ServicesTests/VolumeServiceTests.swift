@@ -119,11 +119,21 @@ final class VolumeServiceCreateTests {
         #expect(try cloud.files.filesOnDisk(zone: "us-east-1a").isEmpty)
     }
 
+    @Test("a storage-server directory lost while running is made again by the next create")
+    func createRemakesALostDirectory() async throws {
+        let ebs1 = cloud.dataDirectory.zone("us-east-1b").ebs(replica: 1)
+        try FileManager.default.removeItem(atPath: ebs1.string)
+        let volume = try await cloud.create(zone: "us-east-1b", size: 1)
+        #expect(volume.state == "available")
+        #expect(RawFile.exists(cloud.segment(volume.volumeId, replica: 1, zone: "us-east-1b")))
+    }
+
     @Test("when a replica cannot be made the create fails with a server fault and leaves nothing behind")
     func rollBack() async throws {
-        // A missing ebs-1 directory makes the second replica's file impossible to create.
+        // A plain file where the ebs-1 directory should be makes the second replica impossible to create.
         let ebs1 = cloud.dataDirectory.zone("us-east-1c").ebs(replica: 1)
         try FileManager.default.removeItem(atPath: ebs1.string)
+        #expect(FileManager.default.createFile(atPath: ebs1.string, contents: Data("not a directory".utf8)))
         let error = await thrownAsync { () async throws(CloudError) in
             try await self.cloud.create(zone: "us-east-1c", size: 1, tags: [Tag(key: "k", value: "v")])
         }

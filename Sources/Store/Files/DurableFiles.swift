@@ -62,6 +62,21 @@ public enum DurableFiles {
         }
     }
 
+    /// Makes a directory (and its parents) exist, durably: when it had to be made, its parent is fsynced.
+    public static func ensureDirectory(_ path: FilePath) throws(FileSystemError) {
+        if mkdir(path.string, 0o755) == 0 {
+            try syncDirectory(path.removingLastComponent())
+            return
+        }
+        switch errno {
+        case EEXIST: return
+        case ENOENT:
+            try makeDirectories(path)
+            try syncDirectory(path.removingLastComponent())
+        default: throw error("mkdir", path)
+        }
+    }
+
     /// The size and the bytes actually allocated on disk, or nil if the file does not exist.
     public static func sizes(of path: FilePath) throws(FileSystemError) -> (size: Int64, allocated: Int64)? {
         var info = stat()
@@ -75,7 +90,8 @@ public enum DurableFiles {
     /// The names in a directory (no `.` or `..`); empty when it does not exist.
     public static func list(_ directory: FilePath) throws(FileSystemError) -> [String] {
         guard let dir = opendir(directory.string) else {
-            if errno == ENOENT { return [] }
+            // No directory (or a file in its place) holds no entries.
+            if errno == ENOENT || errno == ENOTDIR { return [] }
             throw error("opendir", directory)
         }
         defer { closedir(dir) }

@@ -32,8 +32,10 @@ public struct VolumeFileStore: Sendable {
     }
 
     /// Makes every segment of every replica exist at its exact size, durably. Used to create and to grow.
+    /// A storage-server directory lost since start-up is made again.
     public func ensure(_ files: VolumeReplicaFiles) throws(FileSystemError) {
         for replica in 0..<VolumeReplicaFiles.replicaCount {
+            try DurableFiles.ensureDirectory(files.zone.ebs(replica: replica))
             for segment in files.segments(replica: replica) {
                 try DurableFiles.ensureSparseFile(at: segment.path, size: segment.size)
             }
@@ -96,11 +98,7 @@ public struct VolumeFileStore: Sendable {
     /// The replica's directory is made again first: a storage server whose whole directory was lost (a
     /// replaced disk) is rebuilt like one that lost a file.
     public func repair(_ files: VolumeReplicaFiles, replica target: Int, from source: Int) throws(FileSystemError) {
-        let directory = files.zone.ebs(replica: target)
-        if try DurableFiles.sizes(of: directory) == nil {
-            try DurableFiles.makeDirectories(directory)
-            try DurableFiles.syncDirectory(directory.removingLastComponent())
-        }
+        try DurableFiles.ensureDirectory(files.zone.ebs(replica: target))
         let good = files.segments(replica: source)
         let bad = files.segments(replica: target)
         for (from, to) in zip(good, bad) {
