@@ -53,9 +53,26 @@ public final class ReplicaRepairer: Service, Sendable {
             logger.error("repair pass could not list volumes", metadata: ["iaas.error": "\(error)"])
             return 0
         }
+        // A cheap look at every volume first (a few stat calls each, in one trip off the cooperative pool);
+        // only a volume that looks impaired pays for the lock and the careful re-check.
+        let files = volumes.files
+        let suspects: [String]
+        do {
+            let replicas = records.map { (id: $0.id, files: volumes.replicaFiles($0)) }
+            suspects = try await BlockingIO.run { () throws(FileSystemError) -> [String] in
+                var impaired: [String] = []
+                for replica in replicas where try files.health(replica.files).contains(where: { $0 != .ok }) {
+                    impaired.append(replica.id)
+                }
+                return impaired
+            }
+        } catch {
+            logger.error("repair pass could not inspect replicas", metadata: ["iaas.error": "\(error)"])
+            return 0
+        }
         var repaired = 0
-        for record in records {
-            repaired += await repair(record.id)
+        for id in suspects {
+            repaired += await repair(id)
         }
         return repaired
     }
