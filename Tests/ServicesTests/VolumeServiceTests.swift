@@ -555,6 +555,33 @@ final class VolumeServiceStatusTests {
         item.volumeStatus.details.first { $0.name == name }?.status
     }
 
+    @Test("a volume being grown is never reported impaired, and never repaired against its old size")
+    func growingIsNotImpaired() async throws {
+        let volume = try await cloud.create(size: 1)
+        let cloud = self.cloud
+        let id = volume.volumeId
+        async let grows: Void = {
+            for size in 2...40 {
+                _ = try await cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: id, size: size))
+            }
+        }()
+        var seen: Set<String> = []
+        var repaired = 0
+        for _ in 0..<200 {
+            let result = try await cloud.volumes.describeVolumeStatus(
+                DescribeVolumeStatusRequest(volumeIds: [id]), repairer: nil)
+            seen.insert(result.volumeStatuses.first?.volumeStatus.status ?? "")
+            repaired += await cloud.repairer.repairPass()
+        }
+        try await grows
+        #expect(seen == ["ok"])
+        #expect(repaired == 0)
+        #expect(
+            try cloud.files.health(cloud.files.files(volumeId: id, sizeBytes: 40 * GiB, zone: "us-east-1a")) == [
+                .ok, .ok,
+            ])
+    }
+
     @Test("a whole volume is ok")
     func ok() async throws {
         let volume = try await cloud.create()

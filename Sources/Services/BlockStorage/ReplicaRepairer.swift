@@ -53,19 +53,12 @@ public final class ReplicaRepairer: Service, Sendable {
             logger.error("repair pass could not list volumes", metadata: ["iaas.error": "\(error)"])
             return 0
         }
-        // A cheap look at every volume first (a few stat calls each, in one trip off the cooperative pool);
-        // only a volume that looks impaired pays for the lock and the careful re-check.
-        let files = volumes.files
+        // A cheap look at every volume first; only a volume that looks impaired pays for the lock and the
+        // careful re-check in `repair`.
         let suspects: [String]
         do {
-            let replicas = records.map { (id: $0.id, files: volumes.replicaFiles($0)) }
-            suspects = try await BlockingIO.run { () throws(FileSystemError) -> [String] in
-                var impaired: [String] = []
-                for replica in replicas where try files.health(replica.files).contains(where: { $0 != .ok }) {
-                    impaired.append(replica.id)
-                }
-                return impaired
-            }
+            suspects = try await volumes.replicaHealth(of: records)
+                .filter { $0.value.contains { $0 != .ok } }.map(\.key).sorted()
         } catch {
             logger.error("repair pass could not inspect replicas", metadata: ["iaas.error": "\(error)"])
             return 0
@@ -77,23 +70,20 @@ public final class ReplicaRepairer: Service, Sendable {
         return repaired
     }
 
+    /// Rebuilds the impaired replicas of one volume from a healthy one, holding the volume's lock so no
+    /// delete or grow runs meanwhile.
     private func repair(_ id: String) async -> Int {
+        let volumes = self.volumes
+        let logger = self.logger
         do {
-            return try await volumes.fileLocks.withLock(id) { () async throws -> Int in
-                // Re-read under the lock: a delete or grow may have run since the listing.
-                guard let record = try await volumes.database.read({ db in try VolumeRecord.fetchOne(db, key: id) }),
-                    VolumeLifecycle.isRepairable(record.state),
-                    try await !volumes.database.read({ db in try VolumeService.isModifying(id, in: db) })
-                else { return 0 }
-                let replicaFiles = volumes.replicaFiles(record)
-                let files = volumes.files
-                let health = try await BlockingIO.run { () throws(FileSystemError) in try files.health(replicaFiles) }
+            let rebuilt = try await volumes.withConfirmedHealth(of: id) { record, health throws(CloudError) -> Int in
                 guard let source = health.firstIndex(of: .ok) else {
-                    if health.contains(where: { $0 != .ok }) {
+                    if !health.isEmpty {
                         logger.error("volume has no healthy replica", metadata: ["iaas.volume.id": "\(id)"])
                     }
                     return 0
                 }
+                let replicaFiles = volumes.replicaFiles(record)
                 var rebuilt = 0
                 for (replica, state) in health.enumerated() where state != .ok {
                     logger.warning(
@@ -101,7 +91,7 @@ public final class ReplicaRepairer: Service, Sendable {
                         metadata: [
                             "iaas.volume.id": "\(id)", "iaas.replica": "\(replica)", "iaas.replica.state": "\(state)",
                         ])
-                    try await BlockingIO.run { () throws(FileSystemError) in
+                    try await volumes.fileWork(id, "rebuild") { [files = volumes.files] () throws(FileSystemError) in
                         try files.repair(replicaFiles, replica: replica, from: source)
                     }
                     logger.notice(
@@ -110,6 +100,7 @@ public final class ReplicaRepairer: Service, Sendable {
                 }
                 return rebuilt
             }
+            return rebuilt ?? 0
         } catch {
             logger.error("replica repair failed", metadata: ["iaas.volume.id": "\(id)", "iaas.error": "\(error)"])
             return 0

@@ -45,8 +45,8 @@ public struct VolumeReconciler: Sendable {
             try VolumeModificationRecord.filter(VolumeModificationRecord.Columns.state == ModificationState.modifying)
                 .fetchAll(db)
         }
-        for var modification in modifications {
-            try await volumes.apply(&modification)
+        for modification in modifications {
+            _ = try await volumes.apply(modification)
             logger.notice(
                 "finished interrupted modification",
                 metadata: [

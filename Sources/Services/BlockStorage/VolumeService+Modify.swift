@@ -17,7 +17,7 @@ extension VolumeService {
         }
         let targetType = try request.volumeType.map { name throws(CloudError) in try VolumeType.named(name) }
         // (1) Intent: a `modifying` modification row; the volume keeps its current attributes until done.
-        var modification = try await database.writeOrThrow { db throws(CloudError) in
+        let intent = try await database.writeOrThrow { db throws(CloudError) in
             let record = try Self.fetch(id, in: db)
             try VolumeLifecycle.modify(id, state: record.state, modifying: try Self.isModifying(id, in: db))
             let spec = try Self.target(of: request, record: record, type: targetType)
@@ -31,7 +31,7 @@ extension VolumeService {
             return modification
         }
         CrashPoint.reach("volume.modify.after-intent")
-        try await apply(&modification)
+        let modification = try await apply(intent)
         logger.info(
             "volume modified",
             metadata: [
@@ -42,33 +42,36 @@ extension VolumeService {
     }
 
     /// Steps (2) and (3) of a modification: grow the files, then commit the new attributes. Also how the
-    /// reconciler finishes one a crash interrupted.
-    func apply(_ modification: inout VolumeModificationRecord) async throws(CloudError) {
+    /// reconciler finishes one a crash interrupted. Both steps hold the volume's file lock, so a status check
+    /// or a repair never sees grown files next to a row that still has the old size.
+    func apply(_ modification: VolumeModificationRecord) async throws(CloudError) -> VolumeModificationRecord {
         let id = modification.volumeId
-        let record = try await database.readOrThrow { db in try VolumeRecord.fetchOne(db, key: id) }
-        guard let record else { throw VolumeErrors.notFound(id) }
-        if modification.targetSizeGiB > record.sizeGiB {
-            var grown = record
-            grown.sizeGiB = modification.targetSizeGiB
-            let target = replicaFiles(grown)
-            try await fileLocks.withLock(id) { () async throws(CloudError) in
+        return try await fileLocks.withLock(id) { () async throws(CloudError) -> VolumeModificationRecord in
+            let record = try await database.readOrThrow { db in try VolumeRecord.fetchOne(db, key: id) }
+            guard let record else { throw VolumeErrors.notFound(id) }
+            if modification.targetSizeGiB > record.sizeGiB {
+                var grown = record
+                grown.sizeGiB = modification.targetSizeGiB
+                let target = replicaFiles(grown)
                 try await fileWork(id, "grow") { [files] () throws(FileSystemError) in try files.grow(target) }
             }
-        }
-        CrashPoint.reach("volume.modify.after-files")
-        modification.state = .completed
-        modification.endTime = Date()
-        try await database.writeOrThrow { [modification] db throws(CloudError) in
-            guard var volume = try db.catching({ try VolumeRecord.fetchOne(db, key: id) }) else { return }
-            volume.sizeGiB = modification.targetSizeGiB
-            volume.volumeType = modification.targetVolumeType
-            volume.iops = modification.targetIops
-            volume.throughput = modification.targetThroughput
-            volume.multiAttachEnabled = modification.targetMultiAttachEnabled
-            try db.catching {
-                try volume.update(db)
-                try modification.update(db)
+            CrashPoint.reach("volume.modify.after-files")
+            var completed = modification
+            completed.state = .completed
+            completed.endTime = Date()
+            try await database.writeOrThrow { [completed] db throws(CloudError) in
+                guard var volume = try db.catching({ try VolumeRecord.fetchOne(db, key: id) }) else { return }
+                volume.sizeGiB = completed.targetSizeGiB
+                volume.volumeType = completed.targetVolumeType
+                volume.iops = completed.targetIops
+                volume.throughput = completed.targetThroughput
+                volume.multiAttachEnabled = completed.targetMultiAttachEnabled
+                try db.catching {
+                    try volume.update(db)
+                    try completed.update(db)
+                }
             }
+            return completed
         }
     }
 

@@ -19,10 +19,16 @@ extension VolumeService {
             withIds: !(request.volumeIds ?? []).isEmpty
         )
         let records = try await visibleVolumes(ids: request.volumeIds)
+        let sweep = try await replicaHealth(of: records.filter { VolumeLifecycle.isRepairable($0.state) })
         var items: [VolumeStatusItem] = []
         var needsRepair = false
         for record in records {
-            let item = try await status(of: record)
+            var health = sweep[record.id]
+            if let looked = health, looked.contains(where: { $0 != .ok }) {
+                // Confirm under the lock: a grow or a repair may be under way.
+                health = try await withConfirmedHealth(of: record.id) { _, confirmed in confirmed }
+            }
+            let item = Self.statusItem(record, health: health)
             if item.volumeStatus.status == "impaired" { needsRepair = true }
             let matches = filters.matches { name in
                 switch name {
@@ -40,19 +46,14 @@ extension VolumeService {
         return DescribeVolumeStatusResult(volumeStatuses: pageItems, nextToken: next)
     }
 
-    func status(of record: VolumeRecord) async throws(CloudError) -> VolumeStatusItem {
-        guard VolumeLifecycle.isRepairable(record.state) else {
+    /// The status of a volume with the given replica health; nil health (a volume being created, or gone
+    /// meanwhile) is `insufficient-data`.
+    static func statusItem(_ record: VolumeRecord, health: [ReplicaHealth]?) -> VolumeStatusItem {
+        guard let health else {
             return VolumeStatusItem(
                 volumeId: record.id, availabilityZone: record.zone,
                 volumeStatus: VolumeStatusInfo(status: "insufficient-data", details: []), events: [], actions: []
             )
-        }
-        let replicaFiles = replicaFiles(record)
-        // Under the volume's lock, so a grow in progress is never mistaken for a replica of the wrong size.
-        let health = try await fileLocks.withLock(record.id) { () async throws(CloudError) in
-            try await fileWork(record.id, "inspect") { [files] () throws(FileSystemError) in
-                try files.health(replicaFiles)
-            }
         }
         let healthy = health.filter { $0 == .ok }.count
         var details = [
