@@ -88,9 +88,10 @@ extension VolumeService {
 
     /// Undoes a create whose files could not be made, so a failed request leaves nothing behind.
     private func rollBackCreate(_ record: VolumeRecord) async {
+        let replicaFiles = replicaFiles(record)
         do {
             try await BlockingIO.run { [files] () throws(FileSystemError) in
-                try files.remove(volumeId: record.id, zone: record.zone)
+                try files.remove(replicaFiles)
             }
             try await database.writeOrThrow { db throws(CloudError) in try Self.forget(record.id, in: db) }
             count.adjust(by: -1)

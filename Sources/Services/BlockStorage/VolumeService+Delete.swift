@@ -27,9 +27,10 @@ extension VolumeService {
     }
 
     func removeFiles(of record: VolumeRecord) async throws(CloudError) {
+        let replicaFiles = replicaFiles(record)
         try await fileLocks.withLock(record.id) { () async throws(CloudError) in
             try await fileWork(record.id, "remove") { [files] () throws(FileSystemError) in
-                try files.remove(volumeId: record.id, zone: record.zone)
+                try files.remove(replicaFiles)
             }
         }
     }

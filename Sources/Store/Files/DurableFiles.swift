@@ -41,9 +41,13 @@ public enum DurableFiles {
         guard fsync(fd) == 0 else { throw error("fsync", path) }
     }
 
-    /// Removes a file if it exists. The directory is not fsynced here.
-    public static func removeIfPresent(_ path: FilePath) throws(FileSystemError) {
-        if unlink(path.string) != 0 && errno != ENOENT { throw error("unlink", path) }
+    /// Removes a file if it exists; returns whether it did. The directory is not fsynced here.
+    @discardableResult
+    public static func removeIfPresent(_ path: FilePath) throws(FileSystemError) -> Bool {
+        if unlink(path.string) == 0 { return true }
+        // Absent, or its directory is absent or not a directory: nothing there to remove.
+        if errno == ENOENT || errno == ENOTDIR { return false }
+        throw error("unlink", path)
     }
 
     /// Makes the creations, renames and removals in a directory durable.

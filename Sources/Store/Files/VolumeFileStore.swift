@@ -57,7 +57,28 @@ public struct VolumeFileStore: Sendable {
         }
     }
 
-    /// Removes every file of a volume in its zone, whatever size it had, temporary files included.
+    /// Removes every file of a volume whose size is known: its segments, any segment past them and the
+    /// temporary copies of each, without listing the directories (which hold every volume of the zone).
+    public func remove(_ files: VolumeReplicaFiles) throws(FileSystemError) {
+        let expected = VolumeReplicaFiles.segmentSizes(forVolumeBytes: files.sizeBytes).count
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            let directory = files.zone.ebs(replica: replica)
+            var segment = 0
+            var removedAny = false
+            while true {
+                let path = directory.appending(VolumeReplicaFiles.fileName(volumeId: files.volumeId, segment: segment))
+                let removed = try DurableFiles.removeIfPresent(path)
+                let removedCopy = try DurableFiles.removeIfPresent(FilePath(path.string + ".tmp"))
+                removedAny = removedAny || removed || removedCopy
+                if segment >= expected && !removed && !removedCopy { break }
+                segment += 1
+            }
+            if removedAny { try DurableFiles.syncDirectory(directory) }
+        }
+    }
+
+    /// Removes every file of a volume in its zone, whatever size it had, temporary files included: for files
+    /// no row describes (orphans), found by listing the zone's directories.
     public func remove(volumeId: String, zone: String) throws(FileSystemError) {
         let zoneDirectory = dataDirectory.zone(zone)
         for replica in 0..<VolumeReplicaFiles.replicaCount {

@@ -31,8 +31,13 @@ public struct VolumeReplicaFiles: Sendable {
     public func segments(replica: Int) -> [(path: FilePath, size: Int64)] {
         let directory = zone.ebs(replica: replica)
         return Self.segmentSizes(forVolumeBytes: sizeBytes).enumerated().map { index, size in
-            (directory.appending("\(volumeId).\(index)\(Self.suffix)"), size)
+            (directory.appending(Self.fileName(volumeId: volumeId, segment: index)), size)
         }
+    }
+
+    /// `<vol-id>.<n>.raw`.
+    public static func fileName(volumeId: String, segment: Int) -> String {
+        "\(volumeId).\(segment)\(suffix)"
     }
 
     /// The volume a file in an `ebs-N` directory belongs to, or nil if the name is not a segment's.
