@@ -73,6 +73,17 @@ struct VolumesBenchmark: AsyncParsableCommand {
             filtered.record(try await timed { try await client.call(Methods.describeVolumes, request) }.1)
         }
         print("describe-volumes, zone filter, page of 100: \(filtered.summary)")
+        // Deletes among many volumes, then as many creates, so the restart below still sees the full count.
+        let victims = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(maxResults: 200)).volumes
+        var deletes = Latency()
+        for volume in victims {
+            deletes.record(
+                try await timed {
+                    try await client.call(Methods.deleteVolume, DeleteVolumeRequest(volumeId: volume.volumeId))
+                }.1)
+        }
+        print("delete-volume among \(volumes) volumes: \(deletes.summary)")
+        try await fill(daemon: daemon, to: volumes, from: volumes - victims.count)
         await client.close()
 
         var restart = Latency()
