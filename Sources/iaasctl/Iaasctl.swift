@@ -11,7 +11,9 @@ struct Iaasctl: AsyncParsableCommand {
         subcommands: [
             Status.self,
             DescribeRegions.self, DescribeAvailabilityZones.self,
-            CreateVolume.self, DescribeVolumes.self, DeleteVolume.self, ModifyVolume.self, DescribeVolumeStatus.self,
+            CreateVolume.self, DescribeVolumes.self, DeleteVolume.self, ModifyVolume.self,
+            DescribeVolumesModifications.self,
+            DescribeVolumeStatus.self,
             CreateTags.self, DeleteTags.self, DescribeTags.self,
         ]
     )

@@ -46,7 +46,7 @@ final class RequestProcessorTests {
         let expected = [
             Methods.status.name, Methods.describeRegions.name, Methods.describeAvailabilityZones.name,
             Methods.createVolume.name, Methods.describeVolumes.name, Methods.deleteVolume.name,
-            Methods.modifyVolume.name,
+            Methods.modifyVolume.name, Methods.describeVolumesModifications.name,
             Methods.describeVolumeStatus.name, Methods.createTags.name, Methods.deleteTags.name,
             Methods.describeTags.name,
         ]

@@ -417,6 +417,45 @@ final class VolumeServiceModifyTests {
         #expect(described.size == 100)
     }
 
+    @Test("DescribeVolumesModifications shows the latest modification of each modified volume")
+    func describeModifications() async throws {
+        let grown = try await cloud.create(size: 1)
+        let retyped = try await cloud.create(size: 10)
+        let untouched = try await cloud.create(size: 1)
+        _ = try await cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: grown.volumeId, size: 2))
+        _ = try await cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: grown.volumeId, size: 5))
+        _ = try await cloud.volumes.modifyVolume(ModifyVolumeRequest(volumeId: retyped.volumeId, volumeType: "gp2"))
+        let all = try await cloud.volumes.describeVolumesModifications(DescribeVolumesModificationsRequest())
+        #expect(all.volumesModifications.map(\.volumeId) == [grown.volumeId, retyped.volumeId].sorted())
+        let latest = try #require(all.volumesModifications.first { $0.volumeId == grown.volumeId })
+        #expect(latest.originalSize == 2)
+        #expect(latest.targetSize == 5)
+        #expect(latest.modificationState == "completed")
+        #expect(latest.progress == 100)
+        let gp2 = try await cloud.volumes.describeVolumesModifications(
+            DescribeVolumesModificationsRequest(filters: [Filter(name: "target-volume-type", values: ["gp2"])]))
+        #expect(gp2.volumesModifications.map(\.volumeId) == [retyped.volumeId])
+        let never = await thrownAsync { () async throws(CloudError) in
+            try await self.cloud.volumes.describeVolumesModifications(
+                DescribeVolumesModificationsRequest(volumeIds: [untouched.volumeId]))
+        }
+        #expect(never?.code == "InvalidVolumeModification.NotFound")
+        let missing = await thrownAsync { () async throws(CloudError) in
+            try await self.cloud.volumes.describeVolumesModifications(
+                DescribeVolumesModificationsRequest(volumeIds: ["vol-00000000000000000"]))
+        }
+        #expect(missing?.code == "InvalidVolume.NotFound")
+        let badFilter = await thrownAsync { () async throws(CloudError) in
+            try await self.cloud.volumes.describeVolumesModifications(
+                DescribeVolumesModificationsRequest(filters: [Filter(name: "colour", values: ["red"])]))
+        }
+        #expect(badFilter?.code == "InvalidParameterValue")
+        // A deleted volume's modifications go with it.
+        _ = try await cloud.volumes.deleteVolume(DeleteVolumeRequest(volumeId: retyped.volumeId))
+        let afterDelete = try await cloud.volumes.describeVolumesModifications(DescribeVolumesModificationsRequest())
+        #expect(afterDelete.volumesModifications.map(\.volumeId) == [grown.volumeId])
+    }
+
     @Test("a modification that changes nothing, or asks nothing, is refused")
     func noChange() async throws {
         let volume = try await cloud.create(size: 8)

@@ -67,3 +67,29 @@ public struct ModifyVolumeResult: Codable, Sendable {
         self.volumeModification = volumeModification
     }
 }
+
+/// `ec2.DescribeVolumesModifications`: the most recent modification of each volume.
+public struct DescribeVolumesModificationsRequest: Codable, Sendable {
+    public var volumeIds: [String]?
+    public var filters: [Filter]?
+    public var maxResults: Int?
+    public var nextToken: String?
+
+    public init(volumeIds: [String]? = nil, filters: [Filter]? = nil, maxResults: Int? = nil, nextToken: String? = nil)
+    {
+        self.volumeIds = volumeIds
+        self.filters = filters
+        self.maxResults = maxResults
+        self.nextToken = nextToken
+    }
+}
+
+public struct DescribeVolumesModificationsResult: Codable, Sendable {
+    public var volumesModifications: [VolumeModification]
+    public var nextToken: String?
+
+    public init(volumesModifications: [VolumeModification], nextToken: String?) {
+        self.volumesModifications = volumesModifications
+        self.nextToken = nextToken
+    }
+}

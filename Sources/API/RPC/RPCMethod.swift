@@ -36,6 +36,9 @@ public enum Methods {
     public static let describeVolumes = RPCMethod<DescribeVolumesRequest, DescribeVolumesResult>("ec2.DescribeVolumes")
     public static let deleteVolume = RPCMethod<DeleteVolumeRequest, ReturnResult>("ec2.DeleteVolume")
     public static let modifyVolume = RPCMethod<ModifyVolumeRequest, ModifyVolumeResult>("ec2.ModifyVolume")
+    public static let describeVolumesModifications = RPCMethod<
+        DescribeVolumesModificationsRequest, DescribeVolumesModificationsResult
+    >("ec2.DescribeVolumesModifications")
     public static let describeVolumeStatus = RPCMethod<DescribeVolumeStatusRequest, DescribeVolumeStatusResult>(
         "ec2.DescribeVolumeStatus"
     )

@@ -45,6 +45,9 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.deleteVolume) { request throws(CloudError) in try await volumes.deleteVolume(request) }
         router.register(Methods.modifyVolume) { request throws(CloudError) in try await volumes.modifyVolume(request) }
+        router.register(Methods.describeVolumesModifications) { request throws(CloudError) in
+            try await volumes.describeVolumesModifications(request)
+        }
         router.register(Methods.describeVolumeStatus) { request throws(CloudError) in
             try await volumes.describeVolumeStatus(request, repairer: repairer)
         }

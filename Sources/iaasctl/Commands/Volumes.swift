@@ -15,6 +15,18 @@ extension Iaasctl {
             })
     }
 
+    static func modificationTable(_ modifications: [VolumeModification]) -> Table {
+        Table(
+            headers: ["VOLUME-ID", "STATE", "SIZE", "TYPE", "IOPS"],
+            rows: modifications.map { m in
+                [
+                    m.volumeId, m.modificationState, "\(m.originalSize) -> \(m.targetSize) GiB",
+                    "\(m.originalVolumeType) -> \(m.targetVolumeType)",
+                    "\(m.originalIops.map(String.init) ?? "-") -> \(m.targetIops.map(String.init) ?? "-")",
+                ]
+            })
+    }
+
     struct CreateVolume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an EBS volume in an availability zone.")
 
@@ -128,16 +140,30 @@ extension Iaasctl {
             let request = ModifyVolumeRequest(
                 volumeId: volumeId, size: size, volumeType: volumeType, iops: iops, throughput: throughput)
             try await Invocation(options: global).run(Methods.modifyVolume, request) { result in
-                let m = result.volumeModification
-                return Table(
-                    headers: ["VOLUME-ID", "STATE", "SIZE", "TYPE", "IOPS"],
-                    rows: [
-                        [
-                            m.volumeId, m.modificationState, "\(m.originalSize) -> \(m.targetSize) GiB",
-                            "\(m.originalVolumeType) -> \(m.targetVolumeType)",
-                            "\(m.originalIops.map(String.init) ?? "-") -> \(m.targetIops.map(String.init) ?? "-")",
-                        ]
-                    ])
+                modificationTable([result.volumeModification])
+            }
+        }
+    }
+
+    struct DescribeVolumesModifications: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the most recent modification of each volume.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(parsing: .upToNextOption, help: "Only these volumes.")
+        var volumeIds: [String] = []
+
+        @Option(
+            parsing: .upToNextOption,
+            help: "Name=NAME,Values=V1,V2 (modification-state, volume-id, target-size, target-volume-type, ...).")
+        var filters: [String] = []
+
+        func run() async throws {
+            let request = DescribeVolumesModificationsRequest(
+                volumeIds: volumeIds.isEmpty ? nil : volumeIds,
+                filters: filters.isEmpty ? nil : try filters.map(Shorthand.filter))
+            try await Invocation(options: global).run(Methods.describeVolumesModifications, request) { result in
+                modificationTable(result.volumesModifications)
             }
         }
     }

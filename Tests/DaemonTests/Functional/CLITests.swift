@@ -38,6 +38,8 @@ struct CLITests {
                 "8 -> 16 GiB"))
         #expect(try iaasctl(["describe-volume-status", "--volume-ids", id], socket: socket).stdout.contains("ok"))
         #expect(
+            try iaasctl(["describe-volumes-modifications"], socket: socket).stdout.contains("completed  8 -> 16 GiB"))
+        #expect(
             try iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status == 0)
         #expect(try iaasctl(["describe-tags"], socket: socket).stdout.contains("owner"))
         #expect(try iaasctl(["status"], socket: socket).stdout.contains("volumes             1"))
@@ -106,6 +108,8 @@ struct CLITests {
           describe-volumes        List volumes.
           delete-volume           Delete a volume that is not attached.
           modify-volume           Grow a volume or change its type, IOPS or throughput.
+          describe-volumes-modifications
+                                  Show the most recent modification of each volume.
           describe-volume-status  Show whether each volume's replicas are healthy.
           create-tags             Add or overwrite tags on resources.
           delete-tags             Remove tags from resources (all tags if none given).
