@@ -95,6 +95,24 @@ struct AWSCodingTests {
         #expect(try AWSCoding.decode(Volume.self, from: JSONParser.parse(bytes)) == volume)
     }
 
+    @Test("unknown members are refused when strict and ignored when lenient")
+    func strictness() throws {
+        let params: JSONValue = ["AvailabilityZone": "us-east-1a", "Size": 8, "Extra": 1]
+        #expect(throws: CloudError.self) { try AWSCoding.decode(CreateVolumeRequest.self, from: params, strict: true) }
+        do {
+            _ = try AWSCoding.decode(CreateVolumeRequest.self, from: params, strict: true)
+        } catch {
+            #expect(error.code == "UnknownParameter")
+            #expect(error.message.contains("Extra"))
+        }
+        let lenient = try AWSCoding.decode(CreateVolumeRequest.self, from: params)
+        #expect(lenient.size == 8)
+        // Lower-case spellings of known members are read, so they are not unknown.
+        let lower = try AWSCoding.decode(
+            CreateVolumeRequest.self, from: ["availabilityZone": "us-east-1a", "size": 8], strict: true)
+        #expect(lower.availabilityZone == "us-east-1a")
+    }
+
     @Test("a missing member is MissingParameter naming it")
     func missingParameter() throws {
         let error = try #require(decodeError(CreateVolumeRequest.self, ["Size": 8]))

@@ -86,6 +86,28 @@ final class RequestProcessorTests {
         #expect(wrongType["error"]?["data"]?["code"] == "InvalidParameterType")
     }
 
+    @Test("a member no parameter has answers -32602 UnknownParameter naming it, at any depth")
+    func unknownParameter() async throws {
+        let typo = try await call(
+            "ec2.CreateVolume", ["AvailabilityZone": "us-east-1a", "Size": 1, "VolumeTyp": "gp2"])
+        #expect(typo["error"]?["code"] == .int(RPCErrorObject.invalidParamsCode))
+        #expect(typo["error"]?["data"]?["code"] == "UnknownParameter")
+        #expect(typo["error"]?["message"]?.stringValue?.contains("The parameter VolumeTyp is not recognized") == true)
+        let nested = try await call(
+            "ec2.CreateVolume",
+            [
+                "AvailabilityZone": "us-east-1a", "Size": 1,
+                "TagSpecifications": [
+                    ["ResourceType": "volume", "Tags": [["Key": "a", "Value": "b", "Colour": "red"]]]
+                ],
+            ])
+        #expect(nested["error"]?["message"]?.stringValue?.contains("TagSpecifications[0].Tags[0].Colour") == true)
+        let statusWithJunk = try await call("daemon.Status", ["Verbose": true])
+        #expect(statusWithJunk["error"]?["data"]?["code"] == "UnknownParameter")
+        #expect(
+            try await cloud.volumes.describeVolumes(DescribeVolumesRequest()).volumes.isEmpty, "nothing was created")
+    }
+
     @Test("an unknown method answers -32601")
     func unknownMethod() async throws {
         let response = try await call("ec2.RunInstances")

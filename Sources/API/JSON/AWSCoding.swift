@@ -27,31 +27,42 @@ public enum AWSCoding {
 
     /// Decodes a typed value from parsed parameters (an absent value decodes as `{}`).
     ///
-    /// - Throws: `CloudError` (`MissingParameter`, `InvalidParameterType`) naming the member at fault.
-    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?) throws(CloudError) -> T {
+    /// - Parameter strict: refuse members the type does not have (`UnknownParameter`), as AWS does for
+    ///   requests; responses are read leniently, so a newer daemon may add members.
+    /// - Throws: `CloudError` (`MissingParameter`, `InvalidParameterType`, `UnknownParameter`) naming the
+    ///   member at fault.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from value: JSONValue?, strict: Bool = false
+    ) throws(CloudError) -> T {
         // Parameterless methods are the hottest path (daemon.Status); they need no decoder.
         if let none = NoParams() as? T, value == nil || value == .object([:]) { return none }
         do {
-            return try JSONValueDecoder.decode(type, from: value ?? .object([:]))
+            return try JSONValueDecoder.decode(type, from: value ?? .object([:]), strict: strict)
         } catch {
             throw map(error)
         }
     }
 
     /// Decodes a typed value from JSON text.
-    public static func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws(CloudError) -> T {
+    public static func decode<T: Decodable>(
+        _ type: T.Type, fromJSON bytes: [UInt8], strict: Bool = false
+    ) throws(CloudError) -> T {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
             throw .invalidParameterValue("Invalid JSON at byte \(error.offset): \(error.message).")
         }
-        return try decode(type, from: value)
+        return try decode(type, from: value, strict: strict)
     }
 
     private static func map(_ error: any Error) -> CloudError {
         switch error {
         case let error as DecodingError: describe(error)
+        case let error as JSONValueDecoder.UnknownMember:
+            CloudError(
+                code: "UnknownParameter",
+                message: "The parameter \(error.path) is not recognized. Parameter names are case-sensitive.")
         case let error as CloudError: error
         default: .invalidParameterValue("\(error)")
         }

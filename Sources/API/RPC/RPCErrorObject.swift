@@ -46,7 +46,7 @@ public struct RPCErrorObject: Error, Sendable, Hashable, CustomStringConvertible
     /// Maps a domain fault into the application code range; a missing or mistyped parameter is a
     /// JSON-RPC invalid-params fault whether the decoder or the service found it.
     public init(_ error: CloudError) {
-        let isParameterFault = error.code == "MissingParameter" || error.code == "InvalidParameterType"
+        let isParameterFault = ["MissingParameter", "InvalidParameterType", "UnknownParameter"].contains(error.code)
         self.init(
             code: isParameterFault ? Self.invalidParamsCode : Self.cloudErrorBase + error.status,
             message: error.message,

@@ -12,6 +12,18 @@ public struct RPCMethod<Params: Codable & Sendable, Result: Codable & Sendable>:
 /// Parameters of a method that takes none.
 public struct NoParams: Codable, Sendable, Equatable {
     public init() {}
+
+    // Written out so that decoding opens the (empty) object: a strict decoder then sees any member in it as
+    // unknown, where the synthesized conformance would not look at the params at all.
+    private enum NoKeys: CodingKey {}
+
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: NoKeys.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: NoKeys.self)
+    }
 }
 
 /// The result of an action AWS answers with a bare `true` (`DeleteVolume`, `CreateTags`, ...).

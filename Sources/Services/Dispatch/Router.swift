@@ -26,7 +26,7 @@ public struct Router: Sendable {
             method.name,
             .async { params in
                 do throws(CloudError) {
-                    let decoded = try AWSCoding.decode(P.self, from: params)
+                    let decoded = try AWSCoding.decode(P.self, from: params, strict: true)
                     return await Self.encode { () throws(CloudError) in try await action(decoded) }
                 } catch {
                     return .failure(RPCErrorObject(error))
@@ -42,7 +42,7 @@ public struct Router: Sendable {
             method.name,
             .inline { params in
                 do throws(CloudError) {
-                    let decoded = try AWSCoding.decode(P.self, from: params)
+                    let decoded = try AWSCoding.decode(P.self, from: params, strict: true)
                     return Self.encode(try action(decoded))
                 } catch {
                     return .failure(RPCErrorObject(error))

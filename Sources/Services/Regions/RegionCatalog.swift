@@ -63,7 +63,7 @@ public struct RegionCatalog: Sendable, Hashable {
         guard let configFile else { return standard }
         struct ConfigFile: Codable { var regions: [Region] }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: configFile)))
-        let config = try AWSCoding.decode(ConfigFile.self, fromJSON: bytes)
+        let config = try AWSCoding.decode(ConfigFile.self, fromJSON: bytes, strict: true)
         let extra = config.regions.filter { region in !standard.regions.contains { $0.regionName == region.regionName }
         }
         return try RegionCatalog(regions: standard.regions + extra)

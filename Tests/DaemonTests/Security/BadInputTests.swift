@@ -74,7 +74,7 @@ struct BadInputTests {
         }
     }
 
-    @Test func wrongTypesAndMissingFieldsGetInvalidParams() async throws {
+    @Test func wrongTypesMissingAndUnknownFieldsGetInvalidParams() async throws {
         try await withDaemon { fixture in
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             let cases: [(String, String, String, String)] = [
@@ -82,6 +82,10 @@ struct BadInputTests {
                 ("ec2.CreateVolume", #"{"AvailabilityZone":7,"Size":8}"#, "InvalidParameterType", "AvailabilityZone"),
                 ("ec2.CreateVolume", #"{"Size":8}"#, "MissingParameter", "AvailabilityZone"),
                 ("ec2.DeleteVolume", #"{}"#, "MissingParameter", "VolumeId"),
+                (
+                    "ec2.CreateVolume", #"{"AvailabilityZone":"us-east-1a","Size":8,"Sise":9}"#, "UnknownParameter",
+                    "Sise"
+                ),
                 ("ec2.DescribeVolumes", #"{"VolumeIds":"vol-1"}"#, "InvalidParameterType", "VolumeIds"),
                 ("ec2.CreateTags", #"{"Resources":["vol-0"],"Tags":[{"Key":"a"}]}"#, "MissingParameter", "Value"),
             ]

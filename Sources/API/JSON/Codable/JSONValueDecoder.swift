@@ -5,15 +5,60 @@ import Foundation
 ///
 /// Errors are `DecodingError`s with the coding path, like `JSONDecoder`'s, so callers can name the member.
 enum JSONValueDecoder {
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try decodeValue(type, from: value, codingPath: [])
+    /// A member of the input that no property of the type reads (a misspelt or unsupported parameter).
+    struct UnknownMember: Error {
+        /// The member's place, in AWS spelling: `TagSpecifications[0].Tagz`.
+        var path: String
+    }
+
+    /// - Parameter strict: refuse members the type does not read (`UnknownMember`), as AWS refuses unknown
+    ///   parameters; off for reading responses, which a newer daemon may extend.
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, strict: Bool = false) throws -> T {
+        let usage = strict ? KeyUsage() : nil
+        let decoded = try decodeValue(type, from: value, codingPath: [], usage: usage)
+        if let unknown = usage?.firstUnread() { throw UnknownMember(path: unknown) }
+        return decoded
+    }
+}
+
+/// Which members of each decoded object were read, to find those nothing read.
+private final class KeyUsage {
+    private var objects: [String: (members: Set<String>, read: Set<String>)] = [:]
+
+    func opened(_ members: [String: JSONValue], at codingPath: [any CodingKey]) {
+        let path = Self.path(codingPath)
+        if objects[path] == nil { objects[path] = (Set(members.keys), []) }
+    }
+
+    func read(_ member: String, at codingPath: [any CodingKey]) {
+        objects[Self.path(codingPath)]?.read.insert(member)
+    }
+
+    func firstUnread() -> String? {
+        objects.flatMap { path, object in
+            object.members.subtracting(object.read).map { path.isEmpty ? $0 : path + "." + $0 }
+        }.min()
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        var path = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                path += "[\(index)]"
+            } else {
+                path += (path.isEmpty ? "" : ".") + AWSKeys.pascalCase(key.stringValue)
+            }
+        }
+        return path
     }
 }
 
 private let iso8601 = Date.ISO8601FormatStyle()
 private let iso8601Fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
+private func decodeValue<T: Decodable>(
+    _ type: T.Type, from value: JSONValue, codingPath: [any CodingKey], usage: KeyUsage?
+) throws -> T {
     if type == Date.self {
         guard case .string(let text) = value else { throw mismatch(type, value, codingPath) }
         guard let date = ISO8601.parse(text) ?? (try? iso8601.parse(text)) ?? (try? iso8601Fractional.parse(text))
@@ -23,7 +68,7 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, co
         }
         return date as! T
     }
-    return try T(from: ValueDecoder(value: value, codingPath: codingPath))
+    return try T(from: ValueDecoder(value: value, codingPath: codingPath, usage: usage))
 }
 
 private func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) -> DecodingError {
@@ -55,31 +100,43 @@ private func decodeDouble(_ value: JSONValue, _ codingPath: [any CodingKey]) thr
 private struct ValueDecoder: Decoder {
     let value: JSONValue
     let codingPath: [any CodingKey]
+    let usage: KeyUsage?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch([String: Any].self, value, codingPath) }
-        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+        usage?.opened(members, at: codingPath)
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath, usage: usage))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch([Any].self, value, codingPath) }
-        return UnkeyedContainer(elements: elements, codingPath: codingPath)
+        return UnkeyedContainer(elements: elements, codingPath: codingPath, usage: usage)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        SingleContainer(value: value, codingPath: codingPath)
+        SingleContainer(value: value, codingPath: codingPath, usage: usage)
     }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let members: [String: JSONValue]
     let codingPath: [any CodingKey]
+    let usage: KeyUsage?
 
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: AWSKeys.camelCase($0)) } }
 
     private func lookup(_ key: Key) -> JSONValue? {
-        members[AWSKeys.pascalCase(key.stringValue)] ?? members[key.stringValue]
+        let pascal = AWSKeys.pascalCase(key.stringValue)
+        if let value = members[pascal] {
+            usage?.read(pascal, at: codingPath)
+            return value
+        }
+        if let value = members[key.stringValue] {
+            usage?.read(key.stringValue, at: codingPath)
+            return value
+        }
+        return nil
     }
 
     private func require(_ key: Key) throws -> JSONValue {
@@ -144,36 +201,38 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decodeValue(type, from: require(key), codingPath: codingPath + [key])
+        try decodeValue(type, from: require(key), codingPath: codingPath + [key], usage: usage)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        try ValueDecoder(value: require(key), codingPath: codingPath + [key]).container(keyedBy: type)
+        try ValueDecoder(value: require(key), codingPath: codingPath + [key], usage: usage).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try ValueDecoder(value: require(key), codingPath: codingPath + [key]).unkeyedContainer()
+        try ValueDecoder(value: require(key), codingPath: codingPath + [key], usage: usage).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        ValueDecoder(value: members["Super"] ?? .null, codingPath: codingPath)
+        ValueDecoder(value: members["Super"] ?? .null, codingPath: codingPath, usage: usage)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        ValueDecoder(value: lookup(key) ?? .null, codingPath: codingPath + [key])
+        ValueDecoder(value: lookup(key) ?? .null, codingPath: codingPath + [key], usage: usage)
     }
 }
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let codingPath: [any CodingKey]
+    let usage: KeyUsage?
     var currentIndex = 0
 
-    init(elements: [JSONValue], codingPath: [any CodingKey]) {
+    init(elements: [JSONValue], codingPath: [any CodingKey], usage: KeyUsage?) {
         self.elements = elements
         self.codingPath = codingPath
+        self.usage = usage
     }
 
     var count: Int? { elements.count }
@@ -198,30 +257,31 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let path = self.path
-        return try decodeValue(type, from: next(type), codingPath: path)
+        return try decodeValue(type, from: next(type), codingPath: path, usage: usage)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
         NestedKey
     > {
         let path = self.path
-        return try ValueDecoder(value: next(type), codingPath: path).container(keyedBy: type)
+        return try ValueDecoder(value: next(type), codingPath: path, usage: usage).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
         let path = self.path
-        return try ValueDecoder(value: next([Any].self), codingPath: path).unkeyedContainer()
+        return try ValueDecoder(value: next([Any].self), codingPath: path, usage: usage).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
         let path = self.path
-        return ValueDecoder(value: try next(Any.self), codingPath: path)
+        return ValueDecoder(value: try next(Any.self), codingPath: path, usage: usage)
     }
 }
 
 private struct SingleContainer: SingleValueDecodingContainer {
     let value: JSONValue
     let codingPath: [any CodingKey]
+    let usage: KeyUsage?
 
     func decodeNil() -> Bool { value == .null }
 
@@ -248,5 +308,7 @@ private struct SingleContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type, value, codingPath) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type, value, codingPath) }
 
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeValue(type, from: value, codingPath: codingPath) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try decodeValue(type, from: value, codingPath: codingPath, usage: usage)
+    }
 }
