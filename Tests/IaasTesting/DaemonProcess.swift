@@ -63,6 +63,11 @@ public final class DaemonProcess: @unchecked Sendable {
         throw StartFailure(description: "iaasd did not serve within \(timeout):\n\(log())")
     }
 
+    deinit {
+        // A test that fails half-way must not leave a daemon behind.
+        if process.isRunning { kill() }
+    }
+
     public var pid: Int32 { process.processIdentifier }
     public var isRunning: Bool { process.isRunning }
 

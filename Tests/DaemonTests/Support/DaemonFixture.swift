@@ -2,8 +2,9 @@ import API
 import Foundation
 import IaasTesting
 
-/// A daemon on a fresh data directory, for one test.
-struct DaemonFixture {
+/// A daemon on a fresh data directory, for one test. A test that ends early (a failed `try`) still leaves
+/// nothing behind: the daemon is killed and the directory removed when the fixture goes away.
+final class DaemonFixture: Sendable {
     let directory: TemporaryDirectory
     let daemon: DaemonProcess
     let client: IaasClient
@@ -11,10 +12,26 @@ struct DaemonFixture {
     var data: String { daemon.dataDirectory }
     var inspector: DataDirectoryInspector { DataDirectoryInspector(root: data) }
 
+    private init(directory: TemporaryDirectory, daemon: DaemonProcess, client: IaasClient) {
+        self.directory = directory
+        self.daemon = daemon
+        self.client = client
+    }
+
     static func start(arguments: [String] = []) async throws -> DaemonFixture {
         let directory = try TemporaryDirectory()
-        let daemon = try await DaemonProcess(dataDirectory: directory.path + "/data", arguments: arguments)
-        return DaemonFixture(directory: directory, daemon: daemon, client: try await daemon.client())
+        do {
+            let daemon = try await DaemonProcess(dataDirectory: directory.path + "/data", arguments: arguments)
+            return DaemonFixture(directory: directory, daemon: daemon, client: try await daemon.client())
+        } catch {
+            directory.remove()
+            throw error
+        }
+    }
+
+    deinit {
+        daemon.kill()
+        directory.remove()
     }
 
     /// Stops the daemon gracefully and removes the directory.
