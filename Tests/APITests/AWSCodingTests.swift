@@ -191,11 +191,12 @@ struct AWSCodingTests {
         #expect(error.message.hasPrefix("Invalid value"))
     }
 
-    @Test("AWSKey maps the first letter only")
+    @Test("AWSKeys maps the first letter only")
     func keyMapping() {
-        #expect(AWSKey(pascalCase: "volumeIds").stringValue == "VolumeIds")
-        #expect(AWSKey(camelCase: "VolumeIds").stringValue == "volumeIds")
-        #expect(AWSKey(pascalCase: "").stringValue == "")
-        #expect(AWSKey(intValue: 1) == nil)
+        #expect(AWSKeys.pascalCase("volumeIds") == "VolumeIds")
+        #expect(AWSKeys.camelCase("VolumeIds") == "volumeIds")
+        #expect(AWSKeys.pascalCase("") == "")
+        #expect(AWSKeys.pascalCase("$bytes") == "$bytes")
+        #expect(DynamicKey(intValue: 1).stringValue == "1")
     }
 }

@@ -1,19 +1,6 @@
 /// `ec2.DescribeVolumeStatus`: `ok` when both replicas of a volume are whole, `impaired` while one is
-/// missing or short (the daemon repairs it from the other).
-public struct DescribeVolumeStatusRequest: Codable, Sendable {
-    public var volumeIds: [String]?
-    public var filters: [Filter]?
-    public var maxResults: Int?
-    public var nextToken: String?
-
-    public init(volumeIds: [String]? = nil, filters: [Filter]? = nil, maxResults: Int? = nil, nextToken: String? = nil)
-    {
-        self.volumeIds = volumeIds
-        self.filters = filters
-        self.maxResults = maxResults
-        self.nextToken = nextToken
-    }
-}
+/// missing or short (the daemon repairs it from the other). It selects volumes as `DescribeVolumes` does.
+public typealias DescribeVolumeStatusRequest = DescribeVolumesRequest
 
 public struct VolumeStatusItem: Codable, Sendable, Hashable {
     public var volumeId: String

@@ -1,4 +1,5 @@
-/// `ec2.DescribeVolumes`, filtered by `availability-zone`, `status`, `volume-type`, `volume-id`, `size`,
+/// `ec2.DescribeVolumes` (and the selection of `DescribeVolumeStatus` and `DescribeVolumesModifications`),
+/// filtered by `availability-zone`, `status`, `volume-type`, `volume-id`, `size`,
 /// `tag:KEY` and `tag-key`.
 public struct DescribeVolumesRequest: Codable, Sendable {
     public var volumeIds: [String]?

@@ -68,21 +68,9 @@ public struct ModifyVolumeResult: Codable, Sendable {
     }
 }
 
-/// `ec2.DescribeVolumesModifications`: the most recent modification of each volume.
-public struct DescribeVolumesModificationsRequest: Codable, Sendable {
-    public var volumeIds: [String]?
-    public var filters: [Filter]?
-    public var maxResults: Int?
-    public var nextToken: String?
-
-    public init(volumeIds: [String]? = nil, filters: [Filter]? = nil, maxResults: Int? = nil, nextToken: String? = nil)
-    {
-        self.volumeIds = volumeIds
-        self.filters = filters
-        self.maxResults = maxResults
-        self.nextToken = nextToken
-    }
-}
+/// `ec2.DescribeVolumesModifications`: the most recent modification of each volume. It selects volumes as
+/// `DescribeVolumes` does.
+public typealias DescribeVolumesModificationsRequest = DescribeVolumesRequest
 
 public struct DescribeVolumesModificationsResult: Codable, Sendable {
     public var volumesModifications: [VolumeModification]

@@ -19,7 +19,9 @@ public enum AWSCoding {
     // Built once: configuring a coder costs more than encoding a small result, and it is thread-safe.
     private static let prettyEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .custom { path in AWSKey(pascalCase: path.last!.stringValue) }
+        encoder.keyEncodingStrategy = .custom { path in
+            DynamicKey(stringValue: AWSKeys.pascalCase(path.last!.stringValue))
+        }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys, .prettyPrinted]
         return encoder
@@ -71,7 +73,7 @@ public enum AWSCoding {
     private static func describe(_ error: DecodingError) -> CloudError {
         func name(_ path: [any CodingKey]) -> String {
             let parts = path.map { key in
-                key.intValue.map { "[\($0)]" } ?? "." + AWSKey(pascalCase: key.stringValue).stringValue
+                key.intValue.map { "[\($0)]" } ?? "." + AWSKeys.pascalCase(key.stringValue)
             }
             let joined = parts.joined()
             return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
@@ -101,20 +103,4 @@ public enum AWSCoding {
             String(describing: type).hasPrefix("Array") ? "array" : "object"
         }
     }
-}
-
-struct AWSKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-
-    init(pascalCase key: String) {
-        stringValue = key.prefix(1).uppercased() + key.dropFirst()
-    }
-
-    init(camelCase key: String) {
-        stringValue = key.prefix(1).lowercased() + key.dropFirst()
-    }
-
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -21,4 +21,17 @@ enum VolumeErrors {
     static func requireWellFormed(_ id: String) throws(CloudError) {
         guard ResourceID.isWellFormed(id, prefix: "vol") else { throw malformed(id) }
     }
+
+    /// The `VolumeIds` of a request: nil when none were given (an empty list selects everything too), each
+    /// checked for shape.
+    static func explicitIds(_ ids: [String]?) throws(CloudError) -> [String]? {
+        guard let ids, !ids.isEmpty else { return nil }
+        for id in ids { try requireWellFormed(id) }
+        return ids
+    }
+
+    /// Throws `InvalidVolume.NotFound` for the first requested id that is not among `found`.
+    static func requireFound(_ ids: [String]?, in found: Set<String>) throws(CloudError) {
+        if let missing = ids?.first(where: { !found.contains($0) }) { throw notFound(missing) }
+    }
 }

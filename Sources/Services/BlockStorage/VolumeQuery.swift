@@ -65,11 +65,12 @@ struct VolumeQuery {
         value.contains { $0 == "*" || $0 == "?" || $0 == "\\" }
     }
 
-    /// The rows to consider for a page: with an exact query, only the rows after the page token and one
-    /// more than the page holds (to know whether another page follows); otherwise all candidates.
-    func fetch(page: Page, in db: Database) throws -> [VolumeRecord] {
+    /// The rows to consider for a page, sorted by id: with an exact query, only the rows after the page
+    /// token and one more than the page holds (to know whether another page follows); otherwise, or with no
+    /// page, all candidates.
+    func fetch(page: Page?, in db: Database) throws -> [VolumeRecord] {
         var request = self.request.order(VolumeRecord.Columns.id)
-        if isExact {
+        if isExact, let page {
             if let after = page.after { request = request.filter(VolumeRecord.Columns.id > after) }
             if let limit = page.limit { request = request.limit(limit + 1) }
         }

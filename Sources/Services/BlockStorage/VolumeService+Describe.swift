@@ -16,8 +16,7 @@ extension VolumeService {
             maxResults: request.maxResults, nextToken: request.nextToken, range: 5...500,
             withIds: !(request.volumeIds ?? []).isEmpty
         )
-        let ids = request.volumeIds.flatMap { $0.isEmpty ? nil : $0 }
-        for id in ids ?? [] { try VolumeErrors.requireWellFormed(id) }
+        let ids = try VolumeErrors.explicitIds(request.volumeIds)
         let query = VolumeQuery(ids: ids, filters: request.filters)
         let (records, tags) = try await database.readOrThrow { db in
             let records = try query.fetch(page: page, in: db)
@@ -26,10 +25,7 @@ extension VolumeService {
             let tagged = records.count > 500 ? nil : records.map(\.id)
             return (records, try TagService.tags(of: tagged, in: db))
         }
-        if let ids {
-            let found = Set(records.map(\.id))
-            if let missing = ids.first(where: { !found.contains($0) }) { throw VolumeErrors.notFound(missing) }
-        }
+        try VolumeErrors.requireFound(ids, in: Set(records.map(\.id)))
         // Filters SQL could not answer (wildcards) are applied here; exact ones match again, harmlessly.
         let matching = records.filter { record in
             filters.matches { name in Self.attribute(name, of: record, tags: tags[record.id] ?? []) }
@@ -40,20 +36,10 @@ extension VolumeService {
 
     /// The visible volumes, sorted by id, or exactly the given ones (`InvalidVolume.NotFound` if one is absent).
     func visibleVolumes(ids: [String]?) async throws(CloudError) -> [VolumeRecord] {
-        let ids = ids.flatMap { $0.isEmpty ? nil : $0 }
-        if let ids {
-            for id in ids { try VolumeErrors.requireWellFormed(id) }
-        }
-        let records = try await database.readOrThrow { db in
-            var query = VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted).order(
-                VolumeRecord.Columns.id)
-            if let ids { query = query.filter(ids.contains(VolumeRecord.Columns.id)) }
-            return try query.fetchAll(db)
-        }
-        if let ids {
-            let found = Set(records.map(\.id))
-            if let missing = ids.first(where: { !found.contains($0) }) { throw VolumeErrors.notFound(missing) }
-        }
+        let ids = try VolumeErrors.explicitIds(ids)
+        let query = VolumeQuery(ids: ids, filters: nil)
+        let records = try await database.readOrThrow { db in try query.fetch(page: nil, in: db) }
+        try VolumeErrors.requireFound(ids, in: Set(records.map(\.id)))
         return records
     }
 

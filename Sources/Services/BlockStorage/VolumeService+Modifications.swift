@@ -14,10 +14,9 @@ extension VolumeService {
         _ request: DescribeVolumesModificationsRequest
     ) async throws(CloudError) -> DescribeVolumesModificationsResult {
         let filters = try FilterSet(request.filters, supported: Self.modificationFilters)
-        let ids = request.volumeIds.flatMap { $0.isEmpty ? nil : $0 }
+        let ids = try VolumeErrors.explicitIds(request.volumeIds)
         let page = try Page(
             maxResults: request.maxResults, nextToken: request.nextToken, range: 5...500, withIds: ids != nil)
-        for id in ids ?? [] { try VolumeErrors.requireWellFormed(id) }
         let (visible, latest) = try await database.readOrThrow { db in
             let volumes = VolumeRecord.filter(VolumeRecord.Columns.state != VolumeState.deleted)
             let visible = try String.fetchSet(
@@ -34,8 +33,8 @@ extension VolumeService {
         }
         if let ids {
             let modified = Set(latest.map(\.volumeId))
+            try VolumeErrors.requireFound(ids, in: visible)
             for id in ids {
-                guard visible.contains(id) else { throw VolumeErrors.notFound(id) }
                 guard modified.contains(id) else {
                     throw CloudError(
                         code: "InvalidVolumeModification.NotFound",

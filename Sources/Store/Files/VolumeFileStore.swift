@@ -147,11 +147,12 @@ public struct VolumeFileStore: Sendable {
         let zoneDirectory = dataDirectory.zone(zone)
         for replica in 0..<VolumeReplicaFiles.replicaCount {
             let directory = zoneDirectory.ebs(replica: replica)
+            let before = removed.count
             for name in try DurableFiles.list(directory) where name.hasSuffix(".tmp") {
                 try DurableFiles.removeIfPresent(directory.appending(name))
                 removed.append(directory.appending(name))
             }
-            if !removed.isEmpty { try DurableFiles.syncDirectory(directory) }
+            if removed.count > before { try DurableFiles.syncDirectory(directory) }
         }
         return removed
     }
