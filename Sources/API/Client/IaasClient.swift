@@ -64,11 +64,6 @@ public final class IaasClient: Sendable {
         try await call(method, NoParams())
     }
 
-    /// Calls a method by name with untyped parameters and returns the untyped result.
-    public func callRaw(_ method: String, params: JSONValue = .object([:])) async throws -> JSONValue {
-        try await send(method: method, serializedParams: params.serialized)
-    }
-
     private func send(method: String, serializedParams: [UInt8]) async throws -> JSONValue {
         let promise = channel.eventLoop.makePromise(of: JSONValue.self)
         let channel = self.channel

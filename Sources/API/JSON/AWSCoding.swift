@@ -11,11 +11,6 @@ public enum AWSCoding {
         return try JSONValueEncoder.encode(value).serialized
     }
 
-    /// The value as a `JSONValue`, with AWS member names.
-    public static func encodeValue(_ value: some Encodable) throws -> JSONValue {
-        try JSONValueEncoder.encode(value)
-    }
-
     // Built once: configuring a coder costs more than encoding a small result, and it is thread-safe.
     private static let prettyEncoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -77,10 +77,6 @@ public struct RegionCatalog: Sendable, Hashable {
         zones.first { $0.zone.zoneName == name }?.zone
     }
 
-    public func region(ofZone name: String) -> Region? {
-        zones.first { $0.zone.zoneName == name }?.region
-    }
-
     /// Throws `InvalidZone.NotFound` unless `name` is a configured zone.
     public func requireZone(_ name: String) throws(CloudError) -> Zone {
         guard let zone = zone(named: name) else {
