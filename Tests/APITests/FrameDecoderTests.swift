@@ -269,22 +269,50 @@ struct FrameDecoderPayloadTests {
             ])
     }
 
-    @Test("a batch carrying $bytes is malformed, and the next line still decodes")
+    @Test("a batch carrying $bytes is refused after its payload is consumed; a line inside it is never decoded")
     func batchWithPayload() throws {
         let harness = try Harness()
-        try harness.write(#"[{"$bytes":3}]"# + "\n" + #"{"a":1}"# + "\n")
+        let inside = #"{"b":2}"# + "\n"
+        try harness.write(#"[{"$bytes":\#(inside.utf8.count)}]"# + "\n" + inside + #"{"a":1}"# + "\n")
         #expect(try harness.read() == [.malformed(code: invalidRequestCode), .message(["a": 1], payloadLength: nil)])
     }
 
+    @Test("a refused payload split across writes is refused only once it has all arrived")
+    func batchWithSplitPayload() throws {
+        let harness = try Harness()
+        try harness.write(#"[{"$bytes":10}]"# + "\n0123\n")
+        #expect(try harness.read().isEmpty)
+        try harness.write(#"{"x""#)
+        #expect(try harness.read().isEmpty)
+        try harness.write(":\n[1]\n")
+        #expect(try harness.read() == [.malformed(code: invalidRequestCode), .message([1], payloadLength: nil)])
+    }
+
     @Test(
-        "invalid markers are malformed",
+        "a marker whose byte count cannot be known breaks framing: nothing after it is decoded",
         arguments: [
             #"{"a":{"$bytes":1},"b":{"$bytes":2}}"#, #"{"$bytes":-1}"#, #"{"$bytes":"10"}"#, #"{"$bytes":1.5}"#,
+            #"{"$bytes":99999999999999999999999}"#, #"[{"$bytes":1},{"$bytes":1}]"#, #"{"$bytes":3"#,
+            #"{"\u0024bytes":3,}"#, #"{"$bytes":3} junk"#,
         ])
     func invalidMarkers(line: String) throws {
         let harness = try Harness()
         try harness.write(line + "\n" + "[1]\n")
-        #expect(try harness.read() == [.malformed(code: invalidRequestCode), .message([1], payloadLength: nil)])
+        let seen = try harness.read()
+        #expect(seen.count == 1)
+        guard case .fatal = seen.first else {
+            Issue.record("expected one fatal frame, got \(seen)")
+            return
+        }
+        try harness.write("[2]\n")
+        #expect(try harness.read().isEmpty)
+    }
+
+    @Test("a line that does not parse and has no $ is malformed, and the connection goes on")
+    func malformedWithoutMarker() throws {
+        let harness = try Harness()
+        try harness.write(#"{"bytes":3"# + "\n[1]\n")
+        #expect(try harness.read() == [.malformed(code: parseErrorCode), .message([1], payloadLength: nil)])
     }
 
     @Test("an object with $bytes among other members is not a marker")
