@@ -1,7 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// The open connections, so a graceful shutdown can drain each of them and wait until all are closed.
+/// The open connections, so a graceful shutdown can drain each of them and wait until all are closed, and
+/// so their number stays under the daemon's cap.
 final class ConnectionRegistry: Sendable {
     private struct Entries {
         var channels: [ObjectIdentifier: any Channel] = [:]
@@ -10,16 +11,26 @@ final class ConnectionRegistry: Sendable {
     }
 
     private let entries = Mutex(Entries())
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 
     /// Adds a connection and forgets it when it closes; one that arrives during shutdown is drained at once.
-    func add(_ channel: any Channel) {
+    ///
+    /// - Returns: false when the registry is full; the connection is not added.
+    func add(_ channel: any Channel) -> Bool {
         let key = ObjectIdentifier(channel)
-        let draining = entries.withLock { entries in
+        let added = entries.withLock { entries -> (accepted: Bool, draining: Bool) in
+            guard entries.channels.count < limit else { return (false, false) }
             entries.channels[key] = channel
-            return entries.draining
+            return (true, entries.draining)
         }
+        guard added.accepted else { return false }
         channel.closeFuture.whenComplete { _ in self.remove(key) }
-        if draining { Self.drain(channel) }
+        if added.draining { Self.drain(channel) }
+        return true
     }
 
     private func remove(_ key: ObjectIdentifier) {

@@ -3,73 +3,102 @@ import Logging
 import NIOCore
 import Services
 
-/// Serves the requests of one connection, on its event loop.
+/// Serves the requests of one connection, on its event loop, doing what its `ConnectionStateMachine` says.
 ///
 /// A request whose method never blocks is answered right here, where it was read; any other runs in a task
-/// and its response is written when it is ready, so responses may go out of order. Past
-/// `maxInFlight` requests the connection stops reading until some finish (back-pressure). Responses written
+/// and its response is written when it is ready, so responses may go out of order. The connection reads only
+/// while it may act on what it reads: it holds the pipeline's `read()` while `maxInFlight` requests run, while
+/// the peer is not reading its answers (the channel is not writable), and while draining. Responses written
 /// together are flushed together. A connection idle for the idle timeout with nothing in flight is closed.
-final class RPCConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = InboundFrame
+final class RPCConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// Asks the connection to close once the requests it has in flight are answered (graceful shutdown).
     struct Drain {}
 
     private let processor: RequestProcessor
-    private let maxInFlight: Int
     private let logger: Logger
-    private var inFlight = 0
-    private var draining = false
-    private var readingPaused = false
+    private var state: ConnectionStateMachine
     private var unflushed = false
     private var flushScheduled = false
-    private var pendingPayload: (message: JSONValue, length: Int)?
 
-    init(processor: RequestProcessor, maxInFlight: Int, logger: Logger) {
+    init(processor: RequestProcessor, limits: FrameLimits, maxInFlight: Int, logger: Logger) {
         self.processor = processor
-        self.maxInFlight = maxInFlight
         self.logger = logger
+        state = ConnectionStateMachine(limits: limits, maxInFlight: maxInFlight)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .message(let message, payloadLength: nil):
-            serve(message, payloadLength: nil, context: context)
-        case .message(let message, payloadLength: let length?):
-            pendingPayload = (message, length)
-        case .payloadChunk:
-            // No current method takes a payload; its bytes are read and dropped so framing holds.
-            break
-        case .payloadEnd:
-            guard let (message, length) = pendingPayload else { return }
-            pendingPayload = nil
-            serve(message, payloadLength: length, context: context)
-        case .malformed(let error):
-            write(RPCMessage.error(id: nil, error), context: context)
-        case .fatal(let error):
-            logger.warning("closing a connection that broke framing", metadata: ["iaas.error": "\(error)"])
-            write(RPCMessage.error(id: nil, error), context: context)
-            context.flush()
-            context.close(promise: nil)
-        }
+        state.bytesRead(unwrapInboundIn(data))
+        decode(context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         flushIfNeeded(context: context)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let action = state.writabilityChanged(context.channel.isWritable)
+        perform(action, context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if state.readRequested() { context.read() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state.closed()
+        context.fireChannelInactive()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is Drain:
-            draining = true
-            if inFlight == 0 { context.close(promise: nil) }
+            perform(state.drain(), context: context)
         case is IdleStateHandler.IdleStateEvent:
             // No traffic for the idle timeout: a client that connected and went silent, or stalled mid-line,
             // gives its descriptor back. One waiting on a slow request of its own is left alone.
-            if inFlight == 0 { context.close(promise: nil) }
+            perform(state.idle(), context: context)
         default:
             context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// Acts on buffered frames until the state machine says to wait.
+    private func decode(context: ChannelHandlerContext) {
+        while let action = state.nextFrame() {
+            switch action {
+            case .serve(let message, let payloadLength):
+                serve(message, payloadLength: payloadLength, context: context)
+            case .answer(let error):
+                write(RPCMessage.error(id: nil, error), context: context)
+            case .answerAndClose(let error):
+                logger.warning("closing a connection that broke framing", metadata: ["iaas.error": "\(error)"])
+                write(RPCMessage.error(id: nil, error), context: context)
+                flushIfNeeded(context: context)
+                context.close(promise: nil)
+                return
+            }
+            // Writes update writability at once; the state machine learns it before the next frame, so a
+            // peer that does not read gets no more answers queued than the water mark allows.
+            if !context.channel.isWritable { _ = state.writabilityChanged(false) }
+        }
+    }
+
+    private func perform(_ action: ConnectionStateMachine.ResumeAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .resume(let passRead):
+            decode(context: context)
+            scheduleFlush(context: context)
+            if passRead { context.read() }
+        case .close:
+            flushIfNeeded(context: context)
+            context.close(promise: nil)
         }
     }
 
@@ -78,11 +107,7 @@ final class RPCConnectionHandler: ChannelInboundHandler {
             if let response { write(response, context: context) }
             return
         }
-        inFlight += 1
-        if inFlight >= maxInFlight, !readingPaused {
-            readingPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-        }
+        state.started()
         let processor = self.processor
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         Task {
@@ -94,20 +119,13 @@ final class RPCConnectionHandler: ChannelInboundHandler {
     }
 
     private func finished(_ response: [UInt8]?, context: ChannelHandlerContext) {
-        inFlight -= 1
         if let response { write(response, context: context) }
         scheduleFlush(context: context)
-        if readingPaused, inFlight < maxInFlight / 2 {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        }
-        if draining, inFlight == 0 {
-            flushIfNeeded(context: context)
-            context.close(promise: nil)
-        }
+        perform(state.finished(), context: context)
     }
 
     private func write(_ response: [UInt8], context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
         var buffer = context.channel.allocator.buffer(capacity: response.count + 1)
         buffer.writeBytes(response)
         buffer.writeInteger(UInt8(ascii: "\n"))
