@@ -12,6 +12,9 @@ struct DaemonOptions: Sendable {
     var configFile: String?
     var repairInterval: Duration
     var idleTimeout: TimeAmount
+    var maxConnections: Int
+    var socketGroup: gid_t?
+    var adoptOrphans: Bool
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -50,6 +53,7 @@ struct Daemon {
         } catch {
             throw DaemonError("Cannot prepare the zone directories: \(error)")
         }
+        try refuseForeignData(dataDirectory)
         let database = try StoreDatabase(path: dataDirectory.database)
         logger.info("store opened", metadata: ["iaas.data-dir": "\(root)"])
 
@@ -65,7 +69,9 @@ struct Daemon {
                 "iaas.reconcile.creates": "\(report.createsFinished)",
                 "iaas.reconcile.deletes": "\(report.deletesFinished)",
                 "iaas.reconcile.modifications": "\(report.modificationsFinished)",
-                "iaas.reconcile.orphan-files": "\(report.orphanFilesRemoved)",
+                "iaas.reconcile.temporary-files": "\(report.temporaryFilesRemoved)",
+                "iaas.reconcile.orphan-files": "\(report.orphanFilesKept)",
+                "iaas.lost-and-found.files": "\(report.lostAndFoundFiles)",
             ])
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another
@@ -77,7 +83,9 @@ struct Daemon {
         let server: RPCServer
         do {
             server = try await RPCServer.bind(
-                RPCServer.Configuration(socketPath: options.socketPath, idleTimeout: options.idleTimeout),
+                RPCServer.Configuration(
+                    socketPath: options.socketPath, idleTimeout: options.idleTimeout,
+                    maxConnections: options.maxConnections, socketGroup: options.socketGroup),
                 processor: cloud.processor,
                 onReady: { SystemdNotifier.notify("READY=1\nMAINPID=\(getpid())") },
                 onShutdown: { SystemdNotifier.notify("STOPPING=1") }
@@ -110,5 +118,31 @@ struct Daemon {
         }
         try database.close()
         logger.info("stopped")
+    }
+
+    /// A new database next to zone directories that hold data is not that data's database (it was lost, or
+    /// moved away): starting would have to treat every volume as unknown. Refuse unless the operator says to
+    /// adopt it, which moves it to lost+found.
+    private func refuseForeignData(_ dataDirectory: DataDirectory) throws {
+        let databaseExists = (try? DurableFiles.sizes(of: dataDirectory.database)) != nil
+        guard !databaseExists else { return }
+        let holdsData: Bool
+        do {
+            holdsData = try LostAndFound(dataDirectory: dataDirectory).zonesHoldData()
+        } catch {
+            throw DaemonError("Cannot read the zone directories: \(error)")
+        }
+        guard holdsData else { return }
+        guard options.adoptOrphans else {
+            throw DaemonError(
+                """
+                There is no database at \(dataDirectory.database), but \(dataDirectory.root)/zones holds volume \
+                data it would not know. Restore the database, or start with --adopt-orphans to move that data to \
+                zones/<az>/lost+found/ and begin with an empty cloud.
+                """)
+        }
+        logger.warning(
+            "adopting zone data without a database: it goes to lost+found",
+            metadata: ["iaas.data-dir": "\(dataDirectory.root)"])
     }
 }

@@ -32,12 +32,36 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "Seconds after which a connection with no traffic is closed.")
     var idleTimeout: Double = 300
 
+    @Option(help: "Connections served at once; more are refused with RequestLimitExceeded.")
+    var maxConnections: Int = 1024
+
+    @Option(help: "A group (name or id) whose members may use the socket, as libvirt's unix_sock_group.")
+    var socketGroup: String?
+
+    @Flag(
+        help: """
+            Start on a new database even though the zone directories hold data it does not know, moving that \
+            data to zones/<az>/lost+found/.
+            """)
+    var adoptOrphans = false
+
+    /// A day: longer intervals are a typo, and far longer ones overflow the clock.
+    static let longestInterval: Double = 86_400
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
-        guard repairInterval > 0, idleTimeout > 0 else {
-            throw ValidationError("--repair-interval and --idle-timeout must be positive.")
+        for (name, value) in [("--repair-interval", repairInterval), ("--idle-timeout", idleTimeout)] {
+            guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
+                throw ValidationError("\(name) must be a number of seconds from 0.01 to \(Int(Self.longestInterval)).")
+            }
+        }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be from 1 to 1000000.")
+        }
+        if let socketGroup, SocketPermissions.groupID(named: socketGroup) == nil {
+            throw ValidationError("--socket-group: no group named '\(socketGroup)'.")
         }
     }
 
@@ -46,6 +70,8 @@ struct Iaasd: AsyncParsableCommand {
         // handler and back without a thread switch. Blocking work (fsync, copies) has its own queue
         // (BlockingIO) and GRDB its own, so nothing blocks a loop. Nothing else runs yet.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // Everything the daemon creates is its owner's alone, whatever umask it was started with.
+        umask(0o077)
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -58,7 +84,10 @@ struct Iaasd: AsyncParsableCommand {
             socketPath: socket ?? dataDirectory + "/iaasd.sock",
             configFile: config,
             repairInterval: .milliseconds(Int(repairInterval * 1000)),
-            idleTimeout: .milliseconds(Int64(idleTimeout * 1000))
+            idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
+            maxConnections: maxConnections,
+            socketGroup: socketGroup.flatMap(SocketPermissions.groupID(named:)),
+            adoptOrphans: adoptOrphans
         )
         do {
             try await Daemon(options: options).run()

@@ -28,14 +28,17 @@ final class VolumeReconcilerTests {
         return record
     }
 
-    private func report(creates: Int = 0, deletes: Int = 0, modifications: Int = 0, orphans: Int = 0)
-        -> VolumeReconciler.Report
-    {
+    private func report(
+        creates: Int = 0, deletes: Int = 0, modifications: Int = 0, temporary: Int = 0, kept: Int = 0,
+        lostAndFound: Int = 0
+    ) -> VolumeReconciler.Report {
         var report = VolumeReconciler.Report()
         report.createsFinished = creates
         report.deletesFinished = deletes
         report.modificationsFinished = modifications
-        report.orphanFilesRemoved = orphans
+        report.temporaryFilesRemoved = temporary
+        report.orphanFilesKept = kept
+        report.lostAndFoundFiles = lostAndFound
         return report
     }
 
@@ -112,7 +115,7 @@ final class VolumeReconcilerTests {
         #expect(try RawFile.read(cloud.segment(volume.volumeId, replica: 0), at: 0, count: data.count) == data)
     }
 
-    @Test("orphan segment files and temporary files are removed; other files are kept")
+    @Test("orphan segment files go to lost+found, never away; temporary copies of known volumes are removed")
     func orphans() async throws {
         let volume = try await cloud.create(size: 1)
         let ebs0 = cloud.dataDirectory.zone("us-east-1a").ebs(replica: 0)
@@ -125,12 +128,23 @@ final class VolumeReconcilerTests {
             try DurableFiles.ensureSparseFile(at: path, size: 4096)
         }
 
-        #expect(try await reconciler.run() == report(orphans: 3))
+        // A file of the same name already in lost+found (an earlier orphan) is not overwritten.
+        let earlier = cloud.dataDirectory.zone("us-east-1a").lostAndFound.appending("vol-0123456789abcdef0.0.raw")
+        try DurableFiles.makeDirectories(earlier.removingLastComponent())
+        try RawFile.write([7], to: earlier, at: 0, create: true)
+
+        #expect(try await reconciler.run() == report(temporary: 1, kept: 2, lostAndFound: 3))
 
         #expect(!RawFile.exists(orphan))
         #expect(!RawFile.exists(temporaryCopy))
         #expect(!RawFile.exists(orphanElsewhere))
+        #expect(try RawFile.read(earlier, at: 0, count: 1) == [7])
+        #expect(RawFile.exists(FilePath(earlier.string + ".1")))
+        #expect(
+            RawFile.exists(
+                cloud.dataDirectory.zone("us-east-1c").lostAndFound.appending("vol-0fedcba9876543210.0.raw")))
         #expect(RawFile.exists(unrelated))
+        #expect(cloud.volumes.lostAndFoundFiles.value == 3)
         #expect(RawFile.exists(cloud.segment(volume.volumeId, replica: 0)))
         #expect(RawFile.exists(cloud.segment(volume.volumeId, replica: 1)))
     }
@@ -153,13 +167,15 @@ final class VolumeReconcilerTests {
         try DurableFiles.ensureSparseFile(at: ebs0.appending("vol-0123456789abcdef0.0.raw"), size: 1)
         try DurableFiles.ensureSparseFile(at: ebs0.appending("\(volume.volumeId).0.raw.tmp"), size: 1)
 
-        #expect(try await reconciler.run() == report(creates: 1, deletes: 1, modifications: 1, orphans: 2))
+        #expect(
+            try await reconciler.run()
+                == report(creates: 1, deletes: 1, modifications: 1, temporary: 1, kept: 1, lostAndFound: 1))
 
         #expect(try await cloud.record(creating.id)?.state == .available)
         #expect(try await cloud.record(deleting.id) == nil)
         #expect(try await cloud.record(volume.volumeId)?.sizeGiB == 2)
         #expect(Set(try cloud.files.filesOnDisk(zone: "us-east-1a").keys) == [creating.id, volume.volumeId])
-        #expect(try await reconciler.run() == report())
+        #expect(try await reconciler.run() == report(lostAndFound: 1))
     }
 
     @Test("a creating row whose zone is no longer configured is left alone and not counted as finished")

@@ -58,7 +58,7 @@ final class VolumeFileStoreTests {
         #expect(try store.health(volume) == [.ok, .missing])
         try store.repair(volume, replica: 1, from: 0)
         #expect(try store.health(volume) == [.ok, .ok])
-        try store.remove(volumeId: volumeId, zone: zone)
+        try store.remove(volume)
         #expect(try store.filesOnDisk(zone: zone).isEmpty)
     }
 
@@ -103,7 +103,7 @@ final class VolumeFileStoreTests {
         #expect(try RawFile.read(segmentPath(replica: 0), at: 0, count: head.count) == head)
         let allocated = try #require(try DurableFiles.sizes(of: segmentPath(replica: 1))).allocated
         #expect(allocated < 16 * MiB)
-        #expect(try store.removeTemporaryFiles(zone: zone).isEmpty)
+        #expect(try store.filesOnDisk(zone: zone).values.joined().allSatisfy { !$0.string.hasSuffix(".tmp") })
     }
 
     @Test("repair restores a truncated replica to its full size and content")
@@ -141,22 +141,6 @@ final class VolumeFileStoreTests {
         #expect(try store.health(grown) == [.ok, .ok])
     }
 
-    @Test("remove deletes every file of the volume, temporaries included, and nothing else")
-    func remove() throws {
-        let other = "vol-0fedcba9876543210"
-        try store.ensure(files())
-        try store.ensure(files(other))
-        let temporaryCopy = FilePath(segmentPath(replica: 1).string + ".tmp")
-        try DurableFiles.ensureSparseFile(at: temporaryCopy, size: 10)
-        try store.remove(volumeId: volumeId, zone: zone)
-        #expect(!RawFile.exists(segmentPath(replica: 0)))
-        #expect(!RawFile.exists(segmentPath(replica: 1)))
-        #expect(!RawFile.exists(temporaryCopy))
-        #expect(try store.health(files(other)) == [.ok, .ok])
-        try store.remove(volumeId: volumeId, zone: zone)
-        try store.remove(volumeId: volumeId, zone: "us-east-1z")
-    }
-
     @Test("removing a volume of known size takes its segments, any past them and their copies, and nothing else")
     func removeKnownSize() throws {
         let other = "vol-00000000000000001"
@@ -168,20 +152,6 @@ final class VolumeFileStoreTests {
         try store.remove(files())
         #expect(try store.filesOnDisk(zone: zone).keys.sorted() == [other])
         #expect(try store.health(files(other)) == [.ok, .ok])
-    }
-
-    @Test("removeTemporaryFiles removes only .tmp files, in both replicas")
-    func removeTemporaryFiles() throws {
-        try store.ensure(files())
-        let temporary0 = FilePath(segmentPath(replica: 0).string + ".tmp")
-        let temporary1 = FilePath(segmentPath(replica: 1, id: "vol-0fedcba9876543210").string + ".tmp")
-        try DurableFiles.ensureSparseFile(at: temporary0, size: 1)
-        try DurableFiles.ensureSparseFile(at: temporary1, size: 1)
-        let removed = try store.removeTemporaryFiles(zone: zone)
-        #expect(Set(removed) == [temporary0, temporary1])
-        #expect(!RawFile.exists(temporary0) && !RawFile.exists(temporary1))
-        #expect(try store.health(files()) == [.ok, .ok])
-        #expect(try store.removeTemporaryFiles(zone: zone).isEmpty)
     }
 
     @Test("filesOnDisk groups the files of each volume, ignoring other names and zones")

@@ -10,10 +10,13 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var regions: Int
     public var availabilityZones: Int
     public var volumes: Int
+    /// Files in the zones' `lost+found/` directories: data the database could not account for, kept for an
+    /// operator to look at.
+    public var lostAndFoundFiles: Int
 
     public init(
         version: String, pid: Int, uptimeSeconds: Double, dataDirectory: String, socketPath: String,
-        regions: Int, availabilityZones: Int, volumes: Int
+        regions: Int, availabilityZones: Int, volumes: Int, lostAndFoundFiles: Int
     ) {
         self.version = version
         self.pid = pid
@@ -23,5 +26,6 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.regions = regions
         self.availabilityZones = availabilityZones
         self.volumes = volumes
+        self.lostAndFoundFiles = lostAndFoundFiles
     }
 }

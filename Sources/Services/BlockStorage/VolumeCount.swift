@@ -21,3 +21,16 @@ final class VolumeCount: Sendable {
 
     var value: Int { count.withLock { $0 } }
 }
+
+/// A number the daemon reports from memory, such as the files in `lost+found/`.
+public final class Gauge: Sendable {
+    private let current = Mutex(0)
+
+    public init() {}
+
+    public func set(_ value: Int) {
+        current.withLock { $0 = value }
+    }
+
+    public var value: Int { current.withLock { $0 } }
+}

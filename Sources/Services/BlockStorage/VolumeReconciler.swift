@@ -3,20 +3,27 @@ import GRDB
 import Logging
 import Store
 
-/// Finishes, at start-up, every volume action a crash interrupted, and removes files no row owns.
+/// Finishes, at start-up, every volume action a crash interrupted, and puts away files no row owns.
 ///
 /// - `creating` rows are driven forward: both replicas are made whole, then the row becomes `available`
 ///   (a client retrying with its `ClientToken` gets this volume).
 /// - `deleting` rows are driven forward: files removed, row forgotten.
 /// - `modifying` modifications are driven forward: replicas grown, attributes committed.
-/// - files in a zone's `ebs-N/` whose volume has no row, and temporary files of interrupted copies, are removed.
+/// - temporary copies (`.tmp`) of a known volume's replicas, left by an interrupted repair, are removed: the
+///   replica they were copied from is still in place.
+/// - files in a zone's `ebs-N/` whose volume has no row are moved to the zone's `lost+found/`, never deleted:
+///   a database restored from an older backup must not cost the data of the volumes it does not know.
 public struct VolumeReconciler: Sendable {
     /// What one reconciliation did.
     public struct Report: Sendable, Equatable {
         public var createsFinished = 0
         public var deletesFinished = 0
         public var modificationsFinished = 0
-        public var orphanFilesRemoved = 0
+        public var temporaryFilesRemoved = 0
+        /// Files of unknown volumes moved to `lost+found/` by this run.
+        public var orphanFilesKept = 0
+        /// Files in every `lost+found/` after this run.
+        public var lostAndFoundFiles = 0
     }
 
     let volumes: VolumeService
@@ -55,7 +62,7 @@ public struct VolumeReconciler: Sendable {
                 ])
             report.modificationsFinished += 1
         }
-        report.orphanFilesRemoved = try await removeOrphans()
+        try await putAwayOrphans(&report)
         return report
     }
 
@@ -86,36 +93,47 @@ public struct VolumeReconciler: Sendable {
         logger.notice("finished interrupted delete", metadata: ["iaas.volume.id": "\(record.id)"])
     }
 
-    private func removeOrphans() async throws -> Int {
+    private func putAwayOrphans(_ report: inout Report) async throws {
         let known = try await volumes.database.read { db in
             try String.fetchSet(db, VolumeRecord.select(VolumeRecord.Columns.id))
         }
-        var removed = 0
+        let store = volumes.files
+        let lostAndFound = LostAndFound(dataDirectory: store.dataDirectory)
         for (_, zone) in volumes.catalog.zones {
-            let store = volumes.files
-            let temporary = try await BlockingIO.run { () throws(FileSystemError) in
-                try store.removeTemporaryFiles(zone: zone.zoneName)
-            }
-            for path in temporary {
-                logger.notice("removed temporary file of an interrupted copy", metadata: ["iaas.path": "\(path)"])
-            }
-            removed += temporary.count
-            let owners = try await BlockingIO.run { () throws(FileSystemError) in
-                try store.filesOnDisk(zone: zone.zoneName)
-            }
-            for (volumeId, paths) in owners where !known.contains(volumeId) {
-                try await BlockingIO.run { () throws(FileSystemError) in
-                    try store.remove(volumeId: volumeId, zone: zone.zoneName)
+            let zoneName = zone.zoneName
+            let owners = try await BlockingIO.run { () throws(FileSystemError) in try store.filesOnDisk(zone: zoneName) }
+            for (volumeId, paths) in owners.sorted(by: { $0.key < $1.key }) {
+                if known.contains(volumeId) {
+                    let temporary = paths.filter { $0.string.hasSuffix(".tmp") }
+                    guard !temporary.isEmpty else { continue }
+                    try await BlockingIO.run { () throws(FileSystemError) in
+                        for path in temporary { try DurableFiles.removeIfPresent(path) }
+                        for directory in Set(temporary.map { $0.removingLastComponent() }) {
+                            try DurableFiles.syncDirectory(directory)
+                        }
+                    }
+                    logger.notice(
+                        "removed temporary copies of an interrupted repair",
+                        metadata: ["iaas.volume.id": "\(volumeId)", "iaas.file.count": "\(temporary.count)"])
+                    report.temporaryFilesRemoved += temporary.count
+                } else {
+                    let zoneDirectory = store.dataDirectory.zone(zoneName)
+                    let kept = try await BlockingIO.run { () throws(FileSystemError) in
+                        try paths.map { path throws(FileSystemError) in
+                            try lostAndFound.keep(path, zone: zoneDirectory)
+                        }
+                    }
+                    logger.warning(
+                        "moved files of a volume the database does not know to lost+found",
+                        metadata: [
+                            "iaas.volume.id": "\(volumeId)", "iaas.zone": "\(zoneName)",
+                            "iaas.file.count": "\(kept.count)", "iaas.path": "\(zoneDirectory.lostAndFound)",
+                        ])
+                    report.orphanFilesKept += kept.count
                 }
-                logger.notice(
-                    "removed orphan volume files",
-                    metadata: [
-                        "iaas.volume.id": "\(volumeId)", "iaas.zone": "\(zone.zoneName)",
-                        "iaas.file.count": "\(paths.count)",
-                    ])
-                removed += paths.count
             }
         }
-        return removed
+        report.lostAndFoundFiles = try await BlockingIO.run { () throws(FileSystemError) in try lostAndFound.count() }
+        volumes.lostAndFoundFiles.set(report.lostAndFoundFiles)
     }
 }

@@ -17,6 +17,8 @@ public struct VolumeService: Sendable {
     /// Serializes file work on one volume (a repair against a delete or a grow).
     let fileLocks: KeyedLock
     let count: VolumeCount
+    /// Files in the zones' `lost+found/`, counted by the reconciler.
+    public let lostAndFoundFiles = Gauge()
     let logger = Logger(label: "iaas.ebs")
 
     public init(database: StoreDatabase, files: VolumeFileStore, catalog: RegionCatalog) {

@@ -30,7 +30,8 @@ public struct Cloud: Sendable {
                 version: DaemonInfo.version, pid: info.pid,
                 uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
-                availabilityZones: catalog.zones.count, volumes: volumes.volumeCount
+                availabilityZones: catalog.zones.count, volumes: volumes.volumeCount,
+                lostAndFoundFiles: volumes.lostAndFoundFiles.value
             )
         }
         router.registerInline(Methods.describeRegions) { request throws(CloudError) in

@@ -10,7 +10,10 @@ import SystemPackage
 /// zones/<az>/ebs-1/    second replica
 /// zones/<az>/blobs/    content-addressed blobs
 /// zones/<az>/instance-store/
+/// zones/<az>/lost+found/  files the database could not account for, kept for an operator
 /// ```
+///
+/// Everything in it is the owner's alone: directories 0700, files 0600.
 public struct DataDirectory: Sendable, Hashable {
     public let root: FilePath
 
@@ -26,8 +29,10 @@ public struct DataDirectory: Sendable, Hashable {
         ZoneDirectory(root: root.appending("zones").appending(name))
     }
 
-    /// Creates the directories of the data directory and of the given zones.
+    /// Creates the directories of the data directory and of the given zones, and narrows the modes of any
+    /// that an older daemon made wider, so no local user can read a volume or the database.
     public func prepare(zones: [String]) throws(FileSystemError) {
+        try secure()
         try DurableFiles.makeDirectories(run)
         for name in zones {
             let zone = zone(name)
@@ -36,6 +41,27 @@ public struct DataDirectory: Sendable, Hashable {
             }
             try DurableFiles.makeDirectories(zone.blobs)
             try DurableFiles.makeDirectories(zone.instanceStore)
+        }
+    }
+
+    /// Sets the owner-only modes on the root, the database and every directory below `zones/`. Files inside
+    /// those directories need no change: nobody else can reach them once their directories are 0700.
+    private func secure() throws(FileSystemError) {
+        try DurableFiles.setMode(root, DurableFiles.directoryMode)
+        for name in ["iaas.sqlite", "iaas.sqlite-wal", "iaas.sqlite-shm", "iaasd.lock"] {
+            try DurableFiles.setMode(root.appending(name), DurableFiles.fileMode)
+        }
+        try DurableFiles.setMode(run, DurableFiles.directoryMode)
+        let zones = root.appending("zones")
+        try DurableFiles.setMode(zones, DurableFiles.directoryMode)
+        for name in try DurableFiles.list(zones) {
+            let zone = zone(name)
+            let areas = (0..<VolumeReplicaFiles.replicaCount).map { zone.ebs(replica: $0) } + [
+                zone.blobs, zone.instanceStore, zone.lostAndFound,
+            ]
+            for directory in [zone.root] + areas {
+                try DurableFiles.setMode(directory, DurableFiles.directoryMode)
+            }
         }
     }
 }
@@ -49,4 +75,6 @@ public struct ZoneDirectory: Sendable, Hashable {
     public func ebs(replica: Int) -> FilePath { root.appending("ebs-\(replica)") }
     public var blobs: FilePath { root.appending("blobs") }
     public var instanceStore: FilePath { root.appending("instance-store") }
+    /// Where files the database cannot account for are moved, never deleted; only an operator empties it.
+    public var lostAndFound: FilePath { root.appending("lost+found") }
 }

@@ -25,7 +25,7 @@ public final class DataDirectoryLock: Sendable {
     /// - Throws: `Held` when another process holds it; `FileSystemError` when the file cannot be opened.
     public init(directory: FilePath) throws {
         let path = directory.appending("iaasd.lock")
-        let fd = open(path.string, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        let fd = open(path.string, O_CREAT | O_RDWR | O_CLOEXEC, DurableFiles.fileMode)
         guard fd >= 0 else { throw FileSystemError("open", path: path.string, errno: Errno(rawValue: errno)) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.readPID(fd)

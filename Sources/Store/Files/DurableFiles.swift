@@ -57,28 +57,42 @@ public enum DurableFiles {
         guard fsync(fd) == 0 else { throw error("fsync", path) }
     }
 
-    /// Creates a directory and its parents if they do not exist.
+    /// The mode of every directory the daemon makes: the owner's alone.
+    public static let directoryMode: mode_t = 0o700
+    /// The mode of every file the daemon makes: the owner's alone.
+    public static let fileMode: mode_t = 0o600
+
+    /// Creates a directory and its parents if they do not exist, durably: the parent of each directory it
+    /// made is fsynced, so a crash cannot lose a directory that files were then created in.
     public static func makeDirectories(_ path: FilePath) throws(FileSystemError) {
         var prefix = path.root.map { FilePath(root: $0) } ?? FilePath()
         for component in path.components {
+            let parent = prefix
             prefix.append(component)
-            if mkdir(prefix.string, 0o755) != 0 && errno != EEXIST { throw error("mkdir", prefix) }
+            if mkdir(prefix.string, directoryMode) == 0 {
+                if !parent.isEmpty { try syncDirectory(parent) }
+            } else if errno != EEXIST {
+                throw error("mkdir", prefix)
+            }
         }
     }
 
     /// Makes a directory (and its parents) exist, durably: when it had to be made, its parent is fsynced.
     public static func ensureDirectory(_ path: FilePath) throws(FileSystemError) {
-        if mkdir(path.string, 0o755) == 0 {
+        if mkdir(path.string, directoryMode) == 0 {
             try syncDirectory(path.removingLastComponent())
             return
         }
         switch errno {
         case EEXIST: return
-        case ENOENT:
-            try makeDirectories(path)
-            try syncDirectory(path.removingLastComponent())
+        case ENOENT: try makeDirectories(path)
         default: throw error("mkdir", path)
         }
+    }
+
+    /// Sets a file's or directory's mode; nothing when it does not exist.
+    public static func setMode(_ path: FilePath, _ mode: mode_t) throws(FileSystemError) {
+        if chmod(path.string, mode) != 0 && errno != ENOENT { throw error("chmod", path) }
     }
 
     /// The size and the bytes actually allocated on disk, or nil if the file does not exist.
@@ -171,7 +185,7 @@ public enum DurableFiles {
 
     private static func open(_ path: FilePath, flags: Int32) throws(FileSystemError) -> Int32 {
         while true {
-            let fd = Glibc.open(path.string, flags, 0o644)
+            let fd = Glibc.open(path.string, flags, fileMode)
             if fd >= 0 { return fd }
             if errno != EINTR { throw error("open", path) }
         }

@@ -77,22 +77,6 @@ public struct VolumeFileStore: Sendable {
         }
     }
 
-    /// Removes every file of a volume in its zone, whatever size it had, temporary files included: for files
-    /// no row describes (orphans), found by listing the zone's directories.
-    public func remove(volumeId: String, zone: String) throws(FileSystemError) {
-        let zoneDirectory = dataDirectory.zone(zone)
-        for replica in 0..<VolumeReplicaFiles.replicaCount {
-            let directory = zoneDirectory.ebs(replica: replica)
-            var removed = false
-            for name in try DurableFiles.list(directory)
-            where VolumeReplicaFiles.owner(ofFileNamed: name)?.volumeId == volumeId {
-                try DurableFiles.removeIfPresent(directory.appending(name))
-                removed = true
-            }
-            if removed { try DurableFiles.syncDirectory(directory) }
-        }
-    }
-
     /// The health of each replica.
     public func health(_ files: VolumeReplicaFiles) throws(FileSystemError) -> [ReplicaHealth] {
         try (0..<VolumeReplicaFiles.replicaCount).map { replica throws(FileSystemError) in
@@ -139,21 +123,5 @@ public struct VolumeFileStore: Sendable {
             }
         }
         return owners
-    }
-
-    /// Removes leftover temporary files of interrupted copies in a zone; returns what it removed.
-    public func removeTemporaryFiles(zone: String) throws(FileSystemError) -> [FilePath] {
-        var removed: [FilePath] = []
-        let zoneDirectory = dataDirectory.zone(zone)
-        for replica in 0..<VolumeReplicaFiles.replicaCount {
-            let directory = zoneDirectory.ebs(replica: replica)
-            let before = removed.count
-            for name in try DurableFiles.list(directory) where name.hasSuffix(".tmp") {
-                try DurableFiles.removeIfPresent(directory.appending(name))
-                removed.append(directory.appending(name))
-            }
-            if removed.count > before { try DurableFiles.syncDirectory(directory) }
-        }
-        return removed
     }
 }

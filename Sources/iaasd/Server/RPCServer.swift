@@ -5,6 +5,10 @@ import NIOPosix
 import ServiceLifecycle
 import Services
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The JSON-RPC server on the daemon's Unix socket: newline-delimited messages, binary payloads, many
 /// requests in flight per connection, answered as they finish (`RPCConnectionHandler`).
 ///
@@ -16,6 +20,10 @@ final class RPCServer: Service, Sendable {
         var limits = FrameLimits()
         var idleTimeout: TimeAmount = .minutes(5)
         var maxInFlightPerConnection = 64
+        /// Connections served at once; one more is answered `RequestLimitExceeded` and closed.
+        var maxConnections = 1024
+        /// The group given access to the socket, besides the daemon's user.
+        var socketGroup: gid_t?
     }
 
     private let listener: any Channel
@@ -34,7 +42,7 @@ final class RPCServer: Service, Sendable {
         self.onShutdown = onShutdown
     }
 
-    /// Binds the socket (mode 0660) so that it accepts as soon as this returns.
+    /// Binds the socket (mode 0660, never wider, with its group) so that it accepts as soon as this returns.
     ///
     /// - Parameters:
     ///   - onReady: called once `run()` is serving, inside the service group, so that signals are handled
@@ -44,24 +52,39 @@ final class RPCServer: Service, Sendable {
         _ configuration: Configuration, processor: RequestProcessor, onReady: @escaping @Sendable () -> Void,
         onShutdown: @escaping @Sendable () -> Void
     ) async throws -> RPCServer {
-        let connections = ConnectionRegistry()
+        let connections = ConnectionRegistry(limit: configuration.maxConnections)
         let logger = Logger(label: "iaas.server")
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
-                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: configuration.limits)))
-                    try pipeline.addHandler(
-                        RPCConnectionHandler(
-                            processor: processor, maxInFlight: configuration.maxInFlightPerConnection, logger: logger))
-                    connections.add(channel)
+        let bindPath = try SocketPermissions.privateBindPath(for: configuration.socketPath)
+        let listener: any Channel
+        do {
+            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        guard connections.add(channel) else {
+                            logger.warning(
+                                "refused a connection over the cap",
+                                metadata: ["iaas.connections.max": "\(configuration.maxConnections)"])
+                            try pipeline.addHandler(RefusingHandler(limit: configuration.maxConnections))
+                            return
+                        }
+                        try pipeline.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
+                        try pipeline.addHandler(
+                            RPCConnectionHandler(
+                                processor: processor, limits: configuration.limits,
+                                maxInFlight: configuration.maxInFlightPerConnection, logger: logger))
+                    }
                 }
-            }
-            .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true)
-            .get()
-        try SocketPermissions.restrict(configuration.socketPath)
+                .bind(unixDomainSocketPath: bindPath.socket)
+                .get()
+            try SocketPermissions.publish(
+                bindPath.socket, directory: bindPath.directory, at: configuration.socketPath,
+                group: configuration.socketGroup)
+        } catch {
+            SocketPermissions.discard(directory: bindPath.directory)
+            throw error
+        }
         return RPCServer(listener: listener, connections: connections, onReady: onReady, onShutdown: onShutdown)
     }
 
