@@ -115,6 +115,16 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "DaemonTests", dependencies: ["API", "Store", "IaasTesting"]),
+        .testTarget(
+            name: "iaasdTests",
+            dependencies: [
+                "iaasd", "API", "Services",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        // Depends on the executables so that building the tests builds the `iaasd` and `iaasctl` they run:
+        // never a stale binary of another tree.
+        .testTarget(name: "DaemonTests", dependencies: ["API", "Store", "IaasTesting", "iaasd", "iaasctl"]),
     ]
 )

@@ -52,6 +52,16 @@ public final class RawSocket: @unchecked Sendable {
     @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Sends what the socket takes now without waiting: the count sent (0 when its buffer is full), or -1
+    /// when the peer closed the connection.
+    public func sendWithoutBlocking(_ bytes: [UInt8]) -> Int {
+        let sent = bytes.withUnsafeBytes {
+            Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+        }
+        if sent >= 0 { return sent }
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1
+    }
+
     /// Reads one line (without the newline); nil when the peer closed the connection first.
     public func readLine() throws -> String? {
         while true {

@@ -26,6 +26,7 @@ enum VolumeErrors {
     /// checked for shape.
     static func explicitIds(_ ids: [String]?) throws(CloudError) -> [String]? {
         guard let ids, !ids.isEmpty else { return nil }
+        try ListLimits.require(ids.count, valuesOf: "VolumeIds")
         for id in ids { try requireWellFormed(id) }
         return ids
     }

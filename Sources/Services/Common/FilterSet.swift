@@ -16,6 +16,7 @@ struct FilterSet: Sendable {
             guard !filter.values.isEmpty else {
                 throw .invalidParameterValue("The filter '\(filter.name)' must have at least one value.")
             }
+            try ListLimits.require(filter.values.count, valuesOf: "the filter '\(filter.name)'")
         }
         self.filters = filters ?? []
     }

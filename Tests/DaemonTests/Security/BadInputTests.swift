@@ -9,7 +9,7 @@ import Testing
 struct BadInputTests {
     /// Runs `body` against a daemon holding one volume, then checks the daemon still serves and the volume
     /// rows and files are exactly as before.
-    private func withDaemon(arguments: [String] = [], _ body: (DaemonFixture) async throws -> Void) async throws {
+    func withDaemon(arguments: [String] = [], _ body: (DaemonFixture) async throws -> Void) async throws {
         let fixture = try await DaemonFixture.start(arguments: arguments)
         _ = try await fixture.client.createVolume()
         let before = try fixture.inspector.snapshot()
@@ -24,11 +24,11 @@ struct BadInputTests {
         await fixture.stop()
     }
 
-    private func request(_ method: String, _ params: String = "{}", id: Int = 1) -> String {
+    func request(_ method: String, _ params: String = "{}", id: Int = 1) -> String {
         #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"# + "\n"
     }
 
-    private func errorOf(_ message: JSONValue?) -> (code: Int?, aws: String?, message: String?) {
+    func errorOf(_ message: JSONValue?) -> (code: Int?, aws: String?, message: String?) {
         let error = message?["error"]
         return (error?["code"]?.intValue, error?["data"]?["code"]?.stringValue, error?["message"]?.stringValue)
     }
@@ -187,6 +187,32 @@ struct BadInputTests {
             socket.send([UInt8](repeating: 0, count: 10))
             socket.shutdownWrite()
             #expect(try socket.readLine() == nil)
+        }
+    }
+
+    @Test func listsLongerThanAWSAllowsGetFilterLimitExceededNotAnInternalError() async throws {
+        try await withDaemon { fixture in
+            let client = fixture.client
+            // 33,000 ids: past SQLite's limit on bound variables, still under the 1 MiB line limit.
+            let ids = (0..<33_000).map { String(format: "vol-%017x", $0) }
+            #expect(
+                await awsCode { _ = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: ids)) }
+                    == "FilterLimitExceeded")
+            #expect(
+                await awsCode {
+                    _ = try await client.call(
+                        Methods.describeVolumeStatus, DescribeVolumeStatusRequest(volumeIds: Array(ids.prefix(201))))
+                } == "FilterLimitExceeded")
+            let values = (0..<201).map { "value-\($0)" }
+            for filter in [Filter(name: "tag:Name", values: values), Filter(name: "volume-id", values: values)] {
+                #expect(
+                    await awsCode {
+                        _ = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(filters: [filter]))
+                    } == "FilterLimitExceeded", "\(filter.name)")
+            }
+            let atLimit = DescribeVolumesRequest(filters: [Filter(name: "volume-id", values: Array(values.prefix(200)))])
+            let found = try await client.call(Methods.describeVolumes, atLimit).volumes
+            #expect(found.isEmpty)
         }
     }
 }

@@ -1,0 +1,92 @@
+import API
+import Foundation
+import IaasTesting
+import Testing
+
+/// A client that never reads, and more clients than the daemon serves, cost bounded memory and do not slow
+/// anyone else down.
+private struct ProcReadFailure: Error {}
+
+@Suite("Back-pressure")
+struct BackPressureTests {
+    /// The daemon's resident memory, from /proc.
+    private func residentBytes(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else { throw ProcReadFailure() }
+        return kib * 1024
+    }
+
+    @Test func aClientThatNeverReadsCostsBoundedMemoryAndOthersStayFast() async throws {
+        let fixture = try await DaemonFixture.start()
+        for _ in 0..<50 { _ = try await fixture.client.createVolume() }
+        _ = try await fixture.client.call(Methods.describeVolumes, DescribeVolumesRequest())
+        let before = try residentBytes(fixture.daemon.pid)
+
+        // The hostile client: describe requests as fast as the socket takes them, never reading an answer.
+        let hostile = try RawSocket(path: fixture.daemon.socketPath)
+        let request = #"{"jsonrpc":"2.0","id":1,"method":"ec2.DescribeVolumes","params":{}}"# + "\n"
+        let burst = Array(String(repeating: request, count: 200).utf8)
+        let duration = 20.0
+        let flood = Task.detached { () -> Int in
+            var sent = 0
+            let end = Date().addingTimeInterval(duration)
+            while Date() < end {
+                let count = hostile.sendWithoutBlocking(burst)
+                if count < 0 { break }
+                sent += count
+                if count < burst.count { usleep(5_000) }
+            }
+            return sent
+        }
+
+        // Meanwhile another client's status calls are answered as usual.
+        var latencies: [Duration] = []
+        var peak = before
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(duration)
+        while clock.now < end {
+            let start = clock.now
+            _ = try await fixture.client.call(Methods.status)
+            latencies.append(clock.now - start)
+            peak = max(peak, try residentBytes(fixture.daemon.pid))
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let sent = await flood.value
+        let growth = peak - before
+        latencies.sort()
+        let median = latencies[latencies.count / 2]
+        #expect(sent > 256 << 10, "the hostile client got its requests in (\(sent) bytes)")
+        #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while a client never read")
+        #expect(median < .milliseconds(50), "median status latency \(median)")
+        #expect(latencies.last! < .seconds(2), "slowest status call \(latencies.last!)")
+        print("hostile client: \(sent >> 20) MiB sent, RSS \(before >> 20) → peak \(peak >> 20) MiB, status p50 \(median)")
+        await fixture.stop()
+    }
+
+    @Test func connectionsOverTheCapAreRefusedWithRequestLimitExceeded() async throws {
+        let fixture = try await DaemonFixture.start(arguments: ["--max-connections", "3"])
+        // The fixture's client holds one connection.
+        let second = try RawSocket(path: fixture.daemon.socketPath)
+        let third = try RawSocket(path: fixture.daemon.socketPath)
+        for socket in [second, third] {
+            socket.send(#"{"jsonrpc":"2.0","id":1,"method":"daemon.Status"}"# + "\n")
+            #expect(try socket.readMessage()?["result"] != nil)
+        }
+        let refused = try RawSocket(path: fixture.daemon.socketPath)
+        let reply = try refused.readMessage()
+        #expect(reply?["error"]?["data"]?["code"] == "RequestLimitExceeded")
+        #expect(reply?["error"]?["code"] == 1503)
+        #expect(try refused.readLine() == nil)
+        // A slot freed is a slot served again.
+        withExtendedLifetime(third) {}
+        _ = consume third
+        try await Task.sleep(for: .milliseconds(200))
+        let again = try RawSocket(path: fixture.daemon.socketPath)
+        again.send(#"{"jsonrpc":"2.0","id":2,"method":"daemon.Status"}"# + "\n")
+        #expect(try again.readMessage()?["id"] == 2)
+        withExtendedLifetime(second) {}
+        await fixture.stop()
+    }
+}
