@@ -17,17 +17,25 @@ public final class DaemonProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - crashAt: arms `IAASD_CRASH_AT`.
     ///   - arguments: extra command-line arguments.
+    ///   - umask: when set, the daemon starts under this umask (through `/bin/sh`).
     public init(
         dataDirectory: String, crashAt: String? = nil, arguments: [String] = [],
         environment extra: [String: String] = [:],
-        logLevel: String = "debug", timeout: Duration = .seconds(30)
+        logLevel: String = "debug", umask: String? = nil, timeout: Duration = .seconds(30)
     ) async throws {
         self.dataDirectory = dataDirectory
         socketPath = dataDirectory + "/iaasd.sock"
         logPath = dataDirectory + ".log"
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["--data-dir", dataDirectory, "--log-level", logLevel] + arguments
+        let binary = try Self.binary()
+        let daemonArguments = ["--data-dir", dataDirectory, "--log-level", logLevel] + arguments
+        if let umask {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", binary] + daemonArguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = daemonArguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["IAASD_CRASH_AT"] = crashAt
         environment.removeValue(forKey: "NOTIFY_SOCKET")
@@ -105,7 +113,9 @@ public final class DaemonProcess: @unchecked Sendable {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
-    /// The `iaasd` binary: `$IAASD_BINARY`, else the one built beside the running test or benchmark.
+    /// The `iaasd` binary: `$IAASD_BINARY`, else the one built beside the running test or benchmark, which the
+    /// test targets depend on, so it is always this tree's. There is deliberately no fallback to some
+    /// `.build/debug/iaasd`: that could be a stale binary of another tree or configuration.
     public static func binary() throws -> String {
         var candidates: [String] = []
         if let explicit = ProcessInfo.processInfo.environment["IAASD_BINARY"] { candidates.append(explicit) }
@@ -115,9 +125,6 @@ public final class DaemonProcess: @unchecked Sendable {
             candidates.append(directory.appendingPathComponent("iaasd").path)
             directory = directory.deletingLastPathComponent()
         }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/iaasd").path)
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
         throw StartFailure(description: "No iaasd binary found (run `swift build` first); looked at \(candidates)")
     }

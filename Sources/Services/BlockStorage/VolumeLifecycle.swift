@@ -5,17 +5,21 @@ import Store
 ///
 /// ```
 /// creating ──▶ available ◀──▶ in-use
-///                 │
-///                 ▼
-///             deleting ──▶ deleted
+///    │            │
+///    ▼            ▼
+///  error ──▶  deleting ──▶ deleted
+///               │
+///               ▼
+///             error (files could not be removed; DeleteVolume again)
 /// ```
 ///
 /// Each function answers whether an action may start in a state and which transitional state it enters.
 enum VolumeLifecycle {
-    /// `DeleteVolume`: only an `available` volume, with no modification under way, may be deleted.
+    /// `DeleteVolume`: an `available` volume with no modification under way, or one in `error` (whose files
+    /// could not be made or removed), may be deleted.
     static func delete(_ id: String, state: VolumeState, modifying: Bool) throws(CloudError) -> VolumeState {
         switch state {
-        case .available:
+        case .available, .error:
             guard !modifying else {
                 throw .incorrectState(
                     "The volume '\(id)' is being modified; delete it when the modification completes.")
@@ -25,7 +29,7 @@ enum VolumeLifecycle {
             throw VolumeErrors.inUse(id)
         case .deleted, .deleting:
             throw VolumeErrors.notFound(id)
-        case .creating, .error:
+        case .creating:
             throw VolumeErrors.incorrectState(id, state: state.rawValue, action: "deleted")
         }
     }

@@ -19,6 +19,9 @@ public struct VolumeReconciler: Sendable {
         public var createsFinished = 0
         public var deletesFinished = 0
         public var modificationsFinished = 0
+        /// Interrupted actions that could not be finished: their volumes are in `error`, their modifications
+        /// `failed`.
+        public var failed = 0
         public var temporaryFilesRemoved = 0
         /// Files of unknown volumes moved to `lost+found/` by this run.
         public var orphanFilesKept = 0
@@ -38,14 +41,21 @@ public struct VolumeReconciler: Sendable {
         let database = volumes.database
         let transitional = try await database.read { db in try VolumeRecord.all().transitional().fetchAll(db) }
         for record in transitional {
-            switch record.state {
-            case .creating:
-                if try await finishCreate(record) { report.createsFinished += 1 }
-            case .deleting:
-                try await finishDelete(record)
-                report.deletesFinished += 1
-            default:
-                break
+            // One volume whose files cannot be fixed must not keep the cloud from starting: it goes to
+            // `error` (markError) and the rest are reconciled.
+            do {
+                switch record.state {
+                case .creating:
+                    if try await finishCreate(record) { report.createsFinished += 1 }
+                case .deleting:
+                    try await finishDelete(record)
+                    report.deletesFinished += 1
+                default:
+                    break
+                }
+            } catch {
+                await volumes.markError(record.id, after: "finish its interrupted \(record.state.rawValue)")
+                report.failed += 1
             }
         }
         let modifications = try await database.read { db in
@@ -53,7 +63,13 @@ public struct VolumeReconciler: Sendable {
                 .fetchAll(db)
         }
         for modification in modifications {
-            _ = try await volumes.apply(modification)
+            do {
+                _ = try await volumes.apply(modification)
+            } catch {
+                // `apply` has recorded the modification as failed; the volume keeps its attributes.
+                report.failed += 1
+                continue
+            }
             logger.notice(
                 "finished interrupted modification",
                 metadata: [

@@ -56,7 +56,7 @@ extension VolumeService {
 
     /// Steps (2) and (3) of a create whose intent is committed.
     private func finishCreate(_ record: VolumeRecord, tags: [Tag]) async throws(CloudError) -> Volume {
-        CrashPoint.reach("volume.create.after-intent")
+        await CrashPoint.reach("volume.create.after-intent")
 
         // (2) Side effect: both replicas, durable.
         let replicaFiles = replicaFiles(record)
@@ -68,7 +68,7 @@ extension VolumeService {
             await rollBackCreate(record)
             throw error
         }
-        CrashPoint.reach("volume.create.after-files")
+        await CrashPoint.reach("volume.create.after-files")
 
         // (3) Final state.
         var created = record
@@ -86,19 +86,43 @@ extension VolumeService {
         return Self.volume(created, tags: tags)
     }
 
-    /// Undoes a create whose files could not be made, so a failed request leaves nothing behind.
+    /// Undoes a create whose files could not be made, as an action of its own, so that a create the client
+    /// was told failed never comes back: (1) intent: the row goes to `deleting` and gives up its ClientToken
+    /// (a retry with that token creates afresh); (2) the files go; (3) the row is forgotten. A crash in
+    /// between leaves a `deleting` row that the reconciler finishes as a delete. Files that cannot be removed
+    /// either leave the volume in `error`, as AWS does, for DeleteVolume to clean up.
     private func rollBackCreate(_ record: VolumeRecord) async {
-        let replicaFiles = replicaFiles(record)
+        var rolling = record
+        rolling.state = .deleting
+        rolling.clientToken = nil
         do {
-            try await BlockingIO.run { [files] () throws(FileSystemError) in
-                try files.remove(replicaFiles)
+            try await database.writeOrThrow { [rolling] db throws(CloudError) in
+                try db.catching {
+                    try rolling.update(db, columns: [VolumeRecord.Columns.state, VolumeRecord.Columns.clientToken])
+                }
             }
+        } catch {
+            // The row stays `creating`; the next start finishes the create, and a ClientToken retry finds it.
+            logger.error(
+                "could not record the roll-back of a failed create",
+                metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])
+            return
+        }
+        await CrashPoint.reach("volume.create.rollback.after-intent")
+        do {
+            try await removeFiles(of: record)
+        } catch {
+            await markError(record.id, after: "roll back its create")
+            return
+        }
+        await CrashPoint.reach("volume.create.rollback.after-files")
+        do {
             try await database.writeOrThrow { db throws(CloudError) in try Self.forget(record.id, in: db) }
             count.adjust(by: -1)
+            logger.notice("rolled back a failed create", metadata: ["iaas.volume.id": "\(record.id)"])
         } catch {
-            // The row stays in `creating`; the reconciler finishes the create at the next start.
             logger.error(
-                "could not roll back a failed create",
+                "could not forget a rolled-back volume; the next start does",
                 metadata: ["iaas.volume.id": "\(record.id)", "iaas.error": "\(error)"])
         }
     }

@@ -15,10 +15,16 @@ extension VolumeService {
             try db.catching { try record.update(db, columns: [VolumeRecord.Columns.state]) }
             return record
         }
-        CrashPoint.reach("volume.delete.after-intent")
-        // (2) Side effect: the files.
-        try await removeFiles(of: record)
-        CrashPoint.reach("volume.delete.after-files")
+        await CrashPoint.reach("volume.delete.after-intent")
+        // (2) Side effect: the files. If they cannot be removed the volume goes to `error`, as in AWS, and
+        // a later DeleteVolume tries again.
+        do {
+            try await removeFiles(of: record)
+        } catch {
+            await markError(id, after: "delete it")
+            throw error
+        }
+        await CrashPoint.reach("volume.delete.after-files")
         // (3) Final: the row and its tags are gone.
         try await database.writeOrThrow { db throws(CloudError) in try Self.forget(id, in: db) }
         count.adjust(by: -1)
@@ -32,6 +38,24 @@ extension VolumeService {
             try await fileWork(record.id, "remove") { [files] () throws(FileSystemError) in
                 try files.remove(replicaFiles)
             }
+        }
+    }
+
+    /// Puts a volume whose files could not be made or removed into AWS's `error` state, where only
+    /// DeleteVolume applies; if even that write fails the row stays transitional for the next start.
+    func markError(_ id: String, after action: String) async {
+        do {
+            try await database.writeOrThrow { db throws(CloudError) in
+                try db.catching {
+                    try VolumeRecord.filter(key: id).updateAll(db, VolumeRecord.Columns.state.set(to: VolumeState.error))
+                }
+            }
+            logger.error(
+                "volume is in error: its files could not be changed", metadata: ["iaas.volume.id": "\(id)", "iaas.action": "\(action)"])
+        } catch {
+            logger.error(
+                "could not mark the volume in error; the next start finishes its action",
+                metadata: ["iaas.volume.id": "\(id)", "iaas.error": "\(error)"])
         }
     }
 

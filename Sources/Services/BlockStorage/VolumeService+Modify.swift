@@ -30,7 +30,7 @@ extension VolumeService {
             try db.catching { try modification.insert(db) }
             return modification
         }
-        CrashPoint.reach("volume.modify.after-intent")
+        await CrashPoint.reach("volume.modify.after-intent")
         let modification = try await apply(intent)
         logger.info(
             "volume modified",
@@ -53,9 +53,14 @@ extension VolumeService {
                 var grown = record
                 grown.sizeGiB = modification.targetSizeGiB
                 let target = replicaFiles(grown)
-                try await fileWork(id, "grow") { [files] () throws(FileSystemError) in try files.grow(target) }
+                do throws(CloudError) {
+                    try await fileWork(id, "grow") { [files] () throws(FileSystemError) in try files.grow(target) }
+                } catch {
+                    await fail(modification)
+                    throw error
+                }
             }
-            CrashPoint.reach("volume.modify.after-files")
+            await CrashPoint.reach("volume.modify.after-files")
             var completed = modification
             completed.state = .completed
             completed.endTime = Date()
@@ -72,6 +77,23 @@ extension VolumeService {
                 }
             }
             return completed
+        }
+    }
+
+    /// Ends a modification whose files could not be grown in AWS's `failed` state; the volume keeps its
+    /// attributes. A replica grown before the failure is longer than the row says, which the repairer sees
+    /// and rebuilds from its twin.
+    private func fail(_ modification: VolumeModificationRecord) async {
+        var failed = modification
+        failed.state = .failed
+        failed.endTime = Date()
+        do {
+            try await database.writeOrThrow { [failed] db throws(CloudError) in try db.catching { try failed.update(db) } }
+            logger.error("volume modification failed", metadata: ["iaas.volume.id": "\(modification.volumeId)"])
+        } catch {
+            logger.error(
+                "could not record a failed modification; the next start finishes it",
+                metadata: ["iaas.volume.id": "\(modification.volumeId)", "iaas.error": "\(error)"])
         }
     }
 

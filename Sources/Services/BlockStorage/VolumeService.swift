@@ -36,21 +36,35 @@ public struct VolumeService: Sendable {
         files.files(volumeId: record.id, sizeBytes: record.sizeBytes, zone: record.zone)
     }
 
-    /// Runs blocking file work off the cooperative pool, mapping file-system failures to a server fault.
+    /// Pauses between attempts of file work that failed: a transient fault (EINTR-like, a disk briefly
+    /// full) gets a second chance before the action gives up.
+    static let fileRetryDelays: [Duration] = [.milliseconds(50), .milliseconds(250)]
+
+    /// Runs blocking file work off the cooperative pool, retrying with backoff; a failure that persists
+    /// becomes the client's error (`InsufficientVolumeCapacity` for a full disk, else `InternalError`), with
+    /// the detail in the log only.
     func fileWork<T: Sendable>(
         _ volumeId: String, _ what: String, _ body: @escaping @Sendable () throws(FileSystemError) -> T
     ) async throws(CloudError) -> T {
-        do {
-            return try await BlockingIO.run(body)
-        } catch {
-            logger.error(
-                "volume file operation failed",
-                metadata: ["iaas.volume.id": "\(volumeId)", "iaas.operation": "\(what)", "iaas.error": "\(error)"])
-            throw CloudError(
-                code: "InsufficientVolumeCapacity",
-                message: "Could not \(what) the replica files of \(volumeId): \(error).",
-                status: 503
-            )
+        var attempt = 0
+        while true {
+            do {
+                return try await BlockingIO.run(body)
+            } catch {
+                guard attempt < Self.fileRetryDelays.count else {
+                    throw InternalFault.cloudError(
+                        error, while: "\(what) the replica files of \(volumeId)", logger: logger,
+                        metadata: ["iaas.volume.id": "\(volumeId)"], diskFullCode: "InsufficientVolumeCapacity")
+                }
+                logger.warning(
+                    "volume file operation failed; retrying",
+                    metadata: [
+                        "iaas.volume.id": "\(volumeId)", "iaas.operation": "\(what)", "iaas.error": "\(error)",
+                        "iaas.attempt": "\(attempt + 1)",
+                    ])
+                try? await Task.sleep(for: Self.fileRetryDelays[attempt])
+                attempt += 1
+            }
         }
     }
 

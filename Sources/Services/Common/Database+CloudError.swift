@@ -30,8 +30,7 @@ extension StoreDatabase {
     }
 
     static func internalError(_ error: any Error) -> CloudError {
-        Logger(label: "iaas.store").error("store failure", metadata: ["iaas.error": "\(error)"])
-        return .internalError("The control-plane store failed: \(error). The request was not applied.")
+        InternalFault.cloudError(error, while: "use the control-plane store", logger: Logger(label: "iaas.store"))
     }
 }
 

@@ -59,7 +59,9 @@ public struct Router: Sendable {
         do {
             return .success(try AWSCoding.encode(result))
         } catch {
-            return .failure(RPCErrorObject(.internalError("The result could not be encoded: \(error)")))
+            return .failure(
+                RPCErrorObject(
+                    InternalFault.cloudError(error, while: "encode the result", logger: Logger(label: "iaas.rpc"))))
         }
     }
 

@@ -4,7 +4,9 @@ import Foundation
 /// recovers from a crash at any step.
 ///
 /// `IAASD_CRASH_AT=<name>` arms one point for the life of the process; reaching it `_exit`s at once, with no
-/// cleanup, as `kill -9` would. Unarmed, a point costs one comparison with nil.
+/// cleanup, as `kill -9` would. `IAASD_PAUSE_AT=<name>=<milliseconds>` makes every pass through a point wait
+/// that long instead, so a test can hold requests in flight (to prove a graceful stop answers them).
+/// Unarmed, a point costs two comparisons with nil.
 public enum CrashPoint {
     /// The exit status of a deliberate crash, so tests can tell it from a real failure.
     public static let exitStatus: Int32 = 86
@@ -14,11 +16,18 @@ public enum CrashPoint {
         return value?.isEmpty == false ? value : nil
     }()
 
-    /// Dies here if this point is armed.
+    private static let paused: (name: String, duration: Duration)? = {
+        guard let value = ProcessInfo.processInfo.environment["IAASD_PAUSE_AT"],
+            let separator = value.lastIndex(of: "="), let milliseconds = Int(value[value.index(after: separator)...])
+        else { return nil }
+        return (String(value[..<separator]), .milliseconds(milliseconds))
+    }()
+
+    /// Dies here if this point is armed; waits here if it is paused.
     @inline(__always)
-    public static func reach(_ name: StaticString) {
-        guard let armed else { return }
-        if armed == name.description { crash(at: armed) }
+    public static func reach(_ name: StaticString) async {
+        if let armed, armed == name.description { crash(at: armed) }
+        if let paused, paused.name == name.description { try? await Task.sleep(for: paused.duration) }
     }
 
     private static func crash(at name: String) -> Never {

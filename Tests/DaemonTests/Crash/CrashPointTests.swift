@@ -101,6 +101,31 @@ struct CrashPointTests {
         #expect(await daemon.terminate() == 0)
     }
 
+    @Test(arguments: ["volume.create.rollback.after-intent", "volume.create.rollback.after-files"])
+    func rollBack(point: String) async throws {
+        let (directory, data, seeds) = try await seeded()
+        defer { directory.remove() }
+        // Replica 1 of us-east-1c cannot be made: its storage server's directory is a file.
+        let blocked = data + "/zones/us-east-1c/ebs-1"
+        try FileManager.default.removeItem(atPath: blocked)
+        #expect(FileManager.default.createFile(atPath: blocked, contents: Data("x".utf8)))
+        let request = CreateVolumeRequest(availabilityZone: "us-east-1c", size: 3, clientToken: "rollback-\(point)")
+        let daemon = try await crash(at: point, data: data) { client in
+            _ = try await client.call(Methods.createVolume, request)
+        }
+        let client = try await daemon.client()
+        // The roll-back was finished: the failed create did not come back, and left no file.
+        #expect(try await client.volumeIds().sorted() == seeds.map(\.volumeId).sorted())
+        #expect(try DataDirectoryInspector(root: data).volumeFiles().allSatisfy { !$0.contains("us-east-1c") })
+        // Once the zone is repaired, a retry with the same token creates the volume afresh.
+        try FileManager.default.removeItem(atPath: blocked)
+        let retried = try await client.call(Methods.createVolume, request)
+        #expect(retried.state == "available")
+        #expect(try DataDirectoryInspector(root: data).violations() == [])
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+
     @Test func everyCrashPointIsCovered() throws {
         // The points named in the sources must be exactly the ones tested above, so a new point cannot go untested.
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -117,7 +142,8 @@ struct CrashPointTests {
         }
         #expect(
             named == [
-                "volume.create.after-intent", "volume.create.after-files", "volume.delete.after-intent",
+                "volume.create.after-intent", "volume.create.after-files", "volume.create.rollback.after-intent",
+                "volume.create.rollback.after-files", "volume.delete.after-intent",
                 "volume.delete.after-files", "volume.modify.after-intent", "volume.modify.after-files",
             ])
     }

@@ -48,25 +48,49 @@ struct DaemonLifecycleTests {
 
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalStopsGracefullyAndRemovesTheSocket(signal: Int32) async throws {
-        let fixture = try await DaemonFixture.start()
-        // Requests in flight when SIGTERM arrives are still answered.
-        let inFlight = (0..<20).map { _ in Task { try await fixture.client.createVolume(size: 1) } }
-        try await Task.sleep(for: .milliseconds(2))
-        kill(fixture.daemon.pid, signal)
-        var answered = 0
-        for task in inFlight {
-            switch await task.result {
-            case .success: answered += 1
-            case .failure(let error): #expect(error is IaasClientError, "\(error)")
-            }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        // Every create waits 1.5 s between its intent and its files, so the requests are surely in flight
+        // when the signal arrives.
+        let daemon = try await DaemonProcess(
+            dataDirectory: data, environment: ["IAASD_PAUSE_AT": "volume.create.after-intent=1500"])
+        let client = try await daemon.client()
+        let inFlight = (0..<10).map { _ in Task { try await client.createVolume(size: 1) } }
+        let inspector = DataDirectoryInspector(root: data)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try inspector.snapshot().volumes.count < 10, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
         }
-        #expect(await fixture.daemon.waitForExit() == 0)
-        #expect(!FileManager.default.fileExists(atPath: fixture.daemon.socketPath))
-        #expect(fixture.daemon.log().contains("stopped"))
+        #expect(try inspector.snapshot().volumes.map(\.state.rawValue) == Array(repeating: "creating", count: 10))
+        kill(daemon.pid, signal)
+        // New connections are refused once the stop begins.
+        try await Task.sleep(for: .milliseconds(200))
+        await #expect(throws: (any Error).self) { _ = try await IaasClient.connect(socketPath: daemon.socketPath).call(Methods.status) }
+        // Every request in flight at the signal is answered, and succeeded.
+        var created: [String] = []
+        for task in inFlight { created.append(try await task.value.volumeId) }
+        #expect(created.count == 10)
+        #expect(await daemon.waitForExit() == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+        #expect(daemon.log().contains("stopped"))
         // What was answered is on disk, whole.
-        #expect(try fixture.inspector.snapshot().volumes.count >= answered)
-        #expect(try fixture.inspector.violations() == [])
-        fixture.directory.remove()
+        #expect(try inspector.snapshot().volumes.map(\.id).sorted() == created.sorted())
+        #expect(try inspector.snapshot().volumes.allSatisfy { $0.state == .available })
+        #expect(try inspector.violations() == [])
+    }
+
+    @Test(arguments: [
+        ["--repair-interval", "inf"], ["--repair-interval", "nan"], ["--repair-interval", "0"],
+        ["--idle-timeout", "-1"], ["--idle-timeout", "1e300"], ["--max-connections", "0"],
+    ])
+    func badOptionsAreRefusedWithAMessage(arguments: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try CommandRun(DaemonProcess.binary(), ["--data-dir", directory.path + "/data"] + arguments)
+        #expect(run.status == 64, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains(arguments[0]), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/data"), "nothing is created")
     }
 
     @Test func notifiesSystemdWhenReadyAndWhenStopping() async throws {
