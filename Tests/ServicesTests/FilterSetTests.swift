@@ -1,4 +1,8 @@
 import API
+import GRDB
+import Logging
+import Store
+import SystemPackage
 import Testing
 
 @testable import Services
@@ -124,5 +128,55 @@ struct FilterSetTests {
         let filters = try FilterSet([Filter(name: "tag:Name", values: ["*"])], supported: supported, allowsTags: true)
         #expect(filters.matches(attributes(zone: "a", type: "b", tags: ["Name": ""])))
         #expect(!filters.matches(attributes(zone: "a", type: "b", tags: ["Other": "x"])))
+    }
+}
+
+@Suite("List limits")
+struct ListLimitTests {
+    @Test("a filter may have 200 values; 201 is FilterLimitExceeded")
+    func filterValues() throws {
+        let values = (0..<201).map(String.init)
+        _ = try FilterSet([Filter(name: "a", values: Array(values.prefix(200)))], supported: ["a"])
+        let error = thrown { () throws(CloudError) in
+            _ = try FilterSet([Filter(name: "a", values: values)], supported: ["a"])
+        }
+        #expect(error?.code == "FilterLimitExceeded")
+        #expect(error?.message.contains("200") == true)
+    }
+
+    @Test("an id list may have 200 ids; 201 is FilterLimitExceeded")
+    func idList() throws {
+        let ids = (0..<201).map { String(format: "vol-%017x", $0) }
+        #expect(try VolumeErrors.explicitIds(Array(ids.prefix(200)))?.count == 200)
+        #expect(thrown { () throws(CloudError) in _ = try VolumeErrors.explicitIds(ids) }?.code == "FilterLimitExceeded")
+    }
+}
+
+@Suite("InternalFault")
+struct InternalFaultTests {
+    @Test("an internal fault names a request id and no detail")
+    func internalError() {
+        let cause = FileSystemError("open", path: "/var/lib/iaasd/zones/x", errno: .notDirectory)
+        let error = InternalFault.cloudError(cause, while: "make the files", logger: Logger(label: "test"))
+        #expect(error.code == "InternalError")
+        #expect(error.status == 500)
+        #expect(error.message.contains("request id "))
+        #expect(!error.message.contains("/var/lib"))
+    }
+
+    @Test("a full disk is a capacity fault the client may retry", arguments: [Errno.noSpace, .diskQuotaExceeded])
+    func diskFull(errno: Errno) {
+        let cause = FileSystemError("write", path: "/x", errno: errno)
+        let error = InternalFault.cloudError(
+            cause, while: "make the files", logger: Logger(label: "test"), diskFullCode: "InsufficientVolumeCapacity")
+        #expect(error.code == "InsufficientVolumeCapacity")
+        #expect(error.status == 503)
+        #expect(!error.message.contains("/x"))
+    }
+
+    @Test("SQLite's SQLITE_FULL is a full disk")
+    func sqliteFull() {
+        #expect(InternalFault.isDiskFull(DatabaseError(resultCode: .SQLITE_FULL)))
+        #expect(!InternalFault.isDiskFull(DatabaseError(resultCode: .SQLITE_CORRUPT)))
     }
 }

@@ -39,9 +39,14 @@ struct VolumeLifecycleTests {
         #expect(deleteError(state)?.code == "InvalidVolume.NotFound")
     }
 
-    @Test("deleting a creating or error volume is IncorrectState", arguments: [VolumeState.creating, .error])
-    func deleteTransitional(state: VolumeState) {
-        #expect(deleteError(state)?.code == "IncorrectState")
+    @Test("deleting a creating volume is IncorrectState")
+    func deleteCreating() {
+        #expect(deleteError(.creating)?.code == "IncorrectState")
+    }
+
+    @Test("a volume in error can be deleted: that is how AWS clears it")
+    func deleteInError() throws {
+        #expect(try VolumeLifecycle.delete(id, state: .error, modifying: false) == .deleting)
     }
 
     @Test("available and in-use volumes can be modified", arguments: [VolumeState.available, .inUse])

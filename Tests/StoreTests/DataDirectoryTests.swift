@@ -2,6 +2,10 @@ import IaasTesting
 import SystemPackage
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import Store
 
 @Suite("DataDirectory")
@@ -36,5 +40,20 @@ final class DataDirectoryTests {
             #expect(Set(try DurableFiles.list(zone.root)) == ["ebs-0", "ebs-1", "blobs", "instance-store"])
         }
         #expect(Set(try DurableFiles.list(temporary.path.appending("zones"))) == ["us-east-1a", "us-east-1b"])
+    }
+
+    @Test("prepare makes every directory owner-only, and narrows ones made wider before")
+    func modes() throws {
+        let directory = DataDirectory(root: temporary.path)
+        try directory.prepare(zones: ["us-east-1a"])
+        let zone = directory.zone("us-east-1a")
+        let paths = [directory.root, directory.run, zone.root, zone.ebs(replica: 0), zone.ebs(replica: 1), zone.blobs]
+        for path in paths { #expect(chmod(path.string, 0o755) == 0) }
+        try directory.prepare(zones: ["us-east-1a"])
+        for path in paths {
+            var info = stat()
+            #expect(stat(path.string, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o700, "\(path)")
+        }
     }
 }
