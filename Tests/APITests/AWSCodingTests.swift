@@ -200,3 +200,17 @@ struct AWSCodingTests {
         #expect(DynamicKey(intValue: 1).stringValue == "1")
     }
 }
+
+@Suite("DaemonStatus")
+struct DaemonStatusCodingTests {
+    @Test("a status without LostAndFoundFiles (an older daemon) reads as 0")
+    func olderDaemon() throws {
+        let json: JSONValue = [
+            "Version": "0.1.0", "Pid": 1, "UptimeSeconds": .double(1.5), "DataDirectory": "/d", "SocketPath": "/s",
+            "Regions": 1, "AvailabilityZones": 3, "Volumes": 2,
+        ]
+        let status = try AWSCoding.decode(DaemonStatus.self, from: json)
+        #expect(status.lostAndFoundFiles == 0)
+        #expect(status.volumes == 2)
+    }
+}

@@ -148,7 +148,8 @@ struct ListLimitTests {
     func idList() throws {
         let ids = (0..<201).map { String(format: "vol-%017x", $0) }
         #expect(try VolumeErrors.explicitIds(Array(ids.prefix(200)))?.count == 200)
-        #expect(thrown { () throws(CloudError) in _ = try VolumeErrors.explicitIds(ids) }?.code == "FilterLimitExceeded")
+        #expect(
+            thrown { () throws(CloudError) in _ = try VolumeErrors.explicitIds(ids) }?.code == "FilterLimitExceeded")
     }
 }
 

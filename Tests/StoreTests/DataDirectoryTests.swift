@@ -2,11 +2,11 @@ import IaasTesting
 import SystemPackage
 import Testing
 
+@testable import Store
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import Store
 
 @Suite("DataDirectory")
 final class DataDirectoryTests {

@@ -35,16 +35,20 @@ struct RPCConnectionHandlerTests {
         return ids
     }
 
+    /// The peer stops or starts reading: the channel's writability changes, as NIO's water marks would make it.
+    private func setWritable(_ writable: Bool, _ channel: EmbeddedChannel) {
+        channel.isWritable = writable
+        channel.pipeline.fireChannelWritabilityChanged()
+        channel.embeddedEventLoop.run()
+    }
+
     @Test("nothing is decoded while the peer is not reading; everything is answered once it reads again")
     func pausedForWritability() throws {
         let channel = try channel()
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
+        setWritable(false, channel)
         try channel.writeInbound(requests(1..<4))
         #expect(try answeredIds(channel).isEmpty)
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
-        channel.embeddedEventLoop.run()
+        setWritable(true, channel)
         #expect(try answeredIds(channel) == [1, 2, 3])
         _ = try channel.finish()
     }
@@ -54,13 +58,10 @@ struct RPCConnectionHandlerTests {
         let channel = try channel()
         try channel.writeInbound(requests(1..<3))
         #expect(try answeredIds(channel) == [1, 2])
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
+        setWritable(false, channel)
         try channel.writeInbound(requests(3..<6))
         #expect(try answeredIds(channel).isEmpty)
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
-        channel.embeddedEventLoop.run()
+        setWritable(true, channel)
         #expect(try answeredIds(channel) == [3, 4, 5])
         _ = try channel.finish()
     }

@@ -28,4 +28,23 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.volumes = volumes
         self.lostAndFoundFiles = lostAndFoundFiles
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, pid, uptimeSeconds, dataDirectory, socketPath, regions, availabilityZones, volumes
+        case lostAndFoundFiles
+    }
+
+    /// Members added after the first release may be absent: a newer client still reads an older daemon.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        pid = try container.decode(Int.self, forKey: .pid)
+        uptimeSeconds = try container.decode(Double.self, forKey: .uptimeSeconds)
+        dataDirectory = try container.decode(String.self, forKey: .dataDirectory)
+        socketPath = try container.decode(String.self, forKey: .socketPath)
+        regions = try container.decode(Int.self, forKey: .regions)
+        availabilityZones = try container.decode(Int.self, forKey: .availabilityZones)
+        volumes = try container.decode(Int.self, forKey: .volumes)
+        lostAndFoundFiles = try container.decodeIfPresent(Int.self, forKey: .lostAndFoundFiles) ?? 0
+    }
 }

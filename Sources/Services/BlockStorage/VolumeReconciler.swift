@@ -117,7 +117,8 @@ public struct VolumeReconciler: Sendable {
         let lostAndFound = LostAndFound(dataDirectory: store.dataDirectory)
         for (_, zone) in volumes.catalog.zones {
             let zoneName = zone.zoneName
-            let owners = try await BlockingIO.run { () throws(FileSystemError) in try store.filesOnDisk(zone: zoneName) }
+            let owners = try await BlockingIO.run { () throws(FileSystemError) in try store.filesOnDisk(zone: zoneName)
+            }
             for (volumeId, paths) in owners.sorted(by: { $0.key < $1.key }) {
                 if known.contains(volumeId) {
                     let temporary = paths.filter { $0.string.hasSuffix(".tmp") }

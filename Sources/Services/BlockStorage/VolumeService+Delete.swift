@@ -47,11 +47,13 @@ extension VolumeService {
         do {
             try await database.writeOrThrow { db throws(CloudError) in
                 try db.catching {
-                    try VolumeRecord.filter(key: id).updateAll(db, VolumeRecord.Columns.state.set(to: VolumeState.error))
+                    try VolumeRecord.filter(key: id).updateAll(
+                        db, VolumeRecord.Columns.state.set(to: VolumeState.error))
                 }
             }
             logger.error(
-                "volume is in error: its files could not be changed", metadata: ["iaas.volume.id": "\(id)", "iaas.action": "\(action)"])
+                "volume is in error: its files could not be changed",
+                metadata: ["iaas.volume.id": "\(id)", "iaas.action": "\(action)"])
         } catch {
             logger.error(
                 "could not mark the volume in error; the next start finishes its action",

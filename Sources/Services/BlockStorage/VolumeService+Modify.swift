@@ -88,7 +88,9 @@ extension VolumeService {
         failed.state = .failed
         failed.endTime = Date()
         do {
-            try await database.writeOrThrow { [failed] db throws(CloudError) in try db.catching { try failed.update(db) } }
+            try await database.writeOrThrow { [failed] db throws(CloudError) in
+                try db.catching { try failed.update(db) }
+            }
             logger.error("volume modification failed", metadata: ["iaas.volume.id": "\(modification.volumeId)"])
         } catch {
             logger.error(

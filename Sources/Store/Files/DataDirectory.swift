@@ -56,9 +56,10 @@ public struct DataDirectory: Sendable, Hashable {
         try DurableFiles.setMode(zones, DurableFiles.directoryMode)
         for name in try DurableFiles.list(zones) {
             let zone = zone(name)
-            let areas = (0..<VolumeReplicaFiles.replicaCount).map { zone.ebs(replica: $0) } + [
-                zone.blobs, zone.instanceStore, zone.lostAndFound,
-            ]
+            let areas =
+                (0..<VolumeReplicaFiles.replicaCount).map { zone.ebs(replica: $0) } + [
+                    zone.blobs, zone.instanceStore, zone.lostAndFound,
+                ]
             for directory in [zone.root] + areas {
                 try DurableFiles.setMode(directory, DurableFiles.directoryMode)
             }

@@ -17,6 +17,7 @@ extension Iaasctl {
                         ["data-directory", status.dataDirectory], ["socket", status.socketPath],
                         ["regions", String(status.regions)], ["availability-zones", String(status.availabilityZones)],
                         ["volumes", String(status.volumes)],
+                        ["lost-and-found-files", String(status.lostAndFoundFiles)],
                     ])
             }
         }

@@ -66,7 +66,9 @@ struct DaemonLifecycleTests {
         kill(daemon.pid, signal)
         // New connections are refused once the stop begins.
         try await Task.sleep(for: .milliseconds(200))
-        await #expect(throws: (any Error).self) { _ = try await IaasClient.connect(socketPath: daemon.socketPath).call(Methods.status) }
+        await #expect(throws: (any Error).self) {
+            _ = try await IaasClient.connect(socketPath: daemon.socketPath).call(Methods.status)
+        }
         // Every request in flight at the signal is answered, and succeeded.
         var created: [String] = []
         for task in inFlight { created.append(try await task.value.volumeId) }

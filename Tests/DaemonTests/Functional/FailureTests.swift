@@ -63,7 +63,9 @@ struct FailureTests {
         #expect(described.volumes.map(\.state) == ["error"])
         // Only DeleteVolume applies to a volume in error.
         let modify = ModifyVolumeRequest(volumeId: volume.volumeId, size: 4)
-        #expect(await error { _ = try await fixture.client.call(Methods.modifyVolume, modify) }?.awsCode == "IncorrectState")
+        #expect(
+            await error { _ = try await fixture.client.call(Methods.modifyVolume, modify) }?.awsCode == "IncorrectState"
+        )
         try FileManager.default.removeItem(atPath: segment)
         _ = try await fixture.client.call(Methods.deleteVolume, delete)
         #expect(try await fixture.client.volumeIds().isEmpty)
@@ -78,7 +80,8 @@ struct FailureTests {
         try FileManager.default.removeItem(atPath: segment)
         try FileManager.default.createDirectory(atPath: segment, withIntermediateDirectories: true)
         let grow = ModifyVolumeRequest(volumeId: volume.volumeId, size: 8)
-        #expect(await error { _ = try await fixture.client.call(Methods.modifyVolume, grow) }?.awsCode == "InternalError")
+        #expect(
+            await error { _ = try await fixture.client.call(Methods.modifyVolume, grow) }?.awsCode == "InternalError")
         let modifications = try await fixture.client.call(
             Methods.describeVolumesModifications, DescribeVolumesRequest(volumeIds: [volume.volumeId]))
         #expect(modifications.volumesModifications.map(\.modificationState) == ["failed"])

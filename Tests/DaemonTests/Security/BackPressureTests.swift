@@ -61,7 +61,9 @@ struct BackPressureTests {
         #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while a client never read")
         #expect(median < .milliseconds(50), "median status latency \(median)")
         #expect(latencies.last! < .seconds(2), "slowest status call \(latencies.last!)")
-        print("hostile client: \(sent >> 10) KiB accepted by the socket, RSS \(before >> 20) → peak \(peak >> 20) MiB, status p50 \(median)")
+        print(
+            "hostile client: \(sent >> 10) KiB accepted by the socket, RSS \(before >> 20) → peak \(peak >> 20) MiB, status p50 \(median)"
+        )
         await fixture.stop()
     }
 

@@ -196,7 +196,9 @@ struct BadInputTests {
             // 33,000 ids: past SQLite's limit on bound variables, still under the 1 MiB line limit.
             let ids = (0..<33_000).map { String(format: "vol-%017x", $0) }
             #expect(
-                await awsCode { _ = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: ids)) }
+                await awsCode {
+                    _ = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(volumeIds: ids))
+                }
                     == "FilterLimitExceeded")
             #expect(
                 await awsCode {
@@ -210,7 +212,8 @@ struct BadInputTests {
                         _ = try await client.call(Methods.describeVolumes, DescribeVolumesRequest(filters: [filter]))
                     } == "FilterLimitExceeded", "\(filter.name)")
             }
-            let atLimit = DescribeVolumesRequest(filters: [Filter(name: "volume-id", values: Array(values.prefix(200)))])
+            let atLimit = DescribeVolumesRequest(filters: [Filter(name: "volume-id", values: Array(values.prefix(200)))]
+            )
             let found = try await client.call(Methods.describeVolumes, atLimit).volumes
             #expect(found.isEmpty)
         }

@@ -33,7 +33,8 @@ struct DataSafetyTests {
         #expect((root[.posixPermissions] as? Int) == 0o700)
         var checked = 0
         for entry in try modes(under: data) where entry.path != "iaasd.sock" {
-            #expect(entry.mode == (entry.isDirectory ? 0o700 : 0o600), "\(entry.path) is \(String(entry.mode, radix: 8))")
+            #expect(
+                entry.mode == (entry.isDirectory ? 0o700 : 0o600), "\(entry.path) is \(String(entry.mode, radix: 8))")
             checked += 1
         }
         #expect(checked > 10, "the data directory holds the database, lock, zones and replicas")

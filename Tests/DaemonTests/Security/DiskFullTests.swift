@@ -21,7 +21,9 @@ private final class SmallFileSystem {
     func fill() -> [String] {
         var made: [String] = []
         let filler = mountPoint + "/filler"
-        if FileManager.default.createFile(atPath: filler, contents: nil), let handle = FileHandle(forWritingAtPath: filler) {
+        if FileManager.default.createFile(atPath: filler, contents: nil),
+            let handle = FileHandle(forWritingAtPath: filler)
+        {
             made.append(filler)
             let chunk = Data(count: 64 << 10)
             while (try? handle.write(contentsOf: chunk)) != nil {}
@@ -84,7 +86,9 @@ struct DiskFullTests {
                 }
             }
             let grow = ModifyVolumeRequest(volumeId: volumes[round % volumes.count], size: 2 + round)
-            if let code = await outcome({ _ = try await client.call(Methods.modifyVolume, grow) }) { codes.append(code) }
+            if let code = await outcome({ _ = try await client.call(Methods.modifyVolume, grow) }) {
+                codes.append(code)
+            }
             // Reads go on.
             #expect(try await client.call(Methods.describeVolumes, DescribeVolumesRequest()).volumes.count >= 3)
             _ = try await client.call(Methods.status)

@@ -58,7 +58,8 @@ extension BadInputTests {
         try await withDaemon { fixture in
             let payload = try await deletingPayload(fixture)
             let socket = try RawSocket(path: fixture.daemon.socketPath)
-            let line = #"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":"#
+            let line =
+                #"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":"#
                 + params.replacingOccurrences(of: "N", with: "\(payload.count)") + "}\n"
             socket.send(line)
             socket.send(payload)
