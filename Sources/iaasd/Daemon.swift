@@ -15,6 +15,8 @@ struct DaemonOptions: Sendable {
     var maxConnections: Int
     var socketGroup: gid_t?
     var adoptOrphans: Bool
+    var account: String
+    var cooldowns: Bool
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -61,7 +63,8 @@ struct Daemon {
             pid: Int(getpid()), startedAt: startedAt, dataDirectory: root.string, socketPath: options.socketPath)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
-            repairInterval: options.repairInterval)
+            repairInterval: options.repairInterval, account: options.account,
+            cooldowns: .init(enforced: options.cooldowns))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
         logger.info(
             "reconciled",
@@ -72,6 +75,15 @@ struct Daemon {
                 "iaas.reconcile.temporary-files": "\(report.temporaryFilesRemoved)",
                 "iaas.reconcile.orphan-files": "\(report.orphanFilesKept)",
                 "iaas.lost-and-found.files": "\(report.lostAndFoundFiles)",
+            ])
+
+        let messaging = try await MessagingReconciler(service: cloud.queues).run()
+        logger.info(
+            "messaging ready",
+            metadata: [
+                "iaas.sqs.queues": "\(messaging.queues)", "iaas.sqs.messages": "\(messaging.messages)",
+                "iaas.sqs.partitions-down": "\(messaging.partitionsDown)",
+                "iaas.sqs.deletes": "\(messaging.deletesFinished)", "iaas.sqs.purges": "\(messaging.purgesFinished)",
             ])
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another
@@ -100,6 +112,7 @@ struct Daemon {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: cloud.repairer),
+                    .init(service: cloud.sweeper),
                     .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -113,9 +126,11 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
+            cloud.queues.close()
             try? database.close()
             throw error
         }
+        cloud.queues.close()
         try database.close()
         logger.info("stopped")
     }

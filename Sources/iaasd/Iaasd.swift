@@ -38,6 +38,12 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "A group (name or id) whose members may use the socket, as libvirt's unix_sock_group.")
     var socketGroup: String?
 
+    @Option(help: "The 12-digit account id in queue URLs and ARNs.")
+    var accountId: String = "000000000000"
+
+    @Flag(help: "Local development: turn off SQS's 60-second rules (queue name reuse after delete, PurgeQueue).")
+    var sqsNoCooldowns = false
+
     @Flag(
         help: """
             Start on a new database even though the zone directories hold data it does not know, moving that \
@@ -56,6 +62,9 @@ struct Iaasd: AsyncParsableCommand {
             guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
                 throw ValidationError("\(name) must be a number of seconds from 0.01 to \(Int(Self.longestInterval)).")
             }
+        }
+        guard accountId.count == 12, accountId.allSatisfy(\.isASCII), accountId.allSatisfy(\.isNumber) else {
+            throw ValidationError("--account-id must be 12 digits.")
         }
         guard (1...1_000_000).contains(maxConnections) else {
             throw ValidationError("--max-connections must be from 1 to 1000000.")
@@ -87,7 +96,9 @@ struct Iaasd: AsyncParsableCommand {
             idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
             maxConnections: maxConnections,
             socketGroup: socketGroup.flatMap(SocketPermissions.groupID(named:)),
-            adoptOrphans: adoptOrphans
+            adoptOrphans: adoptOrphans,
+            account: accountId,
+            cooldowns: !sqsNoCooldowns
         )
         do {
             try await Daemon(options: options).run()

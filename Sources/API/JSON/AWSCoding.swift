@@ -15,7 +15,8 @@ public enum AWSCoding {
     private static let prettyEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in
-            DynamicKey(stringValue: AWSKeys.pascalCase(path.last!.stringValue))
+            let key = path.last!
+            return DynamicKey(stringValue: key is VerbatimKey ? key.stringValue : AWSKeys.pascalCase(key.stringValue))
         }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys, .prettyPrinted]
@@ -68,7 +69,8 @@ public enum AWSCoding {
     private static func describe(_ error: DecodingError) -> CloudError {
         func name(_ path: [any CodingKey]) -> String {
             let parts = path.map { key in
-                key.intValue.map { "[\($0)]" } ?? "." + AWSKeys.pascalCase(key.stringValue)
+                key.intValue.map { "[\($0)]" }
+                    ?? "." + (key is VerbatimKey ? key.stringValue : AWSKeys.pascalCase(key.stringValue))
             }
             let joined = parts.joined()
             return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined

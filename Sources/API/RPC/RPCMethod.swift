@@ -58,4 +58,23 @@ public enum Methods {
     public static let createTags = RPCMethod<CreateTagsRequest, ReturnResult>("ec2.CreateTags")
     public static let deleteTags = RPCMethod<DeleteTagsRequest, ReturnResult>("ec2.DeleteTags")
     public static let describeTags = RPCMethod<DescribeTagsRequest, DescribeTagsResult>("ec2.DescribeTags")
+
+    public static let createQueue = RPCMethod<CreateQueueRequest, QueueUrlResult>("sqs.CreateQueue")
+    public static let getQueueUrl = RPCMethod<GetQueueUrlRequest, QueueUrlResult>("sqs.GetQueueUrl")
+    public static let listQueues = RPCMethod<ListQueuesRequest, ListQueuesResult>("sqs.ListQueues")
+    public static let getQueueAttributes = RPCMethod<GetQueueAttributesRequest, GetQueueAttributesResult>(
+        "sqs.GetQueueAttributes")
+    public static let setQueueAttributes = RPCMethod<SetQueueAttributesRequest, EmptyResult>("sqs.SetQueueAttributes")
+    public static let deleteQueue = RPCMethod<QueueRequest, EmptyResult>("sqs.DeleteQueue")
+    public static let purgeQueue = RPCMethod<QueueRequest, EmptyResult>("sqs.PurgeQueue")
+    public static let sendMessage = RPCMethod<SendMessageRequest, SendMessageResult>("sqs.SendMessage")
+    public static let sendMessageBatch = RPCMethod<SendMessageBatchRequest, SendMessageBatchResult>(
+        "sqs.SendMessageBatch")
+    public static let receiveMessage = RPCMethod<ReceiveMessageRequest, ReceiveMessageResult>("sqs.ReceiveMessage")
+    public static let deleteMessage = RPCMethod<DeleteMessageRequest, EmptyResult>("sqs.DeleteMessage")
+    public static let deleteMessageBatch = RPCMethod<DeleteMessageBatchRequest, BatchResult>("sqs.DeleteMessageBatch")
+    public static let changeMessageVisibility = RPCMethod<ChangeMessageVisibilityRequest, EmptyResult>(
+        "sqs.ChangeMessageVisibility")
+    public static let changeMessageVisibilityBatch = RPCMethod<ChangeMessageVisibilityBatchRequest, BatchResult>(
+        "sqs.ChangeMessageVisibilityBatch")
 }

@@ -8,11 +8,14 @@ public struct Cloud: Sendable {
     public let volumes: VolumeService
     public let tags: TagService
     public let repairer: ReplicaRepairer
+    public let queues: QueueService
+    public let sweeper: MessageSweeper
     public let processor: RequestProcessor
 
     public init(
         database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, info: DaemonInfo,
-        repairInterval: Duration
+        repairInterval: Duration, account: String = "000000000000",
+        cooldowns: QueueService.Cooldowns = .init(enforced: true)
     ) {
         let regions = RegionService(catalog: catalog)
         let volumes = VolumeService(
@@ -23,6 +26,10 @@ public struct Cloud: Sendable {
         self.volumes = volumes
         self.tags = tags
         self.repairer = repairer
+        let queues = QueueService(
+            database: database, dataDirectory: dataDirectory, catalog: catalog, account: account, cooldowns: cooldowns)
+        self.queues = queues
+        sweeper = MessageSweeper(service: queues)
 
         var router = Router()
         router.registerInline(Methods.status) { _ throws(CloudError) in
@@ -55,10 +62,42 @@ public struct Cloud: Sendable {
         router.register(Methods.createTags) { request throws(CloudError) in try await tags.createTags(request) }
         router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }
         router.register(Methods.describeTags) { request throws(CloudError) in try await tags.describeTags(request) }
+        Self.registerQueues(queues, in: &router)
         processor = RequestProcessor(router: router)
     }
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func registerQueues(_ queues: QueueService, in router: inout Router) {
+        router.register(Methods.createQueue) { request throws(CloudError) in try await queues.createQueue(request) }
+        router.register(Methods.getQueueUrl) { request throws(CloudError) in try await queues.getQueueUrl(request) }
+        router.register(Methods.listQueues) { request throws(CloudError) in try await queues.listQueues(request) }
+        router.register(Methods.getQueueAttributes) { request throws(CloudError) in
+            try await queues.getQueueAttributes(request)
+        }
+        router.register(Methods.setQueueAttributes) { request throws(CloudError) in
+            try await queues.setQueueAttributes(request)
+        }
+        router.register(Methods.deleteQueue) { request throws(CloudError) in try await queues.deleteQueue(request) }
+        router.register(Methods.purgeQueue) { request throws(CloudError) in try await queues.purgeQueue(request) }
+        router.register(Methods.sendMessage) { request throws(CloudError) in try await queues.sendMessage(request) }
+        router.register(Methods.sendMessageBatch) { request throws(CloudError) in
+            try await queues.sendMessageBatch(request)
+        }
+        router.register(Methods.receiveMessage) { request throws(CloudError) in
+            try await queues.receiveMessage(request)
+        }
+        router.register(Methods.deleteMessage) { request throws(CloudError) in try await queues.deleteMessage(request) }
+        router.register(Methods.deleteMessageBatch) { request throws(CloudError) in
+            try await queues.deleteMessageBatch(request)
+        }
+        router.register(Methods.changeMessageVisibility) { request throws(CloudError) in
+            try await queues.changeMessageVisibility(request)
+        }
+        router.register(Methods.changeMessageVisibilityBatch) { request throws(CloudError) in
+            try await queues.changeMessageVisibilityBatch(request)
+        }
     }
 }

@@ -44,6 +44,21 @@ enum Schema {
             }
             try db.create(index: "tag_on_key", on: TagRecord.databaseTableName, columns: ["key"])
         }
+        migrator.registerMigration("v2-queues") { db in
+            try db.create(table: QueueRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("region", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("attributes", .blob).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("lastModifiedAt", .double).notNull()
+                t.column("state", .text).notNull()
+                t.column("deletedAt", .double)
+                t.column("purgedAt", .double)
+                t.column("purgeDone", .boolean).notNull()
+            }
+            try db.create(index: "queue_on_region_name", on: QueueRecord.databaseTableName, columns: ["region", "name"])
+        }
         return migrator
     }
 }

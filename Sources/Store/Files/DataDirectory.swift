@@ -11,6 +11,7 @@ import SystemPackage
 /// zones/<az>/blobs/    content-addressed blobs
 /// zones/<az>/instance-store/
 /// zones/<az>/lost+found/  files the database could not account for, kept for an operator
+/// zones/<az>/sqs.sqlite   the zone's partition of the region's SQS messages
 /// ```
 ///
 /// Everything in it is the owner's alone: directories 0700, files 0600.
@@ -78,4 +79,6 @@ public struct ZoneDirectory: Sendable, Hashable {
     public var instanceStore: FilePath { root.appending("instance-store") }
     /// Where files the database cannot account for are moved, never deleted; only an operator empties it.
     public var lostAndFound: FilePath { root.appending("lost+found") }
+    /// The zone's partition of the region's SQS messages.
+    public var messages: FilePath { root.appending("sqs.sqlite") }
 }

@@ -48,13 +48,19 @@ public struct LostAndFound: Sendable {
         return total
     }
 
-    /// Whether any zone directory holds data outside `lost+found/`: volume replicas, blobs, instance stores.
+    /// Whether any zone directory holds data outside `lost+found/`: volume replicas, blobs, instance stores,
+    /// message partitions.
     /// A database that is new next to such data is not the database that data belongs to.
     public func zonesHoldData() throws(FileSystemError) -> Bool {
         for name in try DurableFiles.list(dataDirectory.root.appending("zones")) {
             let zone = dataDirectory.zone(name)
             for area in try DurableFiles.list(zone.root) where area != zone.lostAndFound.lastComponent?.string {
-                if try !DurableFiles.list(zone.root.appending(area)).isEmpty { return true }
+                let path = zone.root.appending(area)
+                if path == zone.messages {
+                    if MessagePartition.holdsMessages(at: path) { return true }
+                } else if try !DurableFiles.list(path).isEmpty {
+                    return true
+                }
             }
         }
         return false

@@ -17,6 +17,21 @@ enum AWSKeys {
     }
 }
 
+/// A member name that travels exactly as written, never re-cased: the keys of maps (queue attributes, tags,
+/// message attributes), which are data, not field names. `WireMap` codes with it.
+public struct VerbatimKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+
+    public init(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    public init?(intValue: Int) {
+        return nil
+    }
+}
+
 /// A coding key made at run time.
 struct DynamicKey: CodingKey {
     var stringValue: String

@@ -46,7 +46,8 @@ private final class KeyUsage {
             if let index = key.intValue {
                 path += "[\(index)]"
             } else {
-                path += (path.isEmpty ? "" : ".") + AWSKeys.pascalCase(key.stringValue)
+                let name = key is VerbatimKey ? key.stringValue : AWSKeys.pascalCase(key.stringValue)
+                path += (path.isEmpty ? "" : ".") + name
             }
         }
         return path
@@ -124,9 +125,17 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let codingPath: [any CodingKey]
     let usage: KeyUsage?
 
-    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: AWSKeys.camelCase($0)) } }
+    var allKeys: [Key] {
+        if Key.self == VerbatimKey.self { return members.keys.compactMap { Key(stringValue: $0) } }
+        return members.keys.compactMap { Key(stringValue: AWSKeys.camelCase($0)) }
+    }
 
     private func lookup(_ key: Key) -> JSONValue? {
+        if Key.self == VerbatimKey.self {
+            let value = members[key.stringValue]
+            if value != nil { usage?.read(key.stringValue, at: codingPath) }
+            return value
+        }
         let pascal = AWSKeys.pascalCase(key.stringValue)
         if let value = members[pascal] {
             usage?.read(pascal, at: codingPath)

@@ -127,7 +127,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let storage: Storage
     let codingPath: [any CodingKey]
 
-    private func slot(_ key: Key) -> Storage { storage.child(forKey: AWSKeys.pascalCase(key.stringValue)) }
+    private func slot(_ key: Key) -> Storage {
+        storage.child(forKey: Key.self == VerbatimKey.self ? key.stringValue : AWSKeys.pascalCase(key.stringValue))
+    }
 
     mutating func encodeNil(forKey key: Key) throws { slot(key).content = .value(.null) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { slot(key).content = .value(.bool(value)) }

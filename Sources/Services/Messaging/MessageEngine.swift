@@ -1,0 +1,144 @@
+import Foundation
+import Store
+
+/// The live state of every queue's messages, in memory: their delivery state (`QueueIndex`), the order of
+/// sends, and the receivers long-polling each queue. The partitions are the durable truth; this is rebuilt
+/// from them at start and kept in step by `QueueService`, which writes to them first.
+actor MessageEngine {
+    /// A queue as message actions need it, cached so they cost no control-plane query.
+    struct Queue: Sendable {
+        var id: String
+        var url: QueueURL
+        var attributes: QueueAttributes
+        var createdAt: Double
+        var lastModifiedAt: Double
+        var purgedAt: Double?
+    }
+
+    private var queues: [String: Queue] = [:]
+    private var byURL: [QueueURL: String] = [:]
+    private var indexes: [String: QueueIndex] = [:]
+    private var nextSequence: Int64 = 1
+    private var waiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+
+    // MARK: - Queues
+
+    func register(_ queue: Queue) {
+        queues[queue.id] = queue
+        byURL[queue.url] = queue.id
+        if indexes[queue.id] == nil { indexes[queue.id] = QueueIndex() }
+    }
+
+    func queue(_ url: QueueURL) -> Queue? {
+        byURL[url].flatMap { queues[$0] }
+    }
+
+    func queue(id: String) -> Queue? { queues[id] }
+
+    var allQueues: [Queue] { Array(queues.values) }
+
+    func update(_ id: String, _ change: (inout Queue) -> Void) {
+        guard var queue = queues[id] else { return }
+        change(&queue)
+        queues[id] = queue
+    }
+
+    /// Forgets a queue and its messages; long-polling receivers of it return empty.
+    func drop(_ id: String) {
+        if let queue = queues.removeValue(forKey: id) { byURL.removeValue(forKey: queue.url) }
+        indexes.removeValue(forKey: id)
+        wake(id)
+    }
+
+    // MARK: - Messages
+
+    func takeSequence() -> Int64 {
+        defer { nextSequence += 1 }
+        return nextSequence
+    }
+
+    /// Rebuilds the index from merged partition states (the highest version of each message wins; a
+    /// tombstone is a delete).
+    func load(_ states: [MessageState]) {
+        for state in states {
+            nextSequence = max(nextSequence, state.sequence + 1)
+            guard !state.deleted, indexes[state.queue] != nil else { continue }
+            indexes[state.queue]!.put(
+                state.id,
+                QueueIndex.Entry(
+                    sequence: state.sequence, sentAt: state.sentAt, visibleAt: state.visibleAt,
+                    receiveCount: state.receiveCount, firstReceiveAt: state.firstReceiveAt, version: state.version,
+                    size: state.bodySize))
+        }
+    }
+
+    func add(_ queue: String, _ id: String, _ entry: QueueIndex.Entry) {
+        indexes[queue]?.put(id, entry)
+        wake(queue)
+    }
+
+    func entry(_ queue: String, _ id: String) -> QueueIndex.Entry? {
+        indexes[queue]?.entries[id]
+    }
+
+    func receive(_ queue: String, limit: Int, now: Double, visibility: Double) -> [(id: String, entry: QueueIndex.Entry)] {
+        indexes[queue]?.receive(limit: limit, now: now, visibility: visibility) ?? []
+    }
+
+    /// Removes a message; returns its state before, nil if it was not there.
+    func remove(_ queue: String, _ id: String) -> QueueIndex.Entry? {
+        indexes[queue]?.remove(id)
+    }
+
+    /// Sets when a message becomes visible again; returns its new state, nil if it is gone.
+    func setVisibility(_ queue: String, _ id: String, visibleAt: Double) -> QueueIndex.Entry? {
+        guard var entry = indexes[queue]?.entries[id] else { return nil }
+        entry.version += 1
+        entry.visibleAt = visibleAt
+        indexes[queue]!.put(id, entry)
+        wake(queue)
+        return entry
+    }
+
+    func counts(_ queue: String, now: Double) -> (visible: Int, notVisible: Int, delayed: Int) {
+        indexes[queue]?.counts(now: now) ?? (0, 0, 0)
+    }
+
+    /// Removes the messages sent before `time` (inclusive: a purge; exclusive: retention); returns their ids.
+    func removeSent(_ queue: String, before time: Double, inclusive: Bool) -> [String] {
+        guard let ids = indexes[queue]?.sent(before: time, inclusive: inclusive) else { return [] }
+        for id in ids { indexes[queue]!.remove(id) }
+        return ids
+    }
+
+    /// Every message of every queue, for a partition catching up.
+    func snapshot() -> [(queue: String, id: String, entry: QueueIndex.Entry)] {
+        indexes.flatMap { queue, index in index.entries.map { (queue, $0.key, $0.value) } }
+    }
+
+    // MARK: - Long polling
+
+    /// Returns when a message may have become visible in `queue`, or at `deadline`, whichever is first.
+    func waitForMessages(_ queue: String, until deadline: Double, now: Double) async {
+        let next = indexes[queue]?.nextVisibleAt() ?? .infinity
+        let wakeAt = min(deadline, next)
+        guard wakeAt > now else { return }
+        let token = UUID()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            waiters[queue, default: [:]][token] = continuation
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int((wakeAt - now) * 1000) + 1))
+                self.resume(queue, token)
+            }
+        }
+    }
+
+    private func resume(_ queue: String, _ token: UUID) {
+        waiters[queue]?.removeValue(forKey: token)?.resume()
+    }
+
+    private func wake(_ queue: String) {
+        guard let waiting = waiters.removeValue(forKey: queue) else { return }
+        for continuation in waiting.values { continuation.resume() }
+    }
+}

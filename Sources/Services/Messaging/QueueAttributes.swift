@@ -1,0 +1,87 @@
+import API
+import Foundation
+
+/// The settable attributes of a standard queue, with AWS's limits and defaults.
+struct QueueAttributes: Sendable, Equatable {
+    var delaySeconds = 0
+    var maximumMessageSize = 1_048_576
+    var messageRetentionPeriod = 345_600
+    var receiveMessageWaitTimeSeconds = 0
+    var visibilityTimeout = 30
+    /// Stored as given, not enforced: one account, no IAM.
+    var policy: String?
+    var sqsManagedSseEnabled = true
+
+    /// The integer attributes: AWS name, range, and where each lives.
+    private static let integers:
+        [(name: String, range: ClosedRange<Int>, key: any WritableKeyPath<QueueAttributes, Int> & Sendable)] = [
+        ("DelaySeconds", 0...900, \.delaySeconds),
+        ("MaximumMessageSize", 1024...1_048_576, \.maximumMessageSize),
+        ("MessageRetentionPeriod", 60...1_209_600, \.messageRetentionPeriod),
+        ("ReceiveMessageWaitTimeSeconds", 0...20, \.receiveMessageWaitTimeSeconds),
+        ("VisibilityTimeout", 0...43_200, \.visibilityTimeout),
+    ]
+
+    /// Attributes AWS knows that this cloud does not do yet: refused by name, never silently ignored.
+    private static let unsupported: Set<String> = [
+        "RedrivePolicy", "RedriveAllowPolicy", "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
+        "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+    ]
+
+    /// Applies settable attributes from a request; throws AWS's error for an unknown name or a bad value.
+    mutating func apply(_ attributes: WireMap<String>) throws(CloudError) {
+        for (name, value) in attributes.entries.sorted(by: { $0.key < $1.key }) {
+            if let integer = Self.integers.first(where: { $0.name == name }) {
+                guard let number = Int(value), integer.range.contains(number) else {
+                    throw SQSErrors.invalidAttributeValue(
+                        "Invalid value for the parameter \(name): '\(value)'. It must be an integer from \(integer.range.lowerBound) to \(integer.range.upperBound)."
+                    )
+                }
+                self[keyPath: integer.key] = number
+            } else if name == "Policy" {
+                policy = value.isEmpty ? nil : value
+            } else if name == "SqsManagedSseEnabled" {
+                guard value == "true" || value == "false" else {
+                    throw SQSErrors.invalidAttributeValue("SqsManagedSseEnabled must be true or false.")
+                }
+                sqsManagedSseEnabled = value == "true"
+            } else if Self.unsupported.contains(name) {
+                throw SQSErrors.unsupported(
+                    "The attribute \(name) is not supported by this cloud yet (dead-letter queues, FIFO queues and KMS keys come later)."
+                )
+            } else {
+                throw SQSErrors.invalidAttributeName(name)
+            }
+        }
+    }
+
+    /// The settable attributes as AWS reports them.
+    var wire: [String: String] {
+        var values: [String: String] = [:]
+        for integer in Self.integers { values[integer.name] = String(self[keyPath: integer.key]) }
+        if let policy { values["Policy"] = policy }
+        values["SqsManagedSseEnabled"] = sqsManagedSseEnabled ? "true" : "false"
+        return values
+    }
+
+    /// The stored form: the wire map as JSON.
+    var stored: Data {
+        (try? Data(AWSCoding.encode(WireMap(wire)))) ?? Data("{}".utf8)
+    }
+
+    init() {}
+
+    /// Reads the stored form back; a value that no longer parses keeps its default.
+    init(stored: Data) {
+        let map = (try? AWSCoding.decode(WireMap<String>.self, fromJSON: Array(stored))) ?? WireMap()
+        var attributes = QueueAttributes()
+        for (name, value) in map.entries {
+            if let integer = Self.integers.first(where: { $0.name == name }), let number = Int(value) {
+                attributes[keyPath: integer.key] = number
+            }
+        }
+        attributes.policy = map["Policy"]
+        attributes.sqsManagedSseEnabled = map["SqsManagedSseEnabled"] != "false"
+        self = attributes
+    }
+}

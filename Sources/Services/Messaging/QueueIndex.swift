@@ -1,0 +1,105 @@
+import HeapModule
+import Store
+
+/// What the daemon keeps in memory of one queue's messages: their delivery state (never their bodies), and
+/// a heap ordered by when each may next be received, so a receive costs O(log n) whatever the backlog.
+///
+/// The heap is lazy: a change pushes a new entry and leaves the old one, which is skipped when it surfaces
+/// because its version is no longer the message's.
+struct QueueIndex: Sendable {
+    struct Entry: Sendable {
+        var sequence: Int64
+        var sentAt: Double
+        var visibleAt: Double
+        var receiveCount: Int
+        var firstReceiveAt: Double?
+        var version: Int64
+        var size: Int
+    }
+
+    private struct Ready: Comparable, Sendable {
+        var visibleAt: Double
+        var sequence: Int64
+        var id: String
+        var version: Int64
+
+        static func < (lhs: Ready, rhs: Ready) -> Bool {
+            (lhs.visibleAt, lhs.sequence) < (rhs.visibleAt, rhs.sequence)
+        }
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+    private var heap = Heap<Ready>()
+
+    var count: Int { entries.count }
+
+    mutating func put(_ id: String, _ entry: Entry) {
+        entries[id] = entry
+        heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
+        compactIfNeeded()
+    }
+
+    @discardableResult
+    mutating func remove(_ id: String) -> Entry? {
+        entries.removeValue(forKey: id)
+    }
+
+    /// Takes up to `limit` messages visible at `now`, oldest deadline first, and makes each invisible until
+    /// `now + visibility`; returns them with their new state.
+    mutating func receive(limit: Int, now: Double, visibility: Double) -> [(id: String, entry: Entry)] {
+        var taken: [(String, Entry)] = []
+        while taken.count < limit, let top = heap.min, top.visibleAt <= now {
+            heap.removeMin()
+            guard var entry = entries[top.id], entry.version == top.version else { continue }
+            entry.version += 1
+            entry.receiveCount += 1
+            entry.visibleAt = now + visibility
+            if entry.firstReceiveAt == nil { entry.firstReceiveAt = now }
+            put(top.id, entry)
+            taken.append((top.id, entry))
+        }
+        return taken
+    }
+
+    /// The earliest moment a message becomes visible, if any message exists.
+    mutating func nextVisibleAt() -> Double? {
+        while let top = heap.min {
+            if let entry = entries[top.id], entry.version == top.version { return top.visibleAt }
+            heap.removeMin()
+        }
+        return nil
+    }
+
+    /// Counts for GetQueueAttributes: visible, in flight (received, invisible), delayed (never received,
+    /// invisible). A scan: attributes are read rarely, and AWS calls them approximate.
+    func counts(now: Double) -> (visible: Int, notVisible: Int, delayed: Int) {
+        var visible = 0
+        var notVisible = 0
+        var delayed = 0
+        for entry in entries.values {
+            if entry.visibleAt <= now {
+                visible += 1
+            } else if entry.receiveCount > 0 {
+                notVisible += 1
+            } else {
+                delayed += 1
+            }
+        }
+        return (visible, notVisible, delayed)
+    }
+
+    /// Ids of messages sent at or before `time` (a purge) or before `time` (retention).
+    func sent(before time: Double, inclusive: Bool) -> [String] {
+        entries.compactMap { id, entry in (inclusive ? entry.sentAt <= time : entry.sentAt < time) ? id : nil }
+    }
+
+    /// Rebuilds the heap when stale entries outnumber live ones, so a queue whose messages are received over
+    /// and over does not grow it without bound.
+    private mutating func compactIfNeeded() {
+        guard heap.count > 1024, heap.count > 4 * entries.count else { return }
+        heap = Heap(
+            entries.map { id, entry in
+                Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version)
+            })
+    }
+}

@@ -1,0 +1,102 @@
+import API
+import Foundation
+import Store
+
+extension QueueService {
+    /// `sqs.DeleteMessage`: as in AWS, a handle from an earlier receive still deletes the message; a handle
+    /// of a message already deleted succeeds and does nothing.
+    public func deleteMessage(_ request: DeleteMessageRequest) async throws(CloudError) -> EmptyResult {
+        let queue = try await queue(request.queueUrl)
+        let handle = try ReceiptHandle(parsing: request.receiptHandle, queue: queue.id)
+        try await delete([handle], in: queue)
+        return EmptyResult()
+    }
+
+    /// Removes messages from the index, then writes their tombstones to a majority of partitions.
+    private func delete(_ handles: [ReceiptHandle], in queue: MessageEngine.Queue) async throws(CloudError) {
+        var writes: [MessageWrite] = []
+        let now = Self.now()
+        for handle in handles {
+            guard let removed = await engine.remove(queue.id, handle.messageId) else { continue }
+            writes.append(.delete(queue: queue.id, id: handle.messageId, version: removed.version + 1, at: now))
+        }
+        guard !writes.isEmpty else { return }
+        try await partitions(of: queue).commit(writes)
+        await CrashPoint.reach("sqs.delete.after-commit")
+    }
+
+    /// `sqs.DeleteMessageBatch`.
+    public func deleteMessageBatch(_ request: DeleteMessageBatchRequest) async throws(CloudError) -> BatchResult {
+        let queue = try await queue(request.queueUrl)
+        try BatchRules.validate(ids: request.entries.map(\.id), entryName: "DeleteMessageBatchRequestEntry")
+        var handles: [(id: String, handle: ReceiptHandle)] = []
+        var failed: [BatchResultErrorEntry] = []
+        for entry in request.entries {
+            do throws(CloudError) {
+                handles.append((entry.id, try ReceiptHandle(parsing: entry.receiptHandle, queue: queue.id)))
+            } catch {
+                failed.append(BatchResultErrorEntry(id: entry.id, senderFault: true, code: error.code, message: error.message))
+            }
+        }
+        try await delete(handles.map(\.handle), in: queue)
+        return BatchResult(successful: handles.map { BatchResultEntry(id: $0.id) }, failed: failed)
+    }
+
+    /// `sqs.ChangeMessageVisibility`: makes an in-flight message visible again after `VisibilityTimeout`
+    /// seconds from now. A handle from an earlier receive changes nothing, as in AWS.
+    public func changeMessageVisibility(_ request: ChangeMessageVisibilityRequest) async throws(CloudError)
+        -> EmptyResult
+    {
+        let queue = try await queue(request.queueUrl)
+        let handle = try ReceiptHandle(parsing: request.receiptHandle, queue: queue.id)
+        try await changeVisibility([(handle, request.visibilityTimeout, request.receiptHandle)], in: queue)
+        return EmptyResult()
+    }
+
+    private func changeVisibility(
+        _ changes: [(handle: ReceiptHandle, timeout: Int, text: String)], in queue: MessageEngine.Queue
+    ) async throws(CloudError) {
+        var writes: [MessageWrite] = []
+        let now = Self.now()
+        for change in changes {
+            guard (0...43_200).contains(change.timeout) else {
+                throw SQSErrors.invalidParameterValue(
+                    "Value \(change.timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.")
+            }
+            guard let entry = await engine.entry(queue.id, change.handle.messageId) else {
+                throw SQSErrors.notAvailableForVisibilityChange(change.text)
+            }
+            // Only the latest receive's handle counts; an older one is answered but changes nothing.
+            guard entry.version == change.handle.version else { continue }
+            guard let changed = await engine.setVisibility(
+                queue.id, change.handle.messageId, visibleAt: now + Double(change.timeout))
+            else { continue }
+            writes.append(
+                .state(
+                    queue: queue.id, id: change.handle.messageId, visibleAt: changed.visibleAt,
+                    receiveCount: changed.receiveCount, firstReceiveAt: changed.firstReceiveAt, version: changed.version))
+        }
+        guard !writes.isEmpty else { return }
+        try await partitions(of: queue).commit(writes)
+    }
+
+    /// `sqs.ChangeMessageVisibilityBatch`.
+    public func changeMessageVisibilityBatch(_ request: ChangeMessageVisibilityBatchRequest) async throws(CloudError)
+        -> BatchResult
+    {
+        let queue = try await queue(request.queueUrl)
+        try BatchRules.validate(ids: request.entries.map(\.id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
+        var successful: [BatchResultEntry] = []
+        var failed: [BatchResultErrorEntry] = []
+        for entry in request.entries {
+            do throws(CloudError) {
+                let handle = try ReceiptHandle(parsing: entry.receiptHandle, queue: queue.id)
+                try await changeVisibility([(handle, entry.visibilityTimeout, entry.receiptHandle)], in: queue)
+                successful.append(BatchResultEntry(id: entry.id))
+            } catch {
+                failed.append(BatchResultErrorEntry(id: entry.id, senderFault: error.status < 500, code: error.code, message: error.message))
+            }
+        }
+        return BatchResult(successful: successful, failed: failed)
+    }
+}

@@ -1,0 +1,97 @@
+import API
+import Foundation
+import Store
+
+extension QueueService {
+    /// `sqs.ReceiveMessage`: up to 10 visible messages, each made invisible for the visibility timeout and
+    /// given a fresh receipt handle. With `WaitTimeSeconds`, waits until a message is visible (long polling)
+    /// and returns as soon as one is.
+    public func receiveMessage(_ request: ReceiveMessageRequest) async throws(CloudError) -> ReceiveMessageResult {
+        let queue = try await queue(request.queueUrl)
+        let limit = request.maxNumberOfMessages ?? 1
+        guard (1...10).contains(limit) else {
+            throw SQSErrors.invalidParameterValue(
+                "Value \(limit) for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.")
+        }
+        let wait = request.waitTimeSeconds ?? queue.attributes.receiveMessageWaitTimeSeconds
+        guard (0...20).contains(wait) else {
+            throw SQSErrors.invalidParameterValue(
+                "Value \(wait) for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
+        }
+        let visibility = request.visibilityTimeout ?? queue.attributes.visibilityTimeout
+        guard (0...43_200).contains(visibility) else {
+            throw SQSErrors.invalidParameterValue(
+                "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.")
+        }
+        let deadline = Self.now() + Double(wait)
+        while true {
+            let now = Self.now()
+            let taken = await engine.receive(queue.id, limit: limit, now: now, visibility: Double(visibility))
+            if !taken.isEmpty {
+                return ReceiveMessageResult(messages: try await deliver(taken, of: queue, request: request))
+            }
+            guard now < deadline, await engine.queue(id: queue.id) != nil else {
+                return ReceiveMessageResult(messages: nil)
+            }
+            await engine.waitForMessages(queue.id, until: deadline, now: now)
+        }
+    }
+
+    /// Persists the receives (a majority of partitions), then builds the messages from their stored rows.
+    private func deliver(
+        _ taken: [(id: String, entry: QueueIndex.Entry)], of queue: MessageEngine.Queue, request: ReceiveMessageRequest
+    ) async throws(CloudError) -> [Message] {
+        let set = try partitions(of: queue)
+        try await set.commit(
+            taken.map { id, entry in
+                .state(
+                    queue: queue.id, id: id, visibleAt: entry.visibleAt, receiveCount: entry.receiveCount,
+                    firstReceiveAt: entry.firstReceiveAt, version: entry.version)
+            })
+        await CrashPoint.reach("sqs.receive.after-commit")
+        let rows = await set.rows(queue: queue.id, ids: taken.map(\.id))
+        let systemNames = Set((request.attributeNames ?? []) + (request.messageSystemAttributeNames ?? []))
+        let attributeNames = request.messageAttributeNames ?? []
+        return taken.compactMap { id, entry in
+            guard let row = rows[id], let bodyData = row.body else { return nil }
+            let body = String(decoding: bodyData, as: UTF8.self)
+            let stored = row.attributes.flatMap {
+                try? AWSCoding.decode(WireMap<MessageAttributeValue>.self, fromJSON: Array($0))
+            }
+            let selected = Self.select(stored?.entries ?? [:], names: attributeNames)
+            return Message(
+                messageId: id,
+                receiptHandle: ReceiptHandle(queue: queue.id, messageId: id, version: entry.version).string,
+                md5OfBody: row.md5OfBody, body: body,
+                attributes: Self.systemAttributes(entry, names: systemNames),
+                md5OfMessageAttributes: MessageDigest.attributes(selected),
+                messageAttributes: selected.isEmpty ? nil : WireMap(selected))
+        }
+    }
+
+    /// The message attributes a receive asked for: `All`, `.*`, exact names, or `prefix.*`.
+    static func select(_ attributes: [String: MessageAttributeValue], names: [String]) -> [String: MessageAttributeValue] {
+        guard !names.isEmpty else { return [:] }
+        if names.contains("All") || names.contains(".*") { return attributes }
+        return attributes.filter { name, _ in
+            names.contains { pattern in
+                pattern.hasSuffix(".*") ? name.hasPrefix(String(pattern.dropLast(1))) : pattern == name
+            }
+        }
+    }
+
+    /// The system attributes a receive asked for.
+    static func systemAttributes(_ entry: QueueIndex.Entry, names: Set<String>) -> WireMap<String>? {
+        guard !names.isEmpty else { return nil }
+        let all = names.contains("All")
+        var values: [String: String] = [:]
+        func milliseconds(_ seconds: Double) -> String { String(Int64((seconds * 1000).rounded())) }
+        if all || names.contains("ApproximateReceiveCount") { values["ApproximateReceiveCount"] = String(entry.receiveCount) }
+        if all || names.contains("SentTimestamp") { values["SentTimestamp"] = milliseconds(entry.sentAt) }
+        if all || names.contains("ApproximateFirstReceiveTimestamp"), let first = entry.firstReceiveAt {
+            values["ApproximateFirstReceiveTimestamp"] = milliseconds(first)
+        }
+        if all || names.contains("SenderId") { values["SenderId"] = "000000000000" }
+        return values.isEmpty ? nil : WireMap(values)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+import SystemPackage
+
+/// One zone's share of the region's queues: `zones/<az>/sqs.sqlite`, WAL, `synchronous=FULL`.
+///
+/// Every partition of a region holds every message; a send is acknowledged once a majority of them have
+/// committed it (`ReplicatedPartitions` in Services). Writes are idempotent and versioned, so a partition
+/// can be written late, twice, or in another order than its peers and still converge.
+public final class MessagePartition: Sendable {
+    public let zone: String
+    public let path: FilePath
+    private let pool: DatabasePool
+    /// The file's identity when opened: a partition whose file was deleted or replaced is lost.
+    private let inode: (device: UInt64, inode: UInt64)
+
+    public init(zone: String, path: FilePath) throws {
+        self.zone = zone
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path.string, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        guard let identity = Self.identity(of: path) else {
+            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "\(path) vanished while opening")
+        }
+        inode = identity
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-messages") { db in
+            try db.create(table: MessageRow.databaseTableName) { t in
+                t.autoIncrementedPrimaryKey("rowid")
+                t.column("queue", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("body", .blob)
+                t.column("attributes", .blob)
+                t.column("md5OfBody", .text).notNull()
+                t.column("md5OfAttributes", .text)
+                t.column("sentAt", .double).notNull()
+                t.column("visibleAt", .double).notNull()
+                t.column("receiveCount", .integer).notNull()
+                t.column("firstReceiveAt", .double)
+                t.column("version", .integer).notNull()
+                t.column("deleted", .boolean).notNull()
+                t.uniqueKey(["queue", "id"])
+            }
+            try db.create(index: "message_on_sent", on: MessageRow.databaseTableName, columns: ["sentAt"])
+            try db.create(index: "message_on_deleted", on: MessageRow.databaseTableName, columns: ["deleted"])
+        }
+        return migrator
+    }
+
+    private static func identity(of path: FilePath) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path.string, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// Whether the file opened is still the one at `path` (not deleted, not replaced).
+    public var isIntact: Bool {
+        guard let now = Self.identity(of: path) else { return false }
+        return now == inode
+    }
+
+    /// Applies writes in one transaction: one fsync for all of them (group commit).
+    public func apply(_ writes: [MessageWrite]) async throws {
+        try await pool.write { db in
+            for write in writes {
+                switch write {
+                case .put(let row):
+                    try db.execute(
+                        sql: """
+                            INSERT INTO message (queue, id, sequence, body, attributes, md5OfBody, md5OfAttributes,
+                                sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (queue, id) DO UPDATE SET
+                                visibleAt = excluded.visibleAt, receiveCount = excluded.receiveCount,
+                                firstReceiveAt = excluded.firstReceiveAt, version = excluded.version,
+                                deleted = excluded.deleted,
+                                body = CASE WHEN excluded.deleted THEN NULL ELSE message.body END,
+                                attributes = CASE WHEN excluded.deleted THEN NULL ELSE message.attributes END
+                            WHERE excluded.version > message.version
+                            """,
+                        arguments: [
+                            row.queue, row.id, row.sequence, row.deleted ? nil : row.body,
+                            row.deleted ? nil : row.attributes, row.md5OfBody, row.md5OfAttributes, row.sentAt,
+                            row.visibleAt, row.receiveCount, row.firstReceiveAt, row.version, row.deleted,
+                        ])
+                case .state(let queue, let id, let visibleAt, let receiveCount, let firstReceiveAt, let version):
+                    try db.execute(
+                        sql: """
+                            UPDATE message SET visibleAt = ?, receiveCount = ?, firstReceiveAt = ?, version = ?
+                            WHERE queue = ? AND id = ? AND version < ? AND NOT deleted
+                            """,
+                        arguments: [visibleAt, receiveCount, firstReceiveAt, version, queue, id, version])
+                case .delete(let queue, let id, let version, let at):
+                    // The tombstone keeps when it was made in `visibleAt`, for the sweep.
+                    try db.execute(
+                        sql: """
+                            UPDATE message SET deleted = 1, body = NULL, attributes = NULL, version = ?, visibleAt = ?
+                            WHERE queue = ? AND id = ? AND version < ?
+                            """,
+                        arguments: [version, at, queue, id, version])
+                }
+            }
+        }
+    }
+
+    /// The delivery state of every message and tombstone, without bodies: how the daemon rebuilds its index.
+    public func states() async throws -> [MessageState] {
+        try await pool.read { db in
+            try MessageState.fetchAll(
+                db,
+                sql: """
+                    SELECT queue, id, sequence, sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted,
+                        COALESCE(length(body), 0) AS bodySize
+                    FROM message
+                    """)
+        }
+    }
+
+    /// Whole rows, bodies included, of the given messages of a queue that this partition holds undeleted.
+    public func rows(queue: String, ids: [String]) async throws -> [MessageRow] {
+        try await pool.read { db in
+            try MessageRow.filter(MessageRow.Columns.queue == queue).filter(ids.contains(MessageRow.Columns.id))
+                .filter(MessageRow.Columns.deleted == false).fetchAll(db)
+        }
+    }
+
+    /// Removes every row of a queue (a deleted queue).
+    public func removeQueue(_ queue: String) async throws {
+        _ = try await pool.write { db in try MessageRow.filter(MessageRow.Columns.queue == queue).deleteAll(db) }
+    }
+
+    /// Removes the given rows outright (expired messages, extra rows of a partition catching up).
+    public func remove(queue: String, ids: [String]) async throws {
+        _ = try await pool.write { db in
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                try MessageRow.filter(MessageRow.Columns.queue == queue)
+                    .filter(Array(chunk).contains(MessageRow.Columns.id)).deleteAll(db)
+            }
+        }
+    }
+
+    /// Removes the messages of a queue sent at or before `time` (PurgeQueue).
+    public func removeSent(queue: String, atOrBefore time: Double) async throws {
+        _ = try await pool.write { db in
+            try MessageRow.filter(MessageRow.Columns.queue == queue).filter(MessageRow.Columns.sentAt <= time)
+                .deleteAll(db)
+        }
+    }
+
+    /// Removes tombstones made before `time`: by then every partition in service has its own.
+    public func removeTombstones(before time: Double) async throws {
+        _ = try await pool.write { db in
+            try db.execute(sql: "DELETE FROM message WHERE deleted AND visibleAt < ?", arguments: [time])
+        }
+    }
+
+    /// Whether the partition file at `path` holds any message (a tombstone is not one). Unreadable counts as
+    /// holding: better to stop and ask than to start on data one cannot see.
+    public static func holdsMessages(at path: FilePath) -> Bool {
+        guard (try? DurableFiles.sizes(of: path)) != nil else { return false }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path.string, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                guard try db.tableExists(MessageRow.databaseTableName) else { return false }
+                return try MessageRow.filter(MessageRow.Columns.deleted == false).fetchCount(db) > 0
+            }
+        } catch {
+            return true
+        }
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+}
