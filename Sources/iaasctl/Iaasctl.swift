@@ -6,7 +6,7 @@ import ArgumentParser
 struct Iaasctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iaasctl",
-        abstract: "Drive the iaas cloud: volumes, regions, tags. Talks JSON-RPC to iaasd.",
+        abstract: "Drive the iaas cloud: volumes, queues, regions, tags. Talks JSON-RPC to iaasd.",
         version: "0.1.0",
         subcommands: [
             Status.self,
@@ -15,6 +15,8 @@ struct Iaasctl: AsyncParsableCommand {
             DescribeVolumesModifications.self,
             DescribeVolumeStatus.self,
             CreateTags.self, DeleteTags.self, DescribeTags.self,
+            CreateQueue.self, ListQueues.self, GetQueueAttributes.self, PurgeQueue.self, DeleteQueue.self,
+            SendMessage.self, ReceiveMessage.self, DeleteMessage.self,
         ]
     )
 

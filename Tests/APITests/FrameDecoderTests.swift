@@ -187,9 +187,9 @@ struct FrameDecoderLineTests {
         #expect(try harness.read().isEmpty)
     }
 
-    @Test("lines well under the default limit of 1 MiB pass")
+    @Test("lines well under the default limit of 4 MiB pass")
     func defaultLimit() throws {
-        #expect(FrameLimits().maxLineBytes == 1 << 20)
+        #expect(FrameLimits().maxLineBytes == 4 << 20)
         let harness = try Harness()
         let big = String(repeating: "y", count: 200_000)
         try harness.write("[\"\(big)\"]\n")

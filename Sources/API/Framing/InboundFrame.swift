@@ -16,14 +16,15 @@ public enum InboundFrame: Sendable {
 
 /// Limits on what a peer may send.
 public struct FrameLimits: Sendable {
-    /// Longest JSON line, newline excluded.
+    /// Longest JSON line, newline excluded: 4 MiB, so the largest SQS message or batch (1 MiB of text) fits
+    /// however a client escapes it (at most 3 bytes of JSON per byte of text, for `\\u` surrogate pairs).
     public var maxLineBytes: Int
     /// Largest binary payload of any action (each action may allow less).
     public var maxPayloadBytes: Int
     /// Deepest JSON nesting.
     public var maxDepth: Int
 
-    public init(maxLineBytes: Int = 1 << 20, maxPayloadBytes: Int = 5 << 30, maxDepth: Int = JSONParser.defaultMaxDepth)
+    public init(maxLineBytes: Int = 4 << 20, maxPayloadBytes: Int = 5 << 30, maxDepth: Int = JSONParser.defaultMaxDepth)
     {
         self.maxLineBytes = maxLineBytes
         self.maxPayloadBytes = maxPayloadBytes

@@ -55,8 +55,13 @@ struct QueueIndex: Sendable {
             entry.receiveCount += 1
             entry.visibleAt = now + visibility
             if entry.firstReceiveAt == nil { entry.firstReceiveAt = now }
-            put(top.id, entry)
+            entries[top.id] = entry
             taken.append((top.id, entry))
+        }
+        // Back in the heap only now: with a visibility of 0 a message is visible again at once, and must not
+        // be taken twice by one receive.
+        for (id, entry) in taken {
+            heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
         }
         return taken
     }

@@ -138,11 +138,11 @@ struct BadInputTests {
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
             var sent = 0
-            // The daemon answers and closes once the line passes 1 MiB; the rest may not be accepted.
+            // The daemon answers and closes once the line passes 4 MiB; the rest may not be accepted.
             while sent < 100, socket.send(chunk) { sent += 1 }
             let reply = try socket.readMessage()
             #expect(errorOf(reply).code == -32600)
-            #expect(errorOf(reply).message?.contains("at most 1048576 bytes") == true)
+            #expect(errorOf(reply).message?.contains("at most 4194304 bytes") == true)
             #expect(try socket.readLine() == nil, "the connection is closed after a framing error")
         }
     }
@@ -193,7 +193,7 @@ struct BadInputTests {
     @Test func listsLongerThanAWSAllowsGetFilterLimitExceededNotAnInternalError() async throws {
         try await withDaemon { fixture in
             let client = fixture.client
-            // 33,000 ids: past SQLite's limit on bound variables, still under the 1 MiB line limit.
+            // 33,000 ids: past SQLite's limit on bound variables, still under the line limit.
             let ids = (0..<33_000).map { String(format: "vol-%017x", $0) }
             #expect(
                 await awsCode {
