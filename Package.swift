@@ -130,6 +130,11 @@ let package = Package(
         ),
         // Depends on the executables so that building the tests builds the `iaasd` and `iaasctl` they run:
         // never a stale binary of another tree.
-        .testTarget(name: "DaemonTests", dependencies: ["API", "Store", "IaasTesting", "iaasd", "iaasctl"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "API", "Store", "IaasTesting", "iaasd", "iaasctl", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

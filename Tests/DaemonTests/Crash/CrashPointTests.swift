@@ -145,6 +145,9 @@ struct CrashPointTests {
                 "volume.create.after-intent", "volume.create.after-files", "volume.create.rollback.after-intent",
                 "volume.create.rollback.after-files", "volume.delete.after-intent",
                 "volume.delete.after-files", "volume.modify.after-intent", "volume.modify.after-files",
+                // Tested in QueueCrashTests.
+                "sqs.send.after-commit", "sqs.receive.after-commit", "sqs.delete.after-commit",
+                "sqs.queue.delete.after-intent", "sqs.queue.delete.after-messages", "sqs.queue.purge.after-intent",
             ])
     }
 }
