@@ -84,6 +84,33 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aTourOfTheQueueCommands() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let created = try iaasctl(
+            ["create-queue", "--queue-name", "jobs", "--attributes", "VisibilityTimeout=60", "-o", "json"], socket: socket)
+        #expect(created.status == 0, "\(created.stderr)")
+        let url = "https://sqs.us-east-1.amazonaws.com/000000000000/jobs"
+        #expect(created.stdout.contains(url))
+        #expect(try iaasctl(["list-queues"], socket: socket).stdout.contains(url))
+        #expect(try iaasctl(["send-message", "--queue-url", url, "--message-body", "hello"], socket: socket).status == 0)
+        let received = try iaasctl(["receive-message", "--queue-url", url, "-o", "json"], socket: socket)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(received.stdout.utf8)) as? [String: Any])
+        let message = try #require((json["Messages"] as? [[String: Any]])?.first)
+        #expect(message["Body"] as? String == "hello")
+        let handle = try #require(message["ReceiptHandle"] as? String)
+        let attributes = try iaasctl(["get-queue-attributes", "--queue-url", url], socket: socket).stdout
+        #expect(attributes.contains("ApproximateNumberOfMessagesNotVisible  1"), "\(attributes)")
+        #expect(
+            try iaasctl(["delete-message", "--queue-url", url, "--receipt-handle", handle], socket: socket).status == 0)
+        let missing = try iaasctl(["send-message", "--queue-url", url + "-x", "--message-body", "x"], socket: socket)
+        #expect(missing.status == 254)
+        #expect(missing.stderr.contains("(AWS.SimpleQueueService.NonExistentQueue) when calling the SendMessage operation"))
+        #expect(try iaasctl(["purge-queue", "--queue-url", url], socket: socket).status == 0)
+        #expect(try iaasctl(["delete-queue", "--queue-url", url], socket: socket).status == 0)
+        await fixture.stop()
+    }
+
     @Test func theHelpNamesEveryCommandAsTheAWSCLIDoes() throws {
         let help = try iaasctl(["--help"], socket: "/nonexistent.sock")
         #expect(help.status == 0)
@@ -91,7 +118,8 @@ struct CLITests {
     }
 
     static let expectedHelp = """
-        OVERVIEW: Drive the iaas cloud: volumes, regions, tags. Talks JSON-RPC to iaasd.
+        OVERVIEW: Drive the iaas cloud: volumes, queues, regions, tags. Talks JSON-RPC
+        to iaasd.
 
         USAGE: iaasctl [--socket <socket>] [--output <output>] <subcommand>
 
@@ -118,6 +146,15 @@ struct CLITests {
           create-tags             Add or overwrite tags on resources.
           delete-tags             Remove tags from resources (all tags if none given).
           describe-tags           List tags.
+          create-queue            Create an SQS queue (or get the URL of the same one).
+          list-queues             List queue URLs.
+          get-queue-attributes    Show a queue's attributes and message counts.
+          purge-queue             Delete every message sent to a queue so far.
+          delete-queue            Delete a queue and its messages.
+          send-message            Send a message to a queue.
+          receive-message         Receive messages; each stays invisible to others for
+                                  the visibility timeout.
+          delete-message          Delete a received message by its receipt handle.
 
           See 'iaasctl help <subcommand>' for detailed help.
 
