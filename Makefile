@@ -24,6 +24,7 @@ test: deps
 
 bench: deps
 	$(SWIFT) run -c release iaas-bench volumes
+	$(SWIFT) run -c release iaas-bench sqs
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -66,8 +66,11 @@ struct SQSBenchmark: AsyncParsableCommand {
     private func receiveAndDelete(_ client: IaasClient, _ url: String) async throws -> Int {
         let messages = try await client.receive(url, max: 10)
         guard !messages.isEmpty else { return 0 }
-        let entries = messages.enumerated().map { DeleteMessageBatchEntry(id: "d\($0)", receiptHandle: $1.receiptHandle) }
-        _ = try await client.call(Methods.deleteMessageBatch, DeleteMessageBatchRequest(queueUrl: url, entries: entries))
+        let entries = messages.enumerated().map {
+            DeleteMessageBatchEntry(id: "d\($0)", receiptHandle: $1.receiptHandle)
+        }
+        _ = try await client.call(
+            Methods.deleteMessageBatch, DeleteMessageBatchRequest(queueUrl: url, entries: entries))
         return messages.count
     }
 
@@ -142,7 +145,9 @@ struct SQSBenchmark: AsyncParsableCommand {
                         group.addTask {
                             let client = try await daemon.client()
                             for _ in stride(from: worker * 10, to: size, by: 160) {
-                                let entries = (0..<10).map { SendMessageBatchEntry(id: "e\($0)", messageBody: Self.body) }
+                                let entries = (0..<10).map {
+                                    SendMessageBatchEntry(id: "e\($0)", messageBody: Self.body)
+                                }
                                 _ = try await client.call(
                                     Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: entries))
                             }

@@ -10,7 +10,9 @@ extension IaasClient {
         try await call(Methods.sendMessage, SendMessageRequest(queueUrl: url, messageBody: body))
     }
 
-    public func receive(_ url: String, max: Int = 10, visibility: Int? = nil, wait: Int? = nil) async throws -> [Message] {
+    public func receive(_ url: String, max: Int = 10, visibility: Int? = nil, wait: Int? = nil) async throws
+        -> [Message]
+    {
         try await call(
             Methods.receiveMessage,
             ReceiveMessageRequest(

@@ -46,42 +46,61 @@ struct MessagingRulesTests {
     @Test("bodies: SQS's character set, the size limit counting attributes")
     func bodies() throws {
         #expect(try MessageRules.validate(body: "a\tb\nc\r", attributes: [:], maximumSize: 1024) == 6)
-        #expect(thrown { () throws(CloudError) in _ = try MessageRules.validate(body: "\u{0}", attributes: [:], maximumSize: 1024) }?.code == "InvalidMessageContents")
-        #expect(thrown { () throws(CloudError) in _ = try MessageRules.validate(body: "\u{FFFE}", attributes: [:], maximumSize: 1024) }?.code == "InvalidMessageContents")
+        #expect(
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "\u{0}", attributes: [:], maximumSize: 1024)
+            }?.code == "InvalidMessageContents")
+        #expect(
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "\u{FFFE}", attributes: [:], maximumSize: 1024)
+            }?.code == "InvalidMessageContents")
         #expect(MessageRules.isAllowed("emoji 🚀 and ü"))
-        let attribute = ["name": MessageAttributeValue(dataType: "String", stringValue: String(repeating: "v", count: 10))]
+        let attribute = [
+            "name": MessageAttributeValue(dataType: "String", stringValue: String(repeating: "v", count: 10))
+        ]
         // 1014 + 4 + 6 + 10 = 1034 > 1024.
         let error = thrown { () throws(CloudError) in
-            _ = try MessageRules.validate(body: String(repeating: "b", count: 1014), attributes: attribute, maximumSize: 1024)
+            _ = try MessageRules.validate(
+                body: String(repeating: "b", count: 1014), attributes: attribute, maximumSize: 1024)
         }
         #expect(error?.code == "InvalidParameterValue")
         #expect(error?.message.contains("shorter than 1024 bytes") == true)
     }
 
-    @Test("attributes: names, types and values as AWS allows them", arguments: [
-        ("AWS.reserved", "String", "v"), (".dot", "String", "v"), ("a..b", "String", "v"), ("ok", "Date", "v"),
-        ("ok", "Number", "twelve"), ("ok", "String", ""),
-    ])
+    @Test(
+        "attributes: names, types and values as AWS allows them",
+        arguments: [
+            ("AWS.reserved", "String", "v"), (".dot", "String", "v"), ("a..b", "String", "v"), ("ok", "Date", "v"),
+            ("ok", "Number", "twelve"), ("ok", "String", ""),
+        ])
     func badAttributes(name: String, type: String, value: String) {
         let attributes = [name: MessageAttributeValue(dataType: type, stringValue: value)]
         #expect(
-            thrown { () throws(CloudError) in _ = try MessageRules.validate(body: "b", attributes: attributes, maximumSize: 1024) }?
-                .code == "InvalidParameterValue")
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "b", attributes: attributes, maximumSize: 1024)
+            }?
+            .code == "InvalidParameterValue")
     }
 
     @Test("queue names and attributes")
     func queues() throws {
         try QueueName.validate("Orders_2-final")
         #expect(thrown { () throws(CloudError) in try QueueName.validate("a b") }?.code == "InvalidParameterValue")
-        #expect(thrown { () throws(CloudError) in try QueueName.validate("q.fifo") }?.code == "AWS.SimpleQueueService.UnsupportedOperation")
+        #expect(
+            thrown { () throws(CloudError) in try QueueName.validate("q.fifo") }?.code
+                == "AWS.SimpleQueueService.UnsupportedOperation")
         var attributes = QueueAttributes()
         try attributes.apply(["VisibilityTimeout": "0", "MessageRetentionPeriod": "1209600", "Policy": "{}"])
         #expect(attributes.visibilityTimeout == 0 && attributes.messageRetentionPeriod == 1_209_600)
         #expect(QueueAttributes(stored: attributes.stored) == attributes)
         for (name, value) in [("DelaySeconds", "901"), ("MaximumMessageSize", "1023"), ("VisibilityTimeout", "x")] {
-            #expect(thrown { () throws(CloudError) in try attributes.apply(WireMap([name: value])) }?.code == "InvalidAttributeValue")
+            #expect(
+                thrown { () throws(CloudError) in try attributes.apply(WireMap([name: value])) }?.code
+                    == "InvalidAttributeValue")
         }
-        #expect(thrown { () throws(CloudError) in try attributes.apply(["RedrivePolicy": "{}"]) }?.code == "AWS.SimpleQueueService.UnsupportedOperation")
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["RedrivePolicy": "{}"]) }?.code
+                == "AWS.SimpleQueueService.UnsupportedOperation")
     }
 
     @Test("batch entries: 1 to 10, distinct ids of at most 80 letters, digits, - and _")
@@ -104,19 +123,25 @@ struct MessagingRulesTests {
         let handle = ReceiptHandle(queue: "sqs-1", messageId: "m-1", version: 7)
         #expect(try ReceiptHandle(parsing: handle.string, queue: "sqs-1") == handle)
         for garbage in ["garbage", "", handle.string + "x", Data("sqs-1 m-1".utf8).base64EncodedString()] {
-            #expect(thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: garbage, queue: "sqs-1") }?.code == "ReceiptHandleIsInvalid")
+            #expect(
+                thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: garbage, queue: "sqs-1") }?.code
+                    == "ReceiptHandleIsInvalid")
         }
-        #expect(thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: handle.string, queue: "sqs-2") }?.code == "ReceiptHandleIsInvalid")
+        #expect(
+            thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: handle.string, queue: "sqs-2") }?.code
+                == "ReceiptHandleIsInvalid")
     }
 
     @Test("queue URLs: AWS's form and a local endpoint's")
     func urls() throws {
-        let url = try QueueURL(parsing: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", defaultRegion: "us-east-1")
+        let url = try QueueURL(
+            parsing: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", defaultRegion: "us-east-1")
         #expect(url == QueueURL(region: "eu-west-1", account: "123456789012", name: "jobs"))
         #expect(url.arn == "arn:aws:sqs:eu-west-1:123456789012:jobs")
         let local = try QueueURL(parsing: "http://localhost:4566/000000000000/jobs", defaultRegion: "us-east-1")
         #expect(local.region == "us-east-1" && local.name == "jobs")
-        #expect(thrown { () throws(CloudError) in _ = try QueueURL(parsing: "jobs", defaultRegion: "us-east-1") } != nil)
+        #expect(
+            thrown { () throws(CloudError) in _ = try QueueURL(parsing: "jobs", defaultRegion: "us-east-1") } != nil)
     }
 }
 
@@ -159,6 +184,18 @@ struct QueueIndexTests {
         for round in 0..<10 { _ = index.receive(limit: 10, now: Double(round), visibility: 0) }
         #expect(index.receive(limit: 10, now: 100, visibility: 0).map(\.id) == ["m1999"])
         #expect(index.count == 1)
+    }
+
+    @Test("messages sent before a time: exclusive for retention, inclusive for a purge")
+    func sentBefore() {
+        var index = QueueIndex()
+        for (id, sentAt) in [("old", 10.0), ("edge", 20.0), ("new", 30.0)] {
+            var entry = entry(1)
+            entry.sentAt = sentAt
+            index.put(id, entry)
+        }
+        #expect(Set(index.sent(before: 20, inclusive: false)) == ["old"])
+        #expect(Set(index.sent(before: 20, inclusive: true)) == ["old", "edge"])
     }
 
     @Test("merging partition copies keeps each message's highest version; a tombstone wins over older copies")

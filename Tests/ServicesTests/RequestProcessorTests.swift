@@ -48,7 +48,11 @@ final class RequestProcessorTests {
             Methods.createVolume.name, Methods.describeVolumes.name, Methods.deleteVolume.name,
             Methods.modifyVolume.name, Methods.describeVolumesModifications.name,
             Methods.describeVolumeStatus.name, Methods.createTags.name, Methods.deleteTags.name,
-            Methods.describeTags.name,
+            Methods.describeTags.name, Methods.createQueue.name, Methods.getQueueUrl.name, Methods.listQueues.name,
+            Methods.getQueueAttributes.name, Methods.setQueueAttributes.name, Methods.deleteQueue.name,
+            Methods.purgeQueue.name, Methods.sendMessage.name, Methods.sendMessageBatch.name,
+            Methods.receiveMessage.name, Methods.deleteMessage.name, Methods.deleteMessageBatch.name,
+            Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

@@ -184,7 +184,6 @@ public struct Message: Codable, Sendable, Equatable {
     }
 }
 
-
 public struct ReceiveMessageResult: Codable, Sendable {
     public var messages: [Message]?
 

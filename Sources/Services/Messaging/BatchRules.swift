@@ -27,7 +27,9 @@ enum BatchRules {
                     "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long."
                 )
             }
-            guard seen.insert(id).inserted else { throw SQSErrors.batch("BatchEntryIdsNotDistinct", "Id \(id) repeated.") }
+            guard seen.insert(id).inserted else {
+                throw SQSErrors.batch("BatchEntryIdsNotDistinct", "Id \(id) repeated.")
+            }
         }
     }
 }

@@ -81,7 +81,9 @@ actor MessageEngine {
         indexes[queue]?.entries[id]
     }
 
-    func receive(_ queue: String, limit: Int, now: Double, visibility: Double) -> [(id: String, entry: QueueIndex.Entry)] {
+    func receive(_ queue: String, limit: Int, now: Double, visibility: Double) -> [(
+        id: String, entry: QueueIndex.Entry
+    )] {
         indexes[queue]?.receive(limit: limit, now: now, visibility: visibility) ?? []
     }
 

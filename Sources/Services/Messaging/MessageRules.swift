@@ -78,7 +78,8 @@ enum MessageRules {
                 "Message (user) attribute '\(name)' must contain a non-empty value of type '\(base)'.")
         }
         guard isAllowed(string) else {
-            throw SQSErrors.invalidParameterValue("Message (user) attribute '\(name)' has a character SQS does not allow.")
+            throw SQSErrors.invalidParameterValue(
+                "Message (user) attribute '\(name)' has a character SQS does not allow.")
         }
         if base == "Number" {
             guard string.count <= 40, Double(string) != nil || Decimal(string: string) != nil else {

@@ -3,10 +3,11 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// The background work of SQS, once a second: messages past their queue's retention period are removed;
-/// a partition whose file was deleted or replaced is set aside, then made again and filled from the index
-/// and its peers before it serves again (anti-entropy); tombstones older than a minute are swept once
-/// every partition has served for that long.
+/// The background work of SQS. Each second, a partition whose file was deleted or replaced is set aside,
+/// then made again and filled from the index and its peers before it serves again (anti-entropy). Every
+/// 30 s, messages past their queue's retention period are removed (a scan of the index: retention is
+/// counted in days, so this granularity costs nothing a user can see). Every minute, tombstones older than
+/// a minute are swept, while every partition is in service.
 public struct MessageSweeper: Service, Sendable {
     let service: QueueService
     let interval: Duration
@@ -18,10 +19,15 @@ public struct MessageSweeper: Service, Sendable {
     }
 
     public func run() async throws {
+        var lastRetention = ContinuousClock.now
         var lastTombstoneSweep = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            await sweepOnce()
+            await healPartitions()
+            if ContinuousClock.now - lastRetention > .seconds(30) {
+                await removeExpired()
+                lastRetention = ContinuousClock.now
+            }
             if ContinuousClock.now - lastTombstoneSweep > .seconds(60) {
                 await sweepTombstones()
                 lastTombstoneSweep = ContinuousClock.now
@@ -29,12 +35,16 @@ public struct MessageSweeper: Service, Sendable {
         }
     }
 
-    /// One pass: integrity, healing, retention.
-    public func sweepOnce() async {
+    /// Sets aside partitions that were lost, and brings back those that can be made again.
+    public func healPartitions() async {
         for set in service.partitions.values {
             set.checkIntegrity()
             for index in set.missing { await heal(set, index) }
         }
+    }
+
+    /// Removes the messages past their queue's retention period.
+    public func removeExpired() async {
         let now = QueueService.now()
         for queue in await service.engine.allQueues {
             let cutoff = now - Double(queue.attributes.messageRetentionPeriod)
@@ -87,7 +97,8 @@ public struct MessageSweeper: Service, Sendable {
         } catch {
             try? partition.close()
             logger.error(
-                "message partition could not catch up", metadata: ["iaas.zone": "\(set.zones[index])", "iaas.error": "\(error)"])
+                "message partition could not catch up",
+                metadata: ["iaas.zone": "\(set.zones[index])", "iaas.error": "\(error)"])
         }
     }
 

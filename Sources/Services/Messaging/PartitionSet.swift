@@ -34,7 +34,8 @@ final class PartitionSet: Sendable {
                 slots.withLock { $0[index] = GroupCommitter(partition: partition) }
             } catch {
                 logger.error(
-                    "message partition cannot be opened", metadata: ["iaas.zone": "\(zones[index])", "iaas.error": "\(error)"])
+                    "message partition cannot be opened",
+                    metadata: ["iaas.zone": "\(zones[index])", "iaas.error": "\(error)"])
             }
         }
         return live.count
@@ -84,7 +85,8 @@ final class PartitionSet: Sendable {
         }
         guard await tally.wait() else {
             throw SQSErrors.unavailable(
-                "The message could not be stored in \(needed) of the \(zones.count) partitions of \(region). Retry later.")
+                "The message could not be stored in \(needed) of the \(zones.count) partitions of \(region). Retry later."
+            )
         }
     }
 

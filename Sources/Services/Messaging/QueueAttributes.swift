@@ -15,12 +15,12 @@ struct QueueAttributes: Sendable, Equatable {
     /// The integer attributes: AWS name, range, and where each lives.
     private static let integers:
         [(name: String, range: ClosedRange<Int>, key: any WritableKeyPath<QueueAttributes, Int> & Sendable)] = [
-        ("DelaySeconds", 0...900, \.delaySeconds),
-        ("MaximumMessageSize", 1024...1_048_576, \.maximumMessageSize),
-        ("MessageRetentionPeriod", 60...1_209_600, \.messageRetentionPeriod),
-        ("ReceiveMessageWaitTimeSeconds", 0...20, \.receiveMessageWaitTimeSeconds),
-        ("VisibilityTimeout", 0...43_200, \.visibilityTimeout),
-    ]
+            ("DelaySeconds", 0...900, \.delaySeconds),
+            ("MaximumMessageSize", 1024...1_048_576, \.maximumMessageSize),
+            ("MessageRetentionPeriod", 60...1_209_600, \.messageRetentionPeriod),
+            ("ReceiveMessageWaitTimeSeconds", 0...20, \.receiveMessageWaitTimeSeconds),
+            ("VisibilityTimeout", 0...43_200, \.visibilityTimeout),
+        ]
 
     /// Attributes AWS knows that this cloud does not do yet: refused by name, never silently ignored.
     private static let unsupported: Set<String> = [

@@ -4,7 +4,8 @@ import API
 enum QueueName {
     static func validate(_ name: String) throws(CloudError) {
         if name.hasSuffix(".fifo") {
-            throw SQSErrors.unsupported("FIFO queues (.fifo) are not supported by this cloud yet; use a standard queue.")
+            throw SQSErrors.unsupported(
+                "FIFO queues (.fifo) are not supported by this cloud yet; use a standard queue.")
         }
         guard (1...80).contains(name.utf8.count),
             name.utf8.allSatisfy({ byte in

@@ -35,7 +35,8 @@ extension QueueService {
             do throws(CloudError) {
                 handles.append((entry.id, try ReceiptHandle(parsing: entry.receiptHandle, queue: queue.id)))
             } catch {
-                failed.append(BatchResultErrorEntry(id: entry.id, senderFault: true, code: error.code, message: error.message))
+                failed.append(
+                    BatchResultErrorEntry(id: entry.id, senderFault: true, code: error.code, message: error.message))
             }
         }
         try await delete(handles.map(\.handle), in: queue)
@@ -61,20 +62,23 @@ extension QueueService {
         for change in changes {
             guard (0...43_200).contains(change.timeout) else {
                 throw SQSErrors.invalidParameterValue(
-                    "Value \(change.timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.")
+                    "Value \(change.timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200."
+                )
             }
             guard let entry = await engine.entry(queue.id, change.handle.messageId) else {
                 throw SQSErrors.notAvailableForVisibilityChange(change.text)
             }
             // Only the latest receive's handle counts; an older one is answered but changes nothing.
             guard entry.version == change.handle.version else { continue }
-            guard let changed = await engine.setVisibility(
-                queue.id, change.handle.messageId, visibleAt: now + Double(change.timeout))
+            guard
+                let changed = await engine.setVisibility(
+                    queue.id, change.handle.messageId, visibleAt: now + Double(change.timeout))
             else { continue }
             writes.append(
                 .state(
                     queue: queue.id, id: change.handle.messageId, visibleAt: changed.visibleAt,
-                    receiveCount: changed.receiveCount, firstReceiveAt: changed.firstReceiveAt, version: changed.version))
+                    receiveCount: changed.receiveCount, firstReceiveAt: changed.firstReceiveAt, version: changed.version
+                ))
         }
         guard !writes.isEmpty else { return }
         try await partitions(of: queue).commit(writes)
@@ -94,7 +98,9 @@ extension QueueService {
                 try await changeVisibility([(handle, entry.visibilityTimeout, entry.receiptHandle)], in: queue)
                 successful.append(BatchResultEntry(id: entry.id))
             } catch {
-                failed.append(BatchResultErrorEntry(id: entry.id, senderFault: error.status < 500, code: error.code, message: error.message))
+                failed.append(
+                    BatchResultErrorEntry(
+                        id: entry.id, senderFault: error.status < 500, code: error.code, message: error.message))
             }
         }
         return BatchResult(successful: successful, failed: failed)

@@ -26,7 +26,9 @@ extension QueueService {
         let created = try await database.writeOrThrow { db throws(CloudError) -> QueueRecord in
             let rows = try db.catching {
                 try QueueRecord.filter(QueueRecord.Columns.region == url.region)
-                    .filter(QueueRecord.Columns.name == url.name).filter(QueueRecord.Columns.state != QueueState.deleted.rawValue)
+                    .filter(QueueRecord.Columns.name == url.name).filter(
+                        QueueRecord.Columns.state != QueueState.deleted.rawValue
+                    )
                     .fetchAll(db)
             }
             if let active = rows.first(where: { $0.state == .active }) { return active }
@@ -46,7 +48,8 @@ extension QueueService {
         }
         await engine.register(Self.engineQueue(created, account: account))
         if created.id == record.id {
-            logger.info("queue created", metadata: ["iaas.queue.id": "\(record.id)", "iaas.queue.url": "\(url.string)"])
+            logger.info(
+                "queue created", metadata: ["iaas.queue.id": "\(record.id)", "iaas.queue.url": "\(url.string)"])
         }
         return QueueUrlResult(queueUrl: url.string)
     }
@@ -72,7 +75,8 @@ extension QueueService {
     public func listQueues(_ request: ListQueuesRequest) async throws(CloudError) -> ListQueuesResult {
         if let maxResults = request.maxResults, !(1...1000).contains(maxResults) {
             throw SQSErrors.invalidParameterValue(
-                "Value \(maxResults) for parameter MaxResults is invalid. Reason: Must be between 1 and 1000, if provided.")
+                "Value \(maxResults) for parameter MaxResults is invalid. Reason: Must be between 1 and 1000, if provided."
+            )
         }
         if request.nextToken != nil, request.maxResults == nil {
             throw SQSErrors.invalidParameterValue("NextToken is only valid with MaxResults.")
@@ -154,7 +158,8 @@ extension QueueService {
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching {
                 try QueueRecord.filter(key: queue.id).updateAll(
-                    db, QueueRecord.Columns.state.set(to: QueueState.deleting.rawValue), Column("deletedAt").set(to: now))
+                    db, QueueRecord.Columns.state.set(to: QueueState.deleting.rawValue),
+                    Column("deletedAt").set(to: now))
             }
         }
         await engine.drop(queue.id)
@@ -170,7 +175,8 @@ extension QueueService {
         await CrashPoint.reach("sqs.queue.delete.after-messages")
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching {
-                try QueueRecord.filter(key: id).updateAll(db, QueueRecord.Columns.state.set(to: QueueState.deleted.rawValue))
+                try QueueRecord.filter(key: id).updateAll(
+                    db, QueueRecord.Columns.state.set(to: QueueState.deleted.rawValue))
                 _ = try TagRecord.filter(TagRecord.Columns.resourceId == id).deleteAll(db)
             }
         }

@@ -11,7 +11,8 @@ extension QueueService {
         let limit = request.maxNumberOfMessages ?? 1
         guard (1...10).contains(limit) else {
             throw SQSErrors.invalidParameterValue(
-                "Value \(limit) for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.")
+                "Value \(limit) for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."
+            )
         }
         let wait = request.waitTimeSeconds ?? queue.attributes.receiveMessageWaitTimeSeconds
         guard (0...20).contains(wait) else {
@@ -21,7 +22,8 @@ extension QueueService {
         let visibility = request.visibilityTimeout ?? queue.attributes.visibilityTimeout
         guard (0...43_200).contains(visibility) else {
             throw SQSErrors.invalidParameterValue(
-                "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.")
+                "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided."
+            )
         }
         let deadline = Self.now() + Double(wait)
         while true {
@@ -70,7 +72,9 @@ extension QueueService {
     }
 
     /// The message attributes a receive asked for: `All`, `.*`, exact names, or `prefix.*`.
-    static func select(_ attributes: [String: MessageAttributeValue], names: [String]) -> [String: MessageAttributeValue] {
+    static func select(_ attributes: [String: MessageAttributeValue], names: [String]) -> [String:
+        MessageAttributeValue]
+    {
         guard !names.isEmpty else { return [:] }
         if names.contains("All") || names.contains(".*") { return attributes }
         return attributes.filter { name, _ in
@@ -86,7 +90,9 @@ extension QueueService {
         let all = names.contains("All")
         var values: [String: String] = [:]
         func milliseconds(_ seconds: Double) -> String { String(Int64((seconds * 1000).rounded())) }
-        if all || names.contains("ApproximateReceiveCount") { values["ApproximateReceiveCount"] = String(entry.receiveCount) }
+        if all || names.contains("ApproximateReceiveCount") {
+            values["ApproximateReceiveCount"] = String(entry.receiveCount)
+        }
         if all || names.contains("SentTimestamp") { values["SentTimestamp"] = milliseconds(entry.sentAt) }
         if all || names.contains("ApproximateFirstReceiveTimestamp"), let first = entry.firstReceiveAt {
             values["ApproximateFirstReceiveTimestamp"] = milliseconds(first)

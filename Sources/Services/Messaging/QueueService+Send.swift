@@ -56,14 +56,16 @@ extension QueueService {
     }
 
     /// `sqs.SendMessageBatch`: up to 10 entries, stored together; each answered on its own.
-    public func sendMessageBatch(_ request: SendMessageBatchRequest) async throws(CloudError) -> SendMessageBatchResult {
+    public func sendMessageBatch(_ request: SendMessageBatchRequest) async throws(CloudError) -> SendMessageBatchResult
+    {
         let queue = try await queue(request.queueUrl)
         try BatchRules.validate(ids: request.entries.map(\.id), entryName: "SendMessageBatchRequestEntry")
         let total = request.entries.reduce(0) { $0 + $1.messageBody.utf8.count }
         guard total <= queue.attributes.maximumMessageSize else {
             throw SQSErrors.batch(
                 "BatchRequestTooLong",
-                "Batch requests cannot be longer than \(queue.attributes.maximumMessageSize) bytes. You have sent \(total) bytes.")
+                "Batch requests cannot be longer than \(queue.attributes.maximumMessageSize) bytes. You have sent \(total) bytes."
+            )
         }
         let now = Self.now()
         var ready: [(id: String, message: Outgoing)] = []
@@ -75,7 +77,8 @@ extension QueueService {
                     queue: queue, now: now)
                 ready.append((entry.id, message))
             } catch {
-                failed.append(BatchResultErrorEntry(id: entry.id, senderFault: true, code: error.code, message: error.message))
+                failed.append(
+                    BatchResultErrorEntry(id: entry.id, senderFault: true, code: error.code, message: error.message))
             }
         }
         if !ready.isEmpty { try await store(ready.map(\.message), in: queue) }

@@ -36,13 +36,15 @@ enum SQSErrors {
     static func queueAlreadyExists(_ name: String, attribute: String) -> CloudError {
         CloudError(
             code: "QueueAlreadyExists",
-            message: "A queue already exists with the same name (\(name)) and a different value for attribute \(attribute).")
+            message:
+                "A queue already exists with the same name (\(name)) and a different value for attribute \(attribute).")
     }
 
     static func queueDeletedRecently() -> CloudError {
         CloudError(
             code: "AWS.SimpleQueueService.QueueDeletedRecently",
-            message: "You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+            message: "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+        )
     }
 
     static func purgeQueueInProgress(_ name: String) -> CloudError {

@@ -57,7 +57,8 @@ enum Schema {
                 t.column("purgedAt", .double)
                 t.column("purgeDone", .boolean).notNull()
             }
-            try db.create(index: "queue_on_region_name", on: QueueRecord.databaseTableName, columns: ["region", "name"])
+            try db.create(
+                index: "queue_on_region_name", on: QueueRecord.databaseTableName, columns: ["region", "name"])
         }
         return migrator
     }

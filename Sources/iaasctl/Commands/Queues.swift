@@ -19,14 +19,17 @@ extension Iaasctl {
     }
 
     struct CreateQueue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an SQS queue (or get the URL of the same one).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an SQS queue (or get the URL of the same one).")
 
         @OptionGroup var global: GlobalOptions
 
         @Option(help: "1 to 80 letters, digits, - and _.")
         var queueName: String
 
-        @Option(parsing: .upToNextOption, help: "Name=Value (VisibilityTimeout, DelaySeconds, MessageRetentionPeriod, ...).")
+        @Option(
+            parsing: .upToNextOption, help: "Name=Value (VisibilityTimeout, DelaySeconds, MessageRetentionPeriod, ...)."
+        )
         var attributes: [String] = []
 
         @Option(parsing: .upToNextOption, help: "Key=Value")

@@ -113,7 +113,9 @@ struct QueueCrashTests {
             configuration.readonly = true
             let queue = try DatabaseQueue(path: data + "/zones/\(zone)/sqs.sqlite", configuration: configuration)
             defer { try? queue.close() }
-            return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message WHERE NOT deleted") ?? 0 }
+            return try queue.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM message WHERE NOT deleted") ?? 0
+            }
         }
     }
 
@@ -176,7 +178,8 @@ struct QueueCrashTests {
         print("sqs kill test: \(cycles) kills, \(report.sent) sent, \(report.duplicates) delivered more than once")
         #expect(report.sent > 0)
         #expect(report.lost.isEmpty, "acknowledged but never received: \(report.lost.prefix(5))")
-        #expect(report.resurrected.isEmpty, "received again after an acknowledged delete: \(report.resurrected.prefix(5))")
+        #expect(
+            report.resurrected.isEmpty, "received again after an acknowledged delete: \(report.resurrected.prefix(5))")
         await client.close()
         #expect(await daemon.terminate() == 0)
     }

@@ -88,12 +88,14 @@ struct CLITests {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
         let created = try iaasctl(
-            ["create-queue", "--queue-name", "jobs", "--attributes", "VisibilityTimeout=60", "-o", "json"], socket: socket)
+            ["create-queue", "--queue-name", "jobs", "--attributes", "VisibilityTimeout=60", "-o", "json"],
+            socket: socket)
         #expect(created.status == 0, "\(created.stderr)")
         let url = "https://sqs.us-east-1.amazonaws.com/000000000000/jobs"
         #expect(created.stdout.contains(url))
         #expect(try iaasctl(["list-queues"], socket: socket).stdout.contains(url))
-        #expect(try iaasctl(["send-message", "--queue-url", url, "--message-body", "hello"], socket: socket).status == 0)
+        #expect(
+            try iaasctl(["send-message", "--queue-url", url, "--message-body", "hello"], socket: socket).status == 0)
         let received = try iaasctl(["receive-message", "--queue-url", url, "-o", "json"], socket: socket)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(received.stdout.utf8)) as? [String: Any])
         let message = try #require((json["Messages"] as? [[String: Any]])?.first)
@@ -105,7 +107,8 @@ struct CLITests {
             try iaasctl(["delete-message", "--queue-url", url, "--receipt-handle", handle], socket: socket).status == 0)
         let missing = try iaasctl(["send-message", "--queue-url", url + "-x", "--message-body", "x"], socket: socket)
         #expect(missing.status == 254)
-        #expect(missing.stderr.contains("(AWS.SimpleQueueService.NonExistentQueue) when calling the SendMessage operation"))
+        #expect(
+            missing.stderr.contains("(AWS.SimpleQueueService.NonExistentQueue) when calling the SendMessage operation"))
         #expect(try iaasctl(["purge-queue", "--queue-url", url], socket: socket).status == 0)
         #expect(try iaasctl(["delete-queue", "--queue-url", url], socket: socket).status == 0)
         await fixture.stop()

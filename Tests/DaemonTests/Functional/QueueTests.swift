@@ -20,7 +20,8 @@ struct QueueTests {
         #expect(listed.queueUrls?.map { $0.split(separator: "/").last! } == ["orders", "orders-2"])
         let page = try await client.call(Methods.listQueues, ListQueuesRequest(maxResults: 2))
         #expect(page.queueUrls?.count == 2)
-        let next = try await client.call(Methods.listQueues, ListQueuesRequest(maxResults: 2, nextToken: page.nextToken))
+        let next = try await client.call(
+            Methods.listQueues, ListQueuesRequest(maxResults: 2, nextToken: page.nextToken))
         #expect(next.queueUrls?.count == 1 && next.nextToken == nil)
         #expect(try await client.call(Methods.getQueueUrl, GetQueueUrlRequest(queueName: "orders")).queueUrl == url)
 
@@ -36,7 +37,9 @@ struct QueueTests {
 
         _ = try await client.call(Methods.deleteQueue, QueueRequest(queueUrl: url))
         #expect(await awsCode { _ = try await client.send(url, "x") } == "AWS.SimpleQueueService.NonExistentQueue")
-        #expect(await awsCode { _ = try await client.createQueue("orders") } == "AWS.SimpleQueueService.QueueDeletedRecently")
+        #expect(
+            await awsCode { _ = try await client.createQueue("orders") }
+                == "AWS.SimpleQueueService.QueueDeletedRecently")
         await fixture.stop()
     }
 
@@ -95,7 +98,8 @@ struct QueueTests {
             await awsCode {
                 _ = try await client.call(
                     Methods.changeMessageVisibility,
-                    ChangeMessageVisibilityRequest(queueUrl: url, receiptHandle: again.receiptHandle, visibilityTimeout: 5))
+                    ChangeMessageVisibilityRequest(
+                        queueUrl: url, receiptHandle: again.receiptHandle, visibilityTimeout: 5))
             } == "InvalidParameterValue")
         // A delayed message is counted as delayed and not received before its time.
         _ = try await client.call(
@@ -143,9 +147,11 @@ struct QueueTests {
         try await client.delete(url, received)
         // Ten entries of 100 KiB each, all sent and all received whole.
         let entries = (0..<10).map { index in
-            SendMessageBatchEntry(id: "entry-\(index)", messageBody: String(repeating: "\t\(index)\n", count: 100 << 10 / 3))
+            SendMessageBatchEntry(
+                id: "entry-\(index)", messageBody: String(repeating: "\t\(index)\n", count: 100 << 10 / 3))
         }
-        let batch = try await client.call(Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: entries))
+        let batch = try await client.call(
+            Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: entries))
         #expect(batch.successful.count == 10 && batch.failed.isEmpty)
         var bodies: Set<String> = []
         while bodies.count < 10 {
@@ -169,33 +175,45 @@ struct QueueTests {
         #expect(await awsCode { _ = try await client.send(url, "bad \u{1} char") } == "InvalidMessageContents")
         #expect(await awsCode { _ = try await client.send(url, "") } == "MissingParameter")
         #expect(await awsCode { _ = try await client.createQueue("no spaces") } == "InvalidParameterValue")
-        #expect(await awsCode { _ = try await client.createQueue(String(repeating: "q", count: 81)) } == "InvalidParameterValue")
+        #expect(
+            await awsCode { _ = try await client.createQueue(String(repeating: "q", count: 81)) }
+                == "InvalidParameterValue")
         #expect(
             await awsCode { _ = try await client.createQueue("x", attributes: ["VisibilityTimeout": "43201"]) }
                 == "InvalidAttributeValue")
-        #expect(await awsCode { _ = try await client.createQueue("x", attributes: ["Colour": "red"]) } == "InvalidAttributeName")
+        #expect(
+            await awsCode { _ = try await client.createQueue("x", attributes: ["Colour": "red"]) }
+                == "InvalidAttributeName")
         let eleven = (0..<11).map { SendMessageBatchEntry(id: "e\($0)", messageBody: "b") }
         #expect(
             await awsCode {
-                _ = try await client.call(Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: eleven))
+                _ = try await client.call(
+                    Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: eleven))
             } == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
-        let twins = [SendMessageBatchEntry(id: "a", messageBody: "1"), SendMessageBatchEntry(id: "a", messageBody: "2")]
+        let twins = [
+            SendMessageBatchEntry(id: "a", messageBody: "1"), SendMessageBatchEntry(id: "a", messageBody: "2"),
+        ]
         #expect(
             await awsCode {
-                _ = try await client.call(Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: twins))
+                _ = try await client.call(
+                    Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: twins))
             } == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
         let badId = [SendMessageBatchEntry(id: "not ok!", messageBody: "1")]
         #expect(
             await awsCode {
-                _ = try await client.call(Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: badId))
+                _ = try await client.call(
+                    Methods.sendMessageBatch, SendMessageBatchRequest(queueUrl: url, entries: badId))
             } == "AWS.SimpleQueueService.InvalidBatchEntryId")
         #expect(
             await awsCode {
-                _ = try await client.call(Methods.deleteMessage, DeleteMessageRequest(queueUrl: url, receiptHandle: "garbage"))
+                _ = try await client.call(
+                    Methods.deleteMessage, DeleteMessageRequest(queueUrl: url, receiptHandle: "garbage"))
             } == "ReceiptHandleIsInvalid")
         #expect(await awsCode { _ = try await client.receive(url, max: 11) } == "InvalidParameterValue")
         #expect(await awsCode { _ = try await client.receive(url, wait: 21) } == "InvalidParameterValue")
-        let number: WireMap<MessageAttributeValue> = ["n": MessageAttributeValue(dataType: "Number", stringValue: "abc")]
+        let number: WireMap<MessageAttributeValue> = [
+            "n": MessageAttributeValue(dataType: "Number", stringValue: "abc")
+        ]
         #expect(
             await awsCode {
                 _ = try await client.call(

@@ -159,12 +159,14 @@ struct BadInputTests {
     }
 
     @Test func aSilentClientDoesNotBlockOthersAndIsClosedWhenIdle() async throws {
-        try await withDaemon(arguments: ["--idle-timeout", "1"]) { fixture in
+        try await withDaemon(arguments: ["--idle-timeout", "2"]) { fixture in
             let silent = try RawSocket(path: fixture.daemon.socketPath)
             let partial = try RawSocket(path: fixture.daemon.socketPath)
             partial.send(#"{"jsonrpc":"2.0","id":1,"method":"ec2.CreateVol"#)
-            // Others are served meanwhile.
-            for _ in 0..<20 { _ = try await fixture.client.call(Methods.status) }
+            // Others are served meanwhile (on a fresh connection: the fixture's own may have idled out).
+            let other = try await fixture.daemon.client()
+            for _ in 0..<20 { _ = try await other.call(Methods.status) }
+            await other.close()
             // Both idle connections are closed by the daemon after the idle timeout.
             #expect(try silent.readLine() == nil)
             #expect(try partial.readLine() == nil)
