@@ -56,7 +56,7 @@ struct SQSBenchmark: AsyncParsableCommand {
 
         try await longPoll(daemon: daemon, client: client)
         try await visibilityLateness(client: client)
-        try await backlogFigure(daemon: daemon, client: client)
+        try await backlogFigure(daemon: daemon, client: client, data: data)
         try await idleCPU(daemon: daemon)
         await client.close()
         await daemon.terminate()
@@ -135,9 +135,10 @@ struct SQSBenchmark: AsyncParsableCommand {
     }
 
     /// Receive+delete throughput with a large backlog against a small one.
-    private func backlogFigure(daemon: DaemonProcess, client: IaasClient) async throws {
+    private func backlogFigure(daemon: DaemonProcess, client: IaasClient, data: String) async throws {
         var rates: [(Int, Double)] = []
-        for size in [10_000, backlog] {
+        // The small queue holds more than 16 clients drain in one run, so neither run waits on an empty queue.
+        for size in [50_000, backlog] {
             let url = try await client.createQueue("backlog-\(size)")
             let filled = try await timed {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -160,7 +161,12 @@ struct SQSBenchmark: AsyncParsableCommand {
             let rate = try await throughput(daemon: daemon, clients: 16) { client in
                 try await receiveAndDelete(client, url)
             }
-            print("(filled a queue with \(size) messages in \(filled))")
+            let wal = ["us-east-1a", "us-east-1b", "us-east-1c"].map { zone in
+                let path = data + "/zones/\(zone)/sqs.sqlite-wal"
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                return "\(size >> 20) MiB"
+            }
+            print("(filled a queue with \(size) messages in \(filled); partition WALs now \(wal.joined(separator: ", ")))")
             rates.append((size, rate))
         }
         let ratio = rates[1].1 / rates[0].1

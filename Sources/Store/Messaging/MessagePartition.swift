@@ -51,7 +51,9 @@ public final class MessagePartition: Sendable {
                 t.uniqueKey(["queue", "id"])
             }
             try db.create(index: "message_on_sent", on: MessageRow.databaseTableName, columns: ["sentAt"])
-            try db.create(index: "message_on_deleted", on: MessageRow.databaseTableName, columns: ["deleted"])
+            // Only tombstones, by age, for the sweep. An index of every row on `deleted` would tempt the
+            // planner into scanning every live message for a lookup by id (`deleted = 0` on a boolean).
+            try db.execute(sql: "CREATE INDEX message_tombstones ON message(visibleAt) WHERE deleted")
         }
         return migrator
     }
