@@ -169,7 +169,9 @@ struct SQSBenchmark: AsyncParsableCommand {
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 return "\(size >> 20) MiB"
             }
-            print("(filled a queue with \(size) messages in \(filled); partition WALs now \(wal.joined(separator: ", ")))")
+            print(
+                "(filled a queue with \(size) messages in \(filled); partition WALs now \(wal.joined(separator: ", ")))"
+            )
             rates.append((size, rate))
         }
         let ratio = rates[1].1 / rates[0].1

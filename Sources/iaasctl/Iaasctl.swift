@@ -16,7 +16,7 @@ struct Iaasctl: AsyncParsableCommand {
             DescribeVolumeStatus.self,
             CreateTags.self, DeleteTags.self, DescribeTags.self,
             CreateQueue.self, ListQueues.self, GetQueueAttributes.self, PurgeQueue.self, DeleteQueue.self,
-            SendMessage.self, ReceiveMessage.self, DeleteMessage.self,
+            SendMessage.self, ReceiveMessage.self, DeleteMessage.self, PeekMessages.self,
         ]
     )
 

@@ -198,6 +198,19 @@ struct QueueIndexTests {
         #expect(Set(index.sent(before: 20, inclusive: true)) == ["old", "edge"])
     }
 
+    @Test("the in-flight count follows receives, visibility changes, deletes and deadlines")
+    func inFlight() {
+        var index = QueueIndex()
+        for n in 0..<4 { index.put("m\(n)", entry(Int64(n))) }
+        _ = index.receive(limit: 3, now: 0, visibility: 10)
+        #expect(index.inFlightCount(now: 1) == 3)
+        index.remove("m0")
+        #expect(index.inFlightCount(now: 1) == 2)
+        _ = index.setVisibility("m1", visibleAt: 2)
+        #expect(index.inFlightCount(now: 3) == 1, "m1 is visible again at 2")
+        #expect(index.inFlightCount(now: 11) == 0)
+    }
+
     @Test("merging partition copies keeps each message's highest version; a tombstone wins over older copies")
     func merge() {
         func state(_ id: String, version: Int64, deleted: Bool = false) -> MessageState {

@@ -52,7 +52,8 @@ final class RequestProcessorTests {
             Methods.getQueueAttributes.name, Methods.setQueueAttributes.name, Methods.deleteQueue.name,
             Methods.purgeQueue.name, Methods.sendMessage.name, Methods.sendMessageBatch.name,
             Methods.receiveMessage.name, Methods.deleteMessage.name, Methods.deleteMessageBatch.name,
-            Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name,
+            Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name, Methods.tagQueue.name,
+            Methods.untagQueue.name, Methods.listQueueTags.name, Methods.peekMessages.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

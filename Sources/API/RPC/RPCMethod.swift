@@ -75,6 +75,11 @@ public enum Methods {
     public static let deleteMessageBatch = RPCMethod<DeleteMessageBatchRequest, BatchResult>("sqs.DeleteMessageBatch")
     public static let changeMessageVisibility = RPCMethod<ChangeMessageVisibilityRequest, EmptyResult>(
         "sqs.ChangeMessageVisibility")
+    public static let tagQueue = RPCMethod<TagQueueRequest, EmptyResult>("sqs.TagQueue")
+    public static let untagQueue = RPCMethod<UntagQueueRequest, EmptyResult>("sqs.UntagQueue")
+    public static let listQueueTags = RPCMethod<QueueRequest, ListQueueTagsResult>("sqs.ListQueueTags")
+    /// Not an AWS action: see `PeekMessagesRequest`.
+    public static let peekMessages = RPCMethod<PeekMessagesRequest, PeekMessagesResult>("sqs.PeekMessages")
     public static let changeMessageVisibilityBatch = RPCMethod<ChangeMessageVisibilityBatchRequest, BatchResult>(
         "sqs.ChangeMessageVisibilityBatch")
 }

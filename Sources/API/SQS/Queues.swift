@@ -98,3 +98,69 @@ public struct SetQueueAttributesRequest: Codable, Sendable {
 public struct EmptyResult: Codable, Sendable, Equatable {
     public init() {}
 }
+
+/// `sqs.TagQueue`.
+public struct TagQueueRequest: Codable, Sendable {
+    public var queueUrl: String
+    public var tags: WireMap<String>
+
+    public init(queueUrl: String, tags: WireMap<String>) {
+        self.queueUrl = queueUrl
+        self.tags = tags
+    }
+}
+
+/// `sqs.UntagQueue`.
+public struct UntagQueueRequest: Codable, Sendable {
+    public var queueUrl: String
+    public var tagKeys: [String]
+
+    public init(queueUrl: String, tagKeys: [String]) {
+        self.queueUrl = queueUrl
+        self.tagKeys = tagKeys
+    }
+}
+
+public struct ListQueueTagsResult: Codable, Sendable {
+    public var tags: WireMap<String>?
+
+    public init(tags: WireMap<String>?) {
+        self.tags = tags
+    }
+}
+
+/// `sqs.PeekMessages`: not an AWS action. An operator's look at a queue's oldest messages, in flight or
+/// not, that changes nothing: no receive is counted, no visibility changes, no receipt handle is given.
+public struct PeekMessagesRequest: Codable, Sendable {
+    public var queueUrl: String
+    /// 1 to 100, default 10.
+    public var maxNumberOfMessages: Int?
+
+    public init(queueUrl: String, maxNumberOfMessages: Int? = nil) {
+        self.queueUrl = queueUrl
+        self.maxNumberOfMessages = maxNumberOfMessages
+    }
+}
+
+/// A message as a peek shows it: its body and state, `State` being `visible`, `in-flight` or `delayed`.
+public struct PeekedMessage: Codable, Sendable, Equatable {
+    public var messageId: String
+    public var body: String
+    public var state: String
+    public var attributes: WireMap<String>
+
+    public init(messageId: String, body: String, state: String, attributes: WireMap<String>) {
+        self.messageId = messageId
+        self.body = body
+        self.state = state
+        self.attributes = attributes
+    }
+}
+
+public struct PeekMessagesResult: Codable, Sendable {
+    public var messages: [PeekedMessage]
+
+    public init(messages: [PeekedMessage]) {
+        self.messages = messages
+    }
+}

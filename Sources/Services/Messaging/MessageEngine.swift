@@ -81,10 +81,18 @@ actor MessageEngine {
         indexes[queue]?.entries[id]
     }
 
-    func receive(_ queue: String, limit: Int, now: Double, visibility: Double) -> [(
-        id: String, entry: QueueIndex.Entry
-    )] {
-        indexes[queue]?.receive(limit: limit, now: now, visibility: visibility) ?? []
+    /// Takes visible messages; nil when the queue already has `maxInFlight` messages in flight.
+    func receive(
+        _ queue: String, limit: Int, now: Double, visibility: Double, maxInFlight: Int
+    ) -> [(id: String, entry: QueueIndex.Entry)]? {
+        guard indexes[queue] != nil else { return [] }
+        let room = maxInFlight - indexes[queue]!.inFlightCount(now: now)
+        guard room > 0 else { return nil }
+        return indexes[queue]!.receive(limit: min(limit, room), now: now, visibility: visibility)
+    }
+
+    func oldest(_ queue: String, limit: Int) -> [(id: String, entry: QueueIndex.Entry)] {
+        indexes[queue]?.oldest(limit) ?? []
     }
 
     /// Removes a message; returns its state before, nil if it was not there.
@@ -94,11 +102,8 @@ actor MessageEngine {
 
     /// Sets when a message becomes visible again; returns its new state, nil if it is gone.
     func setVisibility(_ queue: String, _ id: String, visibleAt: Double) -> QueueIndex.Entry? {
-        guard var entry = indexes[queue]?.entries[id] else { return nil }
-        entry.version += 1
-        entry.visibleAt = visibleAt
-        indexes[queue]!.put(id, entry)
-        wake(queue)
+        let entry = indexes[queue]?.setVisibility(id, visibleAt: visibleAt)
+        if entry != nil { wake(queue) }
         return entry
     }
 

@@ -60,34 +60,50 @@ public struct MessageSweeper: Service, Sendable {
     }
 
     /// Makes a set-aside partition equal to the index: every live message copied in (bodies from a peer),
-    /// every other row out; then it serves again.
+    /// every row the index no longer has taken out; then it serves again.
     func heal(_ set: PartitionSet, _ index: Int) async {
-        guard let partition = set.reopen(index) else { return }
+        // From here on the partition gets every new write; what came before is copied below. Versions make
+        // the order of the two irrelevant, and a delete leaves a tombstone even where the row is not yet.
+        guard let joining = await set.beginJoin(index) else { return }
+        let partition = joining.partition
         do {
             let regionQueues = Set(await service.engine.allQueues.filter { $0.url.region == set.region }.map(\.id))
-            let snapshot = await service.engine.snapshot().filter { regionQueues.contains($0.queue) }
-            let byQueue = Dictionary(grouping: snapshot, by: \.queue)
+            var snapshot: [(queue: String, id: String, entry: QueueIndex.Entry)] = []
             var copied = 0
-            for (queue, messages) in byQueue {
-                let rows = await set.rows(queue: queue, ids: messages.map(\.id))
-                var writes: [MessageWrite] = []
-                for message in messages {
-                    guard var row = rows[message.id] else { continue }
-                    row.visibleAt = message.entry.visibleAt
-                    row.receiveCount = message.entry.receiveCount
-                    row.firstReceiveAt = message.entry.firstReceiveAt
-                    row.version = message.entry.version
-                    writes.append(.put(row))
+            // A send whose write began before the join reaches the index a moment later: a second pass copies
+            // what the first could not see.
+            for pass in 0..<3 {
+                snapshot = await service.engine.snapshot().filter { regionQueues.contains($0.queue) }
+                let present = Set(try await partition.states().map { $0.queue + "/" + $0.id })
+                let missing = snapshot.filter { !present.contains($0.queue + "/" + $0.id) }
+                if missing.isEmpty, pass > 0 { break }
+                for (queue, messages) in Dictionary(grouping: missing, by: \.queue) {
+                    let rows = await set.rows(queue: queue, ids: messages.map(\.id))
+                    var writes: [MessageWrite] = []
+                    for message in messages {
+                        guard var row = rows[message.id] else { continue }
+                        row.visibleAt = message.entry.visibleAt
+                        row.receiveCount = message.entry.receiveCount
+                        row.firstReceiveAt = message.entry.firstReceiveAt
+                        row.version = message.entry.version
+                        writes.append(.put(row))
+                    }
+                    try await joining.commit(writes)
+                    copied += writes.count
                 }
-                try await partition.apply(writes)
-                copied += writes.count
+                try await Task.sleep(for: .milliseconds(50))
             }
+            // Rows the index does not know, older than the snapshot (a newer one may be a send in progress):
+            // messages deleted or purged while the partition was away.
             let known = Set(snapshot.map { $0.queue + "/" + $0.id })
-            let extra = try await partition.states().filter { !$0.deleted && !known.contains($0.queue + "/" + $0.id) }
-            for (queue, states) in Dictionary(grouping: extra, by: \.queue) {
+            let newest = snapshot.map(\.entry.sequence).max() ?? 0
+            let extra = try await partition.states().filter { (state: MessageState) in
+                !state.deleted && state.sequence <= newest && !known.contains(state.queue + "/" + state.id)
+            }
+            for (queue, states) in Dictionary(grouping: extra, by: { (state: MessageState) in state.queue }) {
                 try await partition.remove(queue: queue, ids: states.map(\.id))
             }
-            set.admit(partition, at: index)
+            set.admit(index)
             logger.notice(
                 "message partition caught up",
                 metadata: [
@@ -95,10 +111,7 @@ public struct MessageSweeper: Service, Sendable {
                     "iaas.removed.count": "\(extra.count)",
                 ])
         } catch {
-            try? partition.close()
-            logger.error(
-                "message partition could not catch up",
-                metadata: ["iaas.zone": "\(set.zones[index])", "iaas.error": "\(error)"])
+            set.abandonJoin(index, because: error)
         }
     }
 

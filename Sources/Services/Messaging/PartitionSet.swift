@@ -16,6 +16,8 @@ final class PartitionSet: Sendable {
     var majority: Int { zones.count / 2 + 1 }
     private let paths: [FilePath]
     private let slots: Mutex<[GroupCommitter?]>
+    /// Partitions catching up: they get every new write, but count toward no majority until admitted.
+    private let joining: Mutex<[Int: GroupCommitter]> = Mutex([:])
     private let logger = Logger(label: "iaas.sqs.partitions")
 
     init(region: String, zones: [String], dataDirectory: DataDirectory) {
@@ -64,6 +66,15 @@ final class PartitionSet: Sendable {
     /// Commits `writes` to every live partition and returns once a majority of the region's partitions hold
     /// them durably; the others finish in the background.
     func commit(_ writes: [MessageWrite]) async throws(CloudError) {
+        for (index, committer) in joining.withLock({ $0 }) {
+            Task {
+                do {
+                    try await committer.commit(writes)
+                } catch {
+                    self.abandonJoin(index, because: error)
+                }
+            }
+        }
         let targets = live
         let needed = majority
         guard targets.count >= needed else {
@@ -136,24 +147,43 @@ final class PartitionSet: Sendable {
         }
     }
 
-    /// Indexes of partitions not in service.
+    /// Indexes of partitions not in service and not catching up.
     var missing: [Int] {
-        slots.withLock { slots in slots.indices.filter { slots[$0] == nil } }
+        let catchingUp = Set(joining.withLock { $0.keys })
+        return slots.withLock { slots in slots.indices.filter { slots[$0] == nil && !catchingUp.contains($0) } }
     }
 
-    /// Opens a partition that was set aside; nil if it still cannot be opened. It is not in service until
-    /// `admit` after catching up.
-    func reopen(_ index: Int) -> MessagePartition? {
-        try? MessagePartition(zone: zones[index], path: paths[index])
+    /// Opens a partition that was set aside, so that it gets every write from now on while it catches up;
+    /// nil if it still cannot be opened. It serves (counts toward majorities, answers reads) after `admit`.
+    func beginJoin(_ index: Int) async -> GroupCommitter? {
+        // Opening runs SQLite's migrations and fsyncs: not on the event loops that serve requests.
+        let (zone, path) = (zones[index], paths[index])
+        let opened = try? await BlockingIO.run { () throws(FileSystemError) -> MessagePartition? in
+            try? MessagePartition(zone: zone, path: path)
+        }
+        guard let partition = opened ?? nil else { return nil }
+        let committer = GroupCommitter(partition: partition)
+        joining.withLock { $0[index] = committer }
+        return committer
     }
 
-    func admit(_ partition: MessagePartition, at index: Int) {
-        slots.withLock { $0[index] = GroupCommitter(partition: partition) }
+    func abandonJoin(_ index: Int, because error: any Error) {
+        guard let committer = joining.withLock({ $0.removeValue(forKey: index) }) else { return }
+        logger.error(
+            "message partition could not catch up",
+            metadata: ["iaas.zone": "\(zones[index])", "iaas.error": "\(error)"])
+        try? committer.partition.close()
+    }
+
+    func admit(_ index: Int) {
+        guard let committer = joining.withLock({ $0.removeValue(forKey: index) }) else { return }
+        slots.withLock { $0[index] = committer }
         logger.notice("message partition back in service", metadata: ["iaas.zone": "\(zones[index])"])
     }
 
     func close() {
         for target in live { try? target.committer.partition.close() }
+        for committer in joining.withLock({ $0.values }) { try? committer.partition.close() }
     }
 }
 

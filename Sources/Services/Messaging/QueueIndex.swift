@@ -28,8 +28,20 @@ struct QueueIndex: Sendable {
         }
     }
 
+    /// A receive's visibility deadline, for counting the messages in flight.
+    private struct Deadline: Comparable, Sendable {
+        var at: Double
+        var id: String
+
+        static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.at < rhs.at }
+    }
+
     private(set) var entries: [String: Entry] = [:]
     private var heap = Heap<Ready>()
+    /// Messages received and not yet visible again, with the deadline of their current receive; kept exact
+    /// by `deadlines` (lazy, like `heap`) so the in-flight cap costs O(log n), not a scan.
+    private var inFlight: [String: Double] = [:]
+    private var deadlines = Heap<Deadline>()
 
     var count: Int { entries.count }
 
@@ -41,7 +53,32 @@ struct QueueIndex: Sendable {
 
     @discardableResult
     mutating func remove(_ id: String) -> Entry? {
-        entries.removeValue(forKey: id)
+        inFlight.removeValue(forKey: id)
+        return entries.removeValue(forKey: id)
+    }
+
+    /// Sets when a message is visible again (ChangeMessageVisibility); nil if it is gone.
+    mutating func setVisibility(_ id: String, visibleAt: Double) -> Entry? {
+        guard var entry = entries[id] else { return nil }
+        entry.version += 1
+        entry.visibleAt = visibleAt
+        put(id, entry)
+        if inFlight[id] != nil { markInFlight(id, until: visibleAt) }
+        return entry
+    }
+
+    /// How many messages are in flight at `now`.
+    mutating func inFlightCount(now: Double) -> Int {
+        while let top = deadlines.min, top.at <= now {
+            deadlines.removeMin()
+            if inFlight[top.id] == top.at { inFlight.removeValue(forKey: top.id) }
+        }
+        return inFlight.count
+    }
+
+    private mutating func markInFlight(_ id: String, until deadline: Double) {
+        inFlight[id] = deadline
+        deadlines.insert(Deadline(at: deadline, id: id))
     }
 
     /// Takes up to `limit` messages visible at `now`, oldest deadline first, and makes each invisible until
@@ -62,6 +99,7 @@ struct QueueIndex: Sendable {
         // be taken twice by one receive.
         for (id, entry) in taken {
             heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
+            markInFlight(id, until: entry.visibleAt)
         }
         return taken
     }
@@ -91,6 +129,11 @@ struct QueueIndex: Sendable {
             }
         }
         return (visible, notVisible, delayed)
+    }
+
+    /// The `limit` oldest messages by send order: a sort of the index, for an operator's peek.
+    func oldest(_ limit: Int) -> [(id: String, entry: Entry)] {
+        entries.sorted { $0.value.sequence < $1.value.sequence }.prefix(limit).map { ($0.key, $0.value) }
     }
 
     /// Ids of messages sent at or before `time` (a purge) or before `time` (retention).

@@ -10,7 +10,7 @@ extension QueueService {
         var attributes = QueueAttributes()
         try attributes.apply(request.attributes ?? [:])
         let tags = request.tags ?? [:]
-        guard tags.count <= 50 else { throw SQSErrors.invalidParameterValue("A queue can have at most 50 tags.") }
+        try Self.validateTags(tags.entries.map { Tag(key: $0.key, value: $0.value) })
         let url = QueueURL(region: defaultRegion, account: account, name: request.queueName)
         if let existing = await engine.queue(url) {
             if let differing = attributes.wire.first(where: { existing.attributes.wire[$0.key] != $0.value }) {

@@ -28,8 +28,12 @@ extension QueueService {
         let deadline = Self.now() + Double(wait)
         while true {
             let now = Self.now()
-            let taken = await engine.receive(queue.id, limit: limit, now: now, visibility: Double(visibility))
-            if !taken.isEmpty {
+            let cap = Self.configuredMaxInFlight
+            let taken = await engine.receive(
+                queue.id, limit: limit, now: now, visibility: Double(visibility), maxInFlight: cap)
+            // At the in-flight cap a short poll is refused, as in AWS; a long poll waits as if empty.
+            if taken == nil, wait == 0 { throw SQSErrors.overLimit(cap) }
+            if let taken, !taken.isEmpty {
                 return ReceiveMessageResult(messages: try await deliver(taken, of: queue, request: request))
             }
             guard now < deadline, await engine.queue(id: queue.id) != nil else {
@@ -69,6 +73,26 @@ extension QueueService {
                 md5OfMessageAttributes: MessageDigest.attributes(selected),
                 messageAttributes: selected.isEmpty ? nil : WireMap(selected))
         }
+    }
+
+    /// `sqs.PeekMessages`: the oldest messages and their state, changing nothing.
+    public func peekMessages(_ request: PeekMessagesRequest) async throws(CloudError) -> PeekMessagesResult {
+        let queue = try await queue(request.queueUrl)
+        let limit = request.maxNumberOfMessages ?? 10
+        guard (1...100).contains(limit) else {
+            throw SQSErrors.invalidParameterValue("MaxNumberOfMessages must be from 1 to 100 for a peek; got \(limit).")
+        }
+        let oldest = await engine.oldest(queue.id, limit: limit)
+        let rows = try await partitions(of: queue).rows(queue: queue.id, ids: oldest.map(\.id))
+        let now = Self.now()
+        return PeekMessagesResult(
+            messages: oldest.compactMap { id, entry in
+                guard let body = rows[id]?.body else { return nil }
+                let state = entry.visibleAt <= now ? "visible" : entry.receiveCount > 0 ? "in-flight" : "delayed"
+                return PeekedMessage(
+                    messageId: id, body: String(decoding: body, as: UTF8.self), state: state,
+                    attributes: Self.systemAttributes(entry, names: ["All"]) ?? [:])
+            })
     }
 
     /// The message attributes a receive asked for: `All`, `.*`, exact names, or `prefix.*`.

@@ -25,8 +25,13 @@ public struct QueueService: Sendable {
     let cooldowns: Cooldowns
     let logger = Logger(label: "iaas.sqs")
 
-    /// The most messages in flight a standard queue allows.
+    /// The most messages in flight a standard queue allows (AWS's quota).
     static let maxInFlight = 120_000
+    /// The cap in force: AWS's, unless `IAASD_SQS_MAX_IN_FLIGHT` lowers it so a test can reach it quickly.
+    static let configuredMaxInFlight: Int = {
+        let value = ProcessInfo.processInfo.environment["IAASD_SQS_MAX_IN_FLIGHT"].flatMap(Int.init)
+        return value.map { max(1, $0) } ?? QueueService.maxInFlight
+    }()
 
     public init(
         database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, account: String,

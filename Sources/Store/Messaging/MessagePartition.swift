@@ -102,13 +102,18 @@ public final class MessagePartition: Sendable {
                             """,
                         arguments: [visibleAt, receiveCount, firstReceiveAt, version, queue, id, version])
                 case .delete(let queue, let id, let version, let at):
-                    // The tombstone keeps when it was made in `visibleAt`, for the sweep.
+                    // A tombstone, even where the row is not (yet): a partition catching up must not take an
+                    // older copy of a deleted message. It keeps when it was made in `visibleAt`, for the sweep.
                     try db.execute(
                         sql: """
-                            UPDATE message SET deleted = 1, body = NULL, attributes = NULL, version = ?, visibleAt = ?
-                            WHERE queue = ? AND id = ? AND version < ?
+                            INSERT INTO message (queue, id, sequence, md5OfBody, sentAt, visibleAt, receiveCount,
+                                version, deleted)
+                            VALUES (?, ?, 0, '', ?, ?, 0, ?, 1)
+                            ON CONFLICT (queue, id) DO UPDATE SET deleted = 1, body = NULL, attributes = NULL,
+                                version = excluded.version, visibleAt = excluded.visibleAt
+                            WHERE excluded.version > message.version
                             """,
-                        arguments: [version, at, queue, id, version])
+                        arguments: [queue, id, at, at, version])
                 }
             }
         }

@@ -79,3 +79,31 @@ extension Iaasctl {
         }
     }
 }
+
+extension Iaasctl {
+    struct PeekMessages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a queue's oldest messages and their state without receiving them (not an AWS action).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option var queueUrl: String
+
+        @Option(help: "1 to 100.")
+        var maxNumberOfMessages: Int?
+
+        func run() async throws {
+            let request = PeekMessagesRequest(queueUrl: queueUrl, maxNumberOfMessages: maxNumberOfMessages)
+            try await Invocation(options: global).run(Methods.peekMessages, request) { result in
+                Table(
+                    headers: ["MESSAGE-ID", "STATE", "RECEIVES", "BODY"],
+                    rows: result.messages.map { message in
+                        [
+                            message.messageId, message.state, message.attributes["ApproximateReceiveCount"] ?? "-",
+                            message.body.replacingOccurrences(of: "\n", with: "\\n"),
+                        ]
+                    })
+            }
+        }
+    }
+}

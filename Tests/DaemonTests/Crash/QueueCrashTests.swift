@@ -193,18 +193,30 @@ struct QueueCrashTests {
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: fixture.data + "/zones/us-east-1c/sqs.sqlite" + suffix)
         }
-        for index in 0..<50 { _ = try await client.send(url, "after-\(index)") }
-        // The sweeper notices, makes the partition again and fills it.
+        // Four senders keep going while the sweeper notices, makes the partition again and fills it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in 0..<4 {
+                group.addTask {
+                    let client = try await fixture.daemon.client()
+                    for index in 0..<50 {
+                        _ = try await client.send(url, "after-\(sender)-\(index)")
+                        if index % 10 == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    await client.close()
+                }
+            }
+            try await group.waitForAll()
+        }
         let deadline = ContinuousClock.now + .seconds(15)
         var counts: [Int] = []
         while ContinuousClock.now < deadline {
             counts = (try? partitionMessages(data: fixture.data)) ?? []
-            if counts == [100, 100, 100] { break }
+            if counts == [250, 250, 250] { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(counts == [100, 100, 100], "every partition holds every message again")
+        #expect(counts == [250, 250, 250], "every partition holds every message again")
         #expect(fixture.daemon.log().contains("message partition caught up"))
-        #expect(try await client.queueCounts(url) == (100, 0, 0))
+        #expect(try await client.queueCounts(url) == (250, 0, 0))
         await fixture.stop()
     }
 }

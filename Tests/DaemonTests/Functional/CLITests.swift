@@ -158,6 +158,8 @@ struct CLITests {
           receive-message         Receive messages; each stays invisible to others for
                                   the visibility timeout.
           delete-message          Delete a received message by its receipt handle.
+          peek-messages           Show a queue's oldest messages and their state
+                                  without receiving them (not an AWS action).
 
           See 'iaasctl help <subcommand>' for detailed help.
 
