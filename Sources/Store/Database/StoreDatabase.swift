@@ -8,13 +8,19 @@ public final class StoreDatabase: Sendable {
 
     /// Opens (creating if needed) and migrates the database.
     public init(path: FilePath) throws {
+        pool = try DatabasePool(path: path.string, configuration: Self.durable)
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// How every database of the daemon is opened: WAL (a DatabasePool), `synchronous=FULL` so a commit
+    /// survives power loss, and a generous busy timeout.
+    public static var durable: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path.string, configuration: configuration)
-        try Schema.migrator.migrate(pool)
+        return configuration
     }
 
     /// Runs a write transaction.

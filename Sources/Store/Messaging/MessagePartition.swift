@@ -17,12 +17,7 @@ public final class MessagePartition: Sendable {
     public init(zone: String, path: FilePath) throws {
         self.zone = zone
         self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        pool = try DatabasePool(path: path.string, configuration: configuration)
+        pool = try DatabasePool(path: path.string, configuration: StoreDatabase.durable)
         try Self.migrator.migrate(pool)
         guard let identity = Self.identity(of: path) else {
             throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "\(path) vanished while opening")
