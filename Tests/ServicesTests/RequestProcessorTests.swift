@@ -54,6 +54,7 @@ final class RequestProcessorTests {
             Methods.receiveMessage.name, Methods.deleteMessage.name, Methods.deleteMessageBatch.name,
             Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name, Methods.tagQueue.name,
             Methods.untagQueue.name, Methods.listQueueTags.name, Methods.peekMessages.name,
+            Methods.listDeadLetterSourceQueues.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

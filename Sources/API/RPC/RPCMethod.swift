@@ -75,6 +75,9 @@ public enum Methods {
     public static let deleteMessageBatch = RPCMethod<DeleteMessageBatchRequest, BatchResult>("sqs.DeleteMessageBatch")
     public static let changeMessageVisibility = RPCMethod<ChangeMessageVisibilityRequest, EmptyResult>(
         "sqs.ChangeMessageVisibility")
+    public static let listDeadLetterSourceQueues = RPCMethod<
+        ListDeadLetterSourceQueuesRequest, ListDeadLetterSourceQueuesResult
+    >("sqs.ListDeadLetterSourceQueues")
     public static let tagQueue = RPCMethod<TagQueueRequest, EmptyResult>("sqs.TagQueue")
     public static let untagQueue = RPCMethod<UntagQueueRequest, EmptyResult>("sqs.UntagQueue")
     public static let listQueueTags = RPCMethod<QueueRequest, ListQueueTagsResult>("sqs.ListQueueTags")

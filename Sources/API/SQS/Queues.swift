@@ -164,3 +164,39 @@ public struct PeekMessagesResult: Codable, Sendable {
         self.messages = messages
     }
 }
+
+/// `sqs.ListDeadLetterSourceQueues`.
+public struct ListDeadLetterSourceQueuesRequest: Codable, Sendable {
+    public var queueUrl: String
+    public var maxResults: Int?
+    public var nextToken: String?
+
+    public init(queueUrl: String, maxResults: Int? = nil, nextToken: String? = nil) {
+        self.queueUrl = queueUrl
+        self.maxResults = maxResults
+        self.nextToken = nextToken
+    }
+}
+
+/// The answer of `ListDeadLetterSourceQueues`, whose list AWS spells `queueUrls`.
+public struct ListDeadLetterSourceQueuesResult: Codable, Sendable {
+    public var queueUrls: [String]
+    public var nextToken: String?
+
+    public init(queueUrls: [String], nextToken: String?) {
+        self.queueUrls = queueUrls
+        self.nextToken = nextToken
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: VerbatimKey.self)
+        queueUrls = try container.decode([String].self, forKey: VerbatimKey(stringValue: "queueUrls"))
+        nextToken = try container.decodeIfPresent(String.self, forKey: VerbatimKey(stringValue: "NextToken"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: VerbatimKey.self)
+        try container.encode(queueUrls, forKey: VerbatimKey(stringValue: "queueUrls"))
+        try container.encodeIfPresent(nextToken, forKey: VerbatimKey(stringValue: "NextToken"))
+    }
+}

@@ -49,3 +49,15 @@ struct Page: Sendable {
         return String(token.dropFirst(3))
     }
 }
+
+extension Sequence {
+    /// The elements that satisfy `predicate`, and those that do not, each in order.
+    func partitioned(_ predicate: (Element) -> Bool) -> (matching: [Element], rest: [Element]) {
+        var matching: [Element] = []
+        var rest: [Element] = []
+        for element in self {
+            if predicate(element) { matching.append(element) } else { rest.append(element) }
+        }
+        return (matching, rest)
+    }
+}

@@ -99,6 +99,9 @@ public struct Cloud: Sendable {
         router.register(Methods.changeMessageVisibilityBatch) { request throws(CloudError) in
             try await queues.changeMessageVisibilityBatch(request)
         }
+        router.register(Methods.listDeadLetterSourceQueues) { request throws(CloudError) in
+            try await queues.listDeadLetterSourceQueues(request)
+        }
         router.register(Methods.tagQueue) { request throws(CloudError) in try await queues.tagQueue(request) }
         router.register(Methods.untagQueue) { request throws(CloudError) in try await queues.untagQueue(request) }
         router.register(Methods.listQueueTags) { request throws(CloudError) in try await queues.listQueueTags(request) }

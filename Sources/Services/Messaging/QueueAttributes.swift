@@ -11,6 +11,10 @@ struct QueueAttributes: Sendable, Equatable {
     /// Stored as given, not enforced: one account, no IAM.
     var policy: String?
     var sqsManagedSseEnabled = true
+    /// Where messages go after too many receives; the target is checked by `QueueService`.
+    var redrivePolicy: RedrivePolicy?
+    /// Which queues may use this one as their dead-letter queue.
+    var redriveAllowPolicy: RedriveAllowPolicy?
 
     /// The integer attributes: AWS name, range, and where each lives.
     private static let integers:
@@ -24,7 +28,7 @@ struct QueueAttributes: Sendable, Equatable {
 
     /// Attributes AWS knows that this cloud does not do yet: refused by name, never silently ignored.
     private static let unsupported: Set<String> = [
-        "RedrivePolicy", "RedriveAllowPolicy", "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
+        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
         "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
     ]
 
@@ -45,10 +49,13 @@ struct QueueAttributes: Sendable, Equatable {
                     throw SQSErrors.invalidAttributeValue("SqsManagedSseEnabled must be true or false.")
                 }
                 sqsManagedSseEnabled = value == "true"
+            } else if name == "RedrivePolicy" {
+                redrivePolicy = value.isEmpty ? nil : try RedrivePolicy(parsing: value)
+            } else if name == "RedriveAllowPolicy" {
+                redriveAllowPolicy = value.isEmpty ? nil : try RedriveAllowPolicy(parsing: value)
             } else if Self.unsupported.contains(name) {
                 throw SQSErrors.unsupported(
-                    "The attribute \(name) is not supported by this cloud yet (dead-letter queues, FIFO queues and KMS keys come later)."
-                )
+                    "The attribute \(name) is not supported by this cloud yet (FIFO queues and KMS keys come later).")
             } else {
                 throw SQSErrors.invalidAttributeName(name)
             }
@@ -60,6 +67,8 @@ struct QueueAttributes: Sendable, Equatable {
         var values: [String: String] = [:]
         for integer in Self.integers { values[integer.name] = String(self[keyPath: integer.key]) }
         if let policy { values["Policy"] = policy }
+        if let redrivePolicy { values["RedrivePolicy"] = redrivePolicy.text }
+        if let redriveAllowPolicy { values["RedriveAllowPolicy"] = redriveAllowPolicy.text }
         values["SqsManagedSseEnabled"] = sqsManagedSseEnabled ? "true" : "false"
         return values
     }
@@ -81,6 +90,8 @@ struct QueueAttributes: Sendable, Equatable {
             }
         }
         attributes.policy = map["Policy"]
+        attributes.redrivePolicy = map["RedrivePolicy"].flatMap { try? RedrivePolicy(parsing: $0) }
+        attributes.redriveAllowPolicy = map["RedriveAllowPolicy"].flatMap { try? RedriveAllowPolicy(parsing: $0) }
         attributes.sqsManagedSseEnabled = map["SqsManagedSseEnabled"] != "false"
         self = attributes
     }

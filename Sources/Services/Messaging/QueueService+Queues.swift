@@ -12,6 +12,7 @@ extension QueueService {
         let tags = request.tags ?? [:]
         try Self.validateTags(tags.entries.map { Tag(key: $0.key, value: $0.value) })
         let url = QueueURL(region: defaultRegion, account: account, name: request.queueName)
+        try await checkRedrive(attributes, of: url)
         if let existing = await engine.queue(url) {
             if let differing = attributes.wire.first(where: { existing.attributes.wire[$0.key] != $0.value }) {
                 throw SQSErrors.queueAlreadyExists(request.queueName, attribute: differing.key)
@@ -73,34 +74,12 @@ extension QueueService {
 
     /// `sqs.ListQueues`: by name, with a prefix and pages of 1 to 1000.
     public func listQueues(_ request: ListQueuesRequest) async throws(CloudError) -> ListQueuesResult {
-        if let maxResults = request.maxResults, !(1...1000).contains(maxResults) {
-            throw SQSErrors.invalidParameterValue(
-                "Value \(maxResults) for parameter MaxResults is invalid. Reason: Must be between 1 and 1000, if provided."
-            )
-        }
-        if request.nextToken != nil, request.maxResults == nil {
-            throw SQSErrors.invalidParameterValue("NextToken is only valid with MaxResults.")
-        }
         let region = defaultRegion
         let prefix = request.queueNamePrefix ?? ""
         let urls = await engine.allQueues.filter { $0.url.region == region && $0.url.name.hasPrefix(prefix) }
             .map(\.url.string).sorted()
-        guard let maxResults = request.maxResults else {
-            return ListQueuesResult(queueUrls: Array(urls.prefix(1000)), nextToken: nil)
-        }
-        let start: Int
-        if let token = request.nextToken {
-            guard let after = Data(base64Encoded: token).flatMap({ String(data: $0, encoding: .utf8) }) else {
-                throw SQSErrors.invalidParameterValue("Invalid NextToken value.")
-            }
-            start = urls.firstIndex(where: { $0 > after }) ?? urls.count
-        } else {
-            start = 0
-        }
-        let page = Array(urls[start..<min(urls.count, start + maxResults)])
-        let more = start + maxResults < urls.count
-        return ListQueuesResult(
-            queueUrls: page, nextToken: more ? page.last.map { Data($0.utf8).base64EncodedString() } : nil)
+        let page = try Self.page(urls, maxResults: request.maxResults, nextToken: request.nextToken)
+        return ListQueuesResult(queueUrls: page.items, nextToken: page.nextToken)
     }
 
     /// `sqs.GetQueueAttributes`.
@@ -135,6 +114,7 @@ extension QueueService {
         let queue = try await queue(request.queueUrl)
         var attributes = queue.attributes
         try attributes.apply(request.attributes)
+        try await checkRedrive(attributes, of: queue.url)
         let now = Self.now()
         try await database.writeOrThrow { [attributes] db throws(CloudError) in
             try db.catching {
@@ -148,6 +128,62 @@ extension QueueService {
         }
         logger.info("queue attributes set", metadata: ["iaas.queue.id": "\(queue.id)"])
         return EmptyResult()
+    }
+
+    /// Refuses a RedrivePolicy whose dead-letter queue does not exist here, is the queue itself, or does not
+    /// allow this queue as a source (its RedriveAllowPolicy).
+    func checkRedrive(_ attributes: QueueAttributes, of url: QueueURL) async throws(CloudError) {
+        guard let policy = attributes.redrivePolicy else { return }
+        func invalid(_ reason: String) -> CloudError {
+            SQSErrors.invalidParameterValue(
+                "Value \(policy.text) for parameter RedrivePolicy is invalid. Reason: \(reason)")
+        }
+        guard let target = QueueURL(arn: policy.deadLetterTargetArn), target.account == account,
+            target.region == url.region, let dlq = await engine.queue(target)
+        else { throw invalid("Dead-letter target does not exist.") }
+        guard target != url else { throw invalid("A queue cannot be its own dead-letter queue.") }
+        if let allow = dlq.attributes.redriveAllowPolicy, !allow.allows(url.arn) {
+            throw invalid("Queue \(target.arn) does not allow \(url.arn) as a dead-letter source (RedriveAllowPolicy).")
+        }
+    }
+
+    /// `sqs.ListDeadLetterSourceQueues`: the queues whose RedrivePolicy names this one.
+    public func listDeadLetterSourceQueues(_ request: ListDeadLetterSourceQueuesRequest) async throws(CloudError)
+        -> ListDeadLetterSourceQueuesResult
+    {
+        let queue = try await queue(request.queueUrl)
+        let sources = await engine.allQueues.filter {
+            $0.attributes.redrivePolicy?.deadLetterTargetArn == queue.url.arn
+        }
+        .map(\.url.string).sorted()
+        let page = try Self.page(sources, maxResults: request.maxResults, nextToken: request.nextToken)
+        return ListDeadLetterSourceQueuesResult(queueUrls: page.items, nextToken: page.nextToken)
+    }
+
+    /// A page of sorted URLs, as ListQueues and ListDeadLetterSourceQueues hand them out: without
+    /// MaxResults the first 1000; with it, `MaxResults` after the URL the token names.
+    static func page(_ urls: [String], maxResults: Int?, nextToken: String?) throws(CloudError) -> (
+        items: [String], nextToken: String?
+    ) {
+        if let maxResults, !(1...1000).contains(maxResults) {
+            throw SQSErrors.invalidParameterValue(
+                "Value \(maxResults) for parameter MaxResults is invalid. Reason: Must be between 1 and 1000, if provided."
+            )
+        }
+        if nextToken != nil, maxResults == nil {
+            throw SQSErrors.invalidParameterValue("NextToken is only valid with MaxResults.")
+        }
+        guard let maxResults else { return (Array(urls.prefix(1000)), nil) }
+        var start = 0
+        if let nextToken {
+            guard let after = Data(base64Encoded: nextToken).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                throw SQSErrors.invalidParameterValue("Invalid NextToken value.")
+            }
+            start = urls.firstIndex(where: { $0 > after }) ?? urls.count
+        }
+        let items = Array(urls[start..<min(urls.count, start + maxResults)])
+        let more = start + maxResults < urls.count
+        return (items, more ? items.last.map { Data($0.utf8).base64EncodedString() } : nil)
     }
 
     /// `sqs.DeleteQueue`: (1) intent `deleting`; (2) its messages leave every partition; (3) `deleted`,

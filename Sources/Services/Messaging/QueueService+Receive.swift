@@ -34,7 +34,10 @@ extension QueueService {
             // At the in-flight cap a short poll is refused, as in AWS; a long poll waits as if empty.
             if taken == nil, wait == 0 { throw SQSErrors.overLimit(cap) }
             if let taken, !taken.isEmpty {
-                return ReceiveMessageResult(messages: try await deliver(taken, of: queue, request: request))
+                let messages = try await deliver(taken, of: queue, request: request)
+                // Every message taken may have gone to the dead-letter queue: then look again.
+                if !messages.isEmpty { return ReceiveMessageResult(messages: messages) }
+                continue
             }
             guard now < deadline, await engine.queue(id: queue.id) != nil else {
                 return ReceiveMessageResult(messages: nil)
@@ -48,14 +51,55 @@ extension QueueService {
         _ taken: [(id: String, entry: QueueIndex.Entry)], of queue: MessageEngine.Queue, request: ReceiveMessageRequest
     ) async throws(CloudError) -> [Message] {
         let set = try partitions(of: queue)
-        try await set.commit(
-            taken.map { id, entry in
-                .state(
-                    queue: queue.id, id: id, visibleAt: entry.visibleAt, receiveCount: entry.receiveCount,
-                    firstReceiveAt: entry.firstReceiveAt, version: entry.version)
-            })
+        var rows = await set.rows(queue: queue.id, ids: taken.map(\.id))
+        // Received more often than the RedrivePolicy allows: moved to the dead-letter queue, not delivered.
+        let redrive = await deadLetterQueue(of: queue)
+        let limit = redrive?.max ?? .max
+        let (moving, taken) = taken.partitioned { message in message.entry.receiveCount > limit }
+        var writes: [MessageWrite] = taken.map { id, entry in
+            .state(
+                queue: queue.id, id: id, visibleAt: entry.visibleAt, receiveCount: entry.receiveCount,
+                firstReceiveAt: entry.firstReceiveAt, version: entry.version)
+        }
+        var moved: [(id: String, entry: QueueIndex.Entry)] = []
+        if let redrive {
+            let now = Self.now()
+            for (id, entry) in moving {
+                guard var row = rows[id] else { continue }
+                let sequence = await engine.takeSequence()
+                row.queue = redrive.queue.id
+                row.sequence = sequence
+                row.visibleAt = now
+                row.receiveCount = 0
+                row.firstReceiveAt = nil
+                row.version = 1
+                writes.append(.put(row))
+                writes.append(.delete(queue: queue.id, id: id, version: entry.version + 1, at: now))
+                moved.append(
+                    (
+                        id,
+                        QueueIndex.Entry(
+                            sequence: sequence, sentAt: entry.sentAt, visibleAt: now, receiveCount: 0,
+                            firstReceiveAt: nil, version: 1, size: entry.size)
+                    ))
+            }
+        }
+        // One commit: in each partition a move is one transaction, never a message in both queues or neither.
+        try await set.commit(writes)
         await CrashPoint.reach("sqs.receive.after-commit")
-        let rows = await set.rows(queue: queue.id, ids: taken.map(\.id))
+        if let redrive, !moved.isEmpty {
+            for (id, entry) in moved {
+                _ = await engine.remove(queue.id, id)
+                await engine.add(redrive.queue.id, id, entry)
+                rows[id] = nil
+            }
+            logger.info(
+                "moved messages to the dead-letter queue",
+                metadata: [
+                    "iaas.queue.id": "\(queue.id)", "iaas.dead-letter-queue.id": "\(redrive.queue.id)",
+                    "iaas.message.count": "\(moved.count)",
+                ])
+        }
         let systemNames = Set((request.attributeNames ?? []) + (request.messageSystemAttributeNames ?? []))
         let attributeNames = request.messageAttributeNames ?? []
         return taken.compactMap { id, entry in
@@ -73,6 +117,14 @@ extension QueueService {
                 md5OfMessageAttributes: MessageDigest.attributes(selected),
                 messageAttributes: selected.isEmpty ? nil : WireMap(selected))
         }
+    }
+
+    /// The dead-letter queue a queue's RedrivePolicy names, if it exists.
+    private func deadLetterQueue(of queue: MessageEngine.Queue) async -> (queue: MessageEngine.Queue, max: Int)? {
+        guard let policy = queue.attributes.redrivePolicy, let url = QueueURL(arn: policy.deadLetterTargetArn),
+            let dlq = await engine.queue(url)
+        else { return nil }
+        return (dlq, policy.maxReceiveCount)
     }
 
     /// `sqs.PeekMessages`: the oldest messages and their state, changing nothing.

@@ -25,6 +25,15 @@ struct QueueURL: Sendable, Hashable {
         self.init(region: region, account: String(parts[1]), name: String(parts[2]))
     }
 
+    /// Parses `arn:aws:sqs:<region>:<account>:<name>`.
+    init?(arn: String) {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[3].isEmpty, !parts[5].isEmpty else {
+            return nil
+        }
+        self.init(region: String(parts[3]), account: String(parts[4]), name: String(parts[5]))
+    }
+
     init(region: String, account: String, name: String) {
         self.region = region
         self.account = account
