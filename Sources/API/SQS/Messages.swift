@@ -18,15 +18,19 @@ public struct SendMessageRequest: Codable, Sendable {
     public var messageBody: String
     public var delaySeconds: Int?
     public var messageAttributes: WireMap<MessageAttributeValue>?
+    /// Only `AWSTraceHeader` (a String), as in AWS.
+    public var messageSystemAttributes: WireMap<MessageAttributeValue>?
 
     public init(
         queueUrl: String, messageBody: String, delaySeconds: Int? = nil,
-        messageAttributes: WireMap<MessageAttributeValue>? = nil
+        messageAttributes: WireMap<MessageAttributeValue>? = nil,
+        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil
     ) {
         self.queueUrl = queueUrl
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
+        self.messageSystemAttributes = messageSystemAttributes
     }
 }
 
@@ -34,17 +38,23 @@ public struct SendMessageResult: Codable, Sendable, Equatable {
     public var messageId: String
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
+    public var md5OfMessageSystemAttributes: String?
 
     enum CodingKeys: String, CodingKey {
         case messageId = "MessageId"
         case md5OfMessageBody = "MD5OfMessageBody"
         case md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes"
     }
 
-    public init(messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?) {
+    public init(
+        messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?,
+        md5OfMessageSystemAttributes: String? = nil
+    ) {
         self.messageId = messageId
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
+        self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
     }
 }
 
@@ -54,15 +64,18 @@ public struct SendMessageBatchEntry: Codable, Sendable {
     public var messageBody: String
     public var delaySeconds: Int?
     public var messageAttributes: WireMap<MessageAttributeValue>?
+    public var messageSystemAttributes: WireMap<MessageAttributeValue>?
 
     public init(
         id: String, messageBody: String, delaySeconds: Int? = nil,
-        messageAttributes: WireMap<MessageAttributeValue>? = nil
+        messageAttributes: WireMap<MessageAttributeValue>? = nil,
+        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil
     ) {
         self.id = id
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
+        self.messageSystemAttributes = messageSystemAttributes
     }
 }
 
@@ -82,19 +95,25 @@ public struct SendMessageBatchResultEntry: Codable, Sendable, Equatable {
     public var messageId: String
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
+    public var md5OfMessageSystemAttributes: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "Id"
         case messageId = "MessageId"
         case md5OfMessageBody = "MD5OfMessageBody"
         case md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes"
     }
 
-    public init(id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?) {
+    public init(
+        id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?,
+        md5OfMessageSystemAttributes: String? = nil
+    ) {
         self.id = id
         self.messageId = messageId
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
+        self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
     }
 }
 

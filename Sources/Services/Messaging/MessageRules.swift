@@ -4,6 +4,24 @@ import Foundation
 /// AWS's rules for what a message may hold.
 enum MessageRules {
     static let maxAttributes = 10
+    /// Where system attributes are kept among the user's: a prefix no user attribute name may have.
+    static let systemPrefix = "AWS."
+
+    /// Message system attributes: only `AWSTraceHeader`, a non-empty String, as in AWS.
+    static func validateSystem(_ attributes: [String: MessageAttributeValue]) throws(CloudError) {
+        for (name, value) in attributes {
+            guard name == "AWSTraceHeader" else {
+                throw SQSErrors.invalidParameterValue(
+                    "Message system attribute name '\(name)' is invalid; the only one is AWSTraceHeader.")
+            }
+            guard value.dataType == "String", let string = value.stringValue, !string.isEmpty, isAllowed(string),
+                value.binaryValue == nil
+            else {
+                throw SQSErrors.invalidParameterValue(
+                    "Message system attribute 'AWSTraceHeader' must contain a non-empty value of type 'String'.")
+            }
+        }
+    }
 
     /// Whether every character is in SQS's allowed set: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD |
     /// #x10000–#x10FFFF.

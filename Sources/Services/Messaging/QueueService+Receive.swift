@@ -108,12 +108,21 @@ extension QueueService {
             let stored = row.attributes.flatMap {
                 try? AWSCoding.decode(WireMap<MessageAttributeValue>.self, fromJSON: Array($0))
             }
-            let selected = Self.select(stored?.entries ?? [:], names: attributeNames)
+            let (system, user) = (stored?.entries ?? [:]).partitioned { $0.key.hasPrefix(MessageRules.systemPrefix) }
+            let selected = Self.select(Dictionary(uniqueKeysWithValues: user), names: attributeNames)
+            var attributes = Self.systemAttributes(entry, names: systemNames, account: account)
+            if systemNames.contains("All") || systemNames.contains("AWSTraceHeader"),
+                let trace = system.first(where: { $0.key == MessageRules.systemPrefix + "AWSTraceHeader" })?.value
+                    .stringValue
+            {
+                attributes = (attributes ?? [:])
+                attributes?["AWSTraceHeader"] = trace
+            }
             return Message(
                 messageId: id,
                 receiptHandle: ReceiptHandle(queue: queue.id, messageId: id, version: entry.version).string,
                 md5OfBody: row.md5OfBody, body: body,
-                attributes: Self.systemAttributes(entry, names: systemNames),
+                attributes: attributes,
                 md5OfMessageAttributes: MessageDigest.attributes(selected),
                 messageAttributes: selected.isEmpty ? nil : WireMap(selected))
         }
@@ -143,7 +152,7 @@ extension QueueService {
                 let state = entry.visibleAt <= now ? "visible" : entry.receiveCount > 0 ? "in-flight" : "delayed"
                 return PeekedMessage(
                     messageId: id, body: String(decoding: body, as: UTF8.self), state: state,
-                    attributes: Self.systemAttributes(entry, names: ["All"]) ?? [:])
+                    attributes: Self.systemAttributes(entry, names: ["All"], account: account) ?? [:])
             })
     }
 
@@ -161,7 +170,7 @@ extension QueueService {
     }
 
     /// The system attributes a receive asked for.
-    static func systemAttributes(_ entry: QueueIndex.Entry, names: Set<String>) -> WireMap<String>? {
+    static func systemAttributes(_ entry: QueueIndex.Entry, names: Set<String>, account: String) -> WireMap<String>? {
         guard !names.isEmpty else { return nil }
         let all = names.contains("All")
         var values: [String: String] = [:]
@@ -173,7 +182,7 @@ extension QueueService {
         if all || names.contains("ApproximateFirstReceiveTimestamp"), let first = entry.firstReceiveAt {
             values["ApproximateFirstReceiveTimestamp"] = milliseconds(first)
         }
-        if all || names.contains("SenderId") { values["SenderId"] = "000000000000" }
+        if all || names.contains("SenderId") { values["SenderId"] = account }
         return values.isEmpty ? nil : WireMap(values)
     }
 }

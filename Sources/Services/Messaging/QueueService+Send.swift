@@ -8,13 +8,16 @@ extension QueueService {
         var row: MessageRow
         var entry: QueueIndex.Entry
         var md5OfAttributes: String?
+        var md5OfSystemAttributes: String?
     }
 
     private func prepare(
-        body: String, delaySeconds: Int?, attributes: WireMap<MessageAttributeValue>?, queue: MessageEngine.Queue,
-        now: Double
+        body: String, delaySeconds: Int?, attributes: WireMap<MessageAttributeValue>?,
+        systemAttributes: WireMap<MessageAttributeValue>?, queue: MessageEngine.Queue, now: Double
     ) async throws(CloudError) -> Outgoing {
         let attributes = attributes?.entries ?? [:]
+        let system = systemAttributes?.entries ?? [:]
+        try MessageRules.validateSystem(system)
         let size = try MessageRules.validate(
             body: body, attributes: attributes, maximumSize: queue.attributes.maximumMessageSize)
         let delay = delaySeconds ?? queue.attributes.delaySeconds
@@ -23,7 +26,10 @@ extension QueueService {
                 "Value \(delay) for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.")
         }
         let md5OfAttributes = MessageDigest.attributes(attributes)
-        let attributeJSON = attributes.isEmpty ? nil : try? Data(AWSCoding.encode(WireMap(attributes)))
+        // System attributes are kept with the user's under their reserved names (`AWS.` + name), which no
+        // user attribute may have.
+        let stored = attributes.merging(system.map { (MessageRules.systemPrefix + $0.key, $0.value) }) { $1 }
+        let attributeJSON = stored.isEmpty ? nil : try? Data(AWSCoding.encode(WireMap(stored)))
         let sequence = await engine.takeSequence()
         let id = UUID().uuidString.lowercased()
         let row = MessageRow(
@@ -33,7 +39,9 @@ extension QueueService {
         let entry = QueueIndex.Entry(
             sequence: sequence, sentAt: now, visibleAt: row.visibleAt, receiveCount: 0, firstReceiveAt: nil,
             version: 1, size: size)
-        return Outgoing(row: row, entry: entry, md5OfAttributes: md5OfAttributes)
+        return Outgoing(
+            row: row, entry: entry, md5OfAttributes: md5OfAttributes,
+            md5OfSystemAttributes: MessageDigest.attributes(system))
     }
 
     /// Stores messages in a majority of the region's partitions, then makes them receivable.
@@ -48,11 +56,12 @@ extension QueueService {
         let queue = try await queue(request.queueUrl)
         let message = try await prepare(
             body: request.messageBody, delaySeconds: request.delaySeconds, attributes: request.messageAttributes,
-            queue: queue, now: Self.now())
+            systemAttributes: request.messageSystemAttributes, queue: queue, now: Self.now())
         try await store([message], in: queue)
         return SendMessageResult(
             messageId: message.row.id, md5OfMessageBody: message.row.md5OfBody,
-            md5OfMessageAttributes: message.md5OfAttributes)
+            md5OfMessageAttributes: message.md5OfAttributes, md5OfMessageSystemAttributes: message.md5OfSystemAttributes
+        )
     }
 
     /// `sqs.SendMessageBatch`: up to 10 entries, stored together; each answered on its own.
@@ -74,6 +83,7 @@ extension QueueService {
             do throws(CloudError) {
                 let message = try await prepare(
                     body: entry.messageBody, delaySeconds: entry.delaySeconds, attributes: entry.messageAttributes,
+                    systemAttributes: entry.messageSystemAttributes,
                     queue: queue, now: now)
                 ready.append((entry.id, message))
             } catch {
@@ -86,7 +96,8 @@ extension QueueService {
             successful: ready.map { id, message in
                 SendMessageBatchResultEntry(
                     id: id, messageId: message.row.id, md5OfMessageBody: message.row.md5OfBody,
-                    md5OfMessageAttributes: message.md5OfAttributes)
+                    md5OfMessageAttributes: message.md5OfAttributes,
+                    md5OfMessageSystemAttributes: message.md5OfSystemAttributes)
             }, failed: failed)
     }
 }
