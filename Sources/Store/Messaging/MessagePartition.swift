@@ -65,13 +65,14 @@ public final class MessagePartition: Sendable {
         return now == inode
     }
 
-    /// Applies writes in one transaction: one fsync for all of them (group commit).
+    /// Applies writes in one transaction: one fsync for all of them (group commit). The statements are
+    /// prepared once per connection: parsing SQL was a tenth of the time of a batched send.
     public func apply(_ writes: [MessageWrite]) async throws {
         try await pool.write { db in
             for write in writes {
                 switch write {
                 case .put(let row):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO message (queue, id, sequence, body, attributes, md5OfBody, md5OfAttributes,
                                 sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted)
@@ -83,23 +84,24 @@ public final class MessagePartition: Sendable {
                                 body = CASE WHEN excluded.deleted THEN NULL ELSE message.body END,
                                 attributes = CASE WHEN excluded.deleted THEN NULL ELSE message.attributes END
                             WHERE excluded.version > message.version
-                            """,
+                            """
+                    ).execute(
                         arguments: [
                             row.queue, row.id, row.sequence, row.deleted ? nil : row.body,
                             row.deleted ? nil : row.attributes, row.md5OfBody, row.md5OfAttributes, row.sentAt,
                             row.visibleAt, row.receiveCount, row.firstReceiveAt, row.version, row.deleted,
                         ])
                 case .state(let queue, let id, let visibleAt, let receiveCount, let firstReceiveAt, let version):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE message SET visibleAt = ?, receiveCount = ?, firstReceiveAt = ?, version = ?
                             WHERE queue = ? AND id = ? AND version < ? AND NOT deleted
-                            """,
-                        arguments: [visibleAt, receiveCount, firstReceiveAt, version, queue, id, version])
+                            """
+                    ).execute(arguments: [visibleAt, receiveCount, firstReceiveAt, version, queue, id, version])
                 case .delete(let queue, let id, let version, let at):
                     // A tombstone, even where the row is not (yet): a partition catching up must not take an
                     // older copy of a deleted message. It keeps when it was made in `visibleAt`, for the sweep.
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO message (queue, id, sequence, md5OfBody, sentAt, visibleAt, receiveCount,
                                 version, deleted)
@@ -107,8 +109,8 @@ public final class MessagePartition: Sendable {
                             ON CONFLICT (queue, id) DO UPDATE SET deleted = 1, body = NULL, attributes = NULL,
                                 version = excluded.version, visibleAt = excluded.visibleAt
                             WHERE excluded.version > message.version
-                            """,
-                        arguments: [queue, id, at, at, version])
+                            """
+                    ).execute(arguments: [queue, id, at, at, version])
                 }
             }
         }
@@ -129,9 +131,13 @@ public final class MessagePartition: Sendable {
 
     /// Whole rows, bodies included, of the given messages of a queue that this partition holds undeleted.
     public func rows(queue: String, ids: [String]) async throws -> [MessageRow] {
-        try await pool.read { db in
-            try MessageRow.filter(MessageRow.Columns.queue == queue).filter(ids.contains(MessageRow.Columns.id))
-                .filter(MessageRow.Columns.deleted == false).fetchAll(db)
+        guard !ids.isEmpty else { return [] }
+        // A prepared statement per list length (receives ask for 1 to 10): no SQL to build or parse per call.
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let sql = "SELECT * FROM message WHERE queue = ? AND id IN (\(placeholders)) AND NOT deleted"
+        return try await pool.read { db in
+            try MessageRow.fetchAll(
+                db.cachedStatement(sql: sql), arguments: StatementArguments([queue] + ids))
         }
     }
 
