@@ -54,7 +54,8 @@ final class RequestProcessorTests {
             Methods.receiveMessage.name, Methods.deleteMessage.name, Methods.deleteMessageBatch.name,
             Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name, Methods.tagQueue.name,
             Methods.untagQueue.name, Methods.listQueueTags.name, Methods.peekMessages.name,
-            Methods.listDeadLetterSourceQueues.name,
+            Methods.listDeadLetterSourceQueues.name, Methods.startMessageMoveTask.name,
+            Methods.listMessageMoveTasks.name, Methods.cancelMessageMoveTask.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

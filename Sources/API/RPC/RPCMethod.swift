@@ -78,6 +78,12 @@ public enum Methods {
     public static let listDeadLetterSourceQueues = RPCMethod<
         ListDeadLetterSourceQueuesRequest, ListDeadLetterSourceQueuesResult
     >("sqs.ListDeadLetterSourceQueues")
+    public static let startMessageMoveTask = RPCMethod<StartMessageMoveTaskRequest, StartMessageMoveTaskResult>(
+        "sqs.StartMessageMoveTask")
+    public static let listMessageMoveTasks = RPCMethod<ListMessageMoveTasksRequest, ListMessageMoveTasksResult>(
+        "sqs.ListMessageMoveTasks")
+    public static let cancelMessageMoveTask = RPCMethod<CancelMessageMoveTaskRequest, CancelMessageMoveTaskResult>(
+        "sqs.CancelMessageMoveTask")
     public static let tagQueue = RPCMethod<TagQueueRequest, EmptyResult>("sqs.TagQueue")
     public static let untagQueue = RPCMethod<UntagQueueRequest, EmptyResult>("sqs.UntagQueue")
     public static let listQueueTags = RPCMethod<QueueRequest, ListQueueTagsResult>("sqs.ListQueueTags")

@@ -102,6 +102,15 @@ public struct Cloud: Sendable {
         router.register(Methods.listDeadLetterSourceQueues) { request throws(CloudError) in
             try await queues.listDeadLetterSourceQueues(request)
         }
+        router.register(Methods.startMessageMoveTask) { request throws(CloudError) in
+            try await queues.startMessageMoveTask(request)
+        }
+        router.register(Methods.listMessageMoveTasks) { request throws(CloudError) in
+            try await queues.listMessageMoveTasks(request)
+        }
+        router.register(Methods.cancelMessageMoveTask) { request throws(CloudError) in
+            try await queues.cancelMessageMoveTask(request)
+        }
         router.register(Methods.tagQueue) { request throws(CloudError) in try await queues.tagQueue(request) }
         router.register(Methods.untagQueue) { request throws(CloudError) in try await queues.untagQueue(request) }
         router.register(Methods.listQueueTags) { request throws(CloudError) in try await queues.listQueueTags(request) }

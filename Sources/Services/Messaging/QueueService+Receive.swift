@@ -65,23 +65,10 @@ extension QueueService {
         if let redrive {
             let now = Self.now()
             for (id, entry) in moving {
-                guard var row = rows[id] else { continue }
-                let sequence = await engine.takeSequence()
-                row.queue = redrive.queue.id
-                row.sequence = sequence
-                row.visibleAt = now
-                row.receiveCount = 0
-                row.firstReceiveAt = nil
-                row.version = 1
-                writes.append(.put(row))
-                writes.append(.delete(queue: queue.id, id: id, version: entry.version + 1, at: now))
-                moved.append(
-                    (
-                        id,
-                        QueueIndex.Entry(
-                            sequence: sequence, sentAt: entry.sentAt, visibleAt: now, receiveCount: 0,
-                            firstReceiveAt: nil, version: 1, size: entry.size)
-                    ))
+                guard let row = rows[id] else { continue }
+                let move = await move(row, entry, to: redrive.queue.id, now: now, deadLetterSource: queue.url.arn)
+                writes += move.writes
+                moved.append((id, move.entry))
             }
         }
         // One commit: in each partition a move is one transaction, never a message in both queues or neither.

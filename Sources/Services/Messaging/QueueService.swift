@@ -22,6 +22,7 @@ public struct QueueService: Sendable {
     let account: String
     let partitions: [String: PartitionSet]
     let engine = MessageEngine()
+    let moveTasks = MessageMoveTasks()
     let cooldowns: Cooldowns
     let logger = Logger(label: "iaas.sqs")
 

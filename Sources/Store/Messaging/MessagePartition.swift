@@ -72,17 +72,20 @@ public final class MessagePartition: Sendable {
             for write in writes {
                 switch write {
                 case .put(let row):
+                    // A put carries the whole row: a newer one replaces what is there, a tombstone included
+                    // (a message moved back to the queue it was moved out of).
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO message (queue, id, sequence, body, attributes, md5OfBody, md5OfAttributes,
                                 sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (queue, id) DO UPDATE SET
+                                sequence = excluded.sequence, body = excluded.body,
+                                attributes = excluded.attributes, md5OfBody = excluded.md5OfBody,
+                                md5OfAttributes = excluded.md5OfAttributes, sentAt = excluded.sentAt,
                                 visibleAt = excluded.visibleAt, receiveCount = excluded.receiveCount,
                                 firstReceiveAt = excluded.firstReceiveAt, version = excluded.version,
-                                deleted = excluded.deleted,
-                                body = CASE WHEN excluded.deleted THEN NULL ELSE message.body END,
-                                attributes = CASE WHEN excluded.deleted THEN NULL ELSE message.attributes END
+                                deleted = excluded.deleted
                             WHERE excluded.version > message.version
                             """
                     ).execute(
