@@ -13,6 +13,7 @@ actor MessageEngine {
         var createdAt: Double
         var lastModifiedAt: Double
         var purgedAt: Double?
+        var purgeSequence: Int64?
     }
 
     private var queues: [String: Queue] = [:]
@@ -52,6 +53,15 @@ actor MessageEngine {
 
     // MARK: - Messages
 
+    /// The sequence the next send will take: every message in the index has a lower one.
+    var currentSequence: Int64 { nextSequence }
+
+    /// Makes sure no later send takes a sequence at or below `sequence` (a purge's mark survives restarts
+    /// even when no message of that time does).
+    func reserveSequences(through sequence: Int64) {
+        nextSequence = max(nextSequence, sequence + 1)
+    }
+
     func takeSequence() -> Int64 {
         defer { nextSequence += 1 }
         return nextSequence
@@ -59,7 +69,7 @@ actor MessageEngine {
 
     /// Rebuilds the index from merged partition states (the highest version of each message wins; a
     /// tombstone is a delete).
-    func load(_ states: [MessageState]) {
+    func load(_ states: [MessageState], now: Double) {
         for state in states {
             nextSequence = max(nextSequence, state.sequence + 1)
             guard !state.deleted, indexes[state.queue] != nil else { continue }
@@ -68,7 +78,8 @@ actor MessageEngine {
                 QueueIndex.Entry(
                     sequence: state.sequence, sentAt: state.sentAt, visibleAt: state.visibleAt,
                     receiveCount: state.receiveCount, firstReceiveAt: state.firstReceiveAt, version: state.version,
-                    size: state.bodySize))
+                    size: state.bodySize, receiveVersion: state.version))
+            indexes[state.queue]!.restoreInFlight(state.id, now: now)
         }
     }
 
@@ -98,6 +109,32 @@ actor MessageEngine {
     /// Removes a message; returns its state before, nil if it was not there.
     func remove(_ queue: String, _ id: String) -> QueueIndex.Entry? {
         indexes[queue]?.remove(id)
+    }
+
+    enum VisibilityChange: Sendable {
+        case changed(QueueIndex.Entry)
+        /// The handle is of an earlier receive, or the message is no longer in flight: nothing changes, as
+        /// in AWS.
+        case unchanged
+        case gone
+    }
+
+    /// ChangeMessageVisibility for the receive `receiveVersion`: checked and applied in one step, so no
+    /// receive can come between.
+    func changeVisibility(
+        _ queue: String, _ id: String, receiveVersion: Int64, visibleAt: Double, now: Double
+    ) -> VisibilityChange {
+        guard let entry = indexes[queue]?.entries[id] else { return .gone }
+        guard entry.receiveVersion == receiveVersion, entry.visibleAt > now else { return .unchanged }
+        guard let changed = setVisibility(queue, id, visibleAt: visibleAt) else { return .gone }
+        return .changed(changed)
+    }
+
+    /// Removes the messages whose send sequence is below `sequence` (a purge); returns their ids.
+    func removeSequenced(_ queue: String, before sequence: Int64) -> [String] {
+        guard let ids = indexes[queue]?.sequenced(before: sequence) else { return [] }
+        for id in ids { indexes[queue]!.remove(id) }
+        return ids
     }
 
     /// Sets when a message becomes visible again; returns its new state, nil if it is gone.

@@ -66,6 +66,8 @@ public struct MessageSweeper: Service, Sendable {
         // the order of the two irrelevant, and a delete leaves a tombstone even where the row is not yet.
         guard let joining = await set.beginJoin(index) else { return }
         let partition = joining.partition
+        // Every send from here on reaches the joining partition, and has this sequence or a later one.
+        let joinedAt = await service.engine.currentSequence
         do {
             let regionQueues = Set(await service.engine.allQueues.filter { $0.url.region == set.region }.map(\.id))
             var snapshot: [(queue: String, id: String, entry: QueueIndex.Entry)] = []
@@ -93,13 +95,15 @@ public struct MessageSweeper: Service, Sendable {
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            // Rows the index does not know, older than the snapshot (a newer one may be a send in progress):
-            // messages deleted or purged while the partition was away.
+            // Rows the index does not know that were sent before the join (a later one may be a send still
+            // on its way to the index): messages deleted or purged while the partition was away. Only when
+            // the index came from a majority: otherwise the partition may know better.
             let known = Set(snapshot.map { $0.queue + "/" + $0.id })
-            let newest = snapshot.map(\.entry.sequence).max() ?? 0
-            let extra = try await partition.states().filter { (state: MessageState) in
-                !state.deleted && state.sequence <= newest && !known.contains(state.queue + "/" + state.id)
-            }
+            let extra =
+                set.loadedFromMajority
+                ? try await partition.states().filter { (state: MessageState) in
+                    !state.deleted && state.sequence < joinedAt && !known.contains(state.queue + "/" + state.id)
+                } : []
             for (queue, states) in Dictionary(grouping: extra, by: { (state: MessageState) in state.queue }) {
                 try await partition.remove(queue: queue, ids: states.map(\.id))
             }
@@ -117,7 +121,8 @@ public struct MessageSweeper: Service, Sendable {
 
     private func sweepTombstones() async {
         let cutoff = QueueService.now() - 60
-        for set in service.partitions.values where set.missing.isEmpty {
+        // Only while every partition serves: one away or catching up may still hold what a tombstone hides.
+        for set in service.partitions.values where set.allInService {
             await set.each { partition in try await partition.removeTombstones(before: cutoff) }
         }
     }

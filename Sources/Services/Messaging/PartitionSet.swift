@@ -51,10 +51,14 @@ final class PartitionSet: Sendable {
     }
 
     /// Sets a partition aside after a failure; writes go on to the others.
-    func setAside(_ index: Int, because error: any Error) {
+    ///
+    /// - Parameter committer: the committer that failed; a late failure of one already replaced (the
+    ///   partition was healed since) sets nothing aside.
+    func setAside(_ index: Int, committer: GroupCommitter, because error: any Error) {
         let removed = slots.withLock { slots -> GroupCommitter? in
-            defer { slots[index] = nil }
-            return slots[index]
+            guard let current = slots[index], current === committer else { return nil }
+            slots[index] = nil
+            return current
         }
         guard let removed else { return }
         logger.error(
@@ -89,7 +93,7 @@ final class PartitionSet: Sendable {
                     try await target.committer.commit(writes)
                     tally.succeeded()
                 } catch {
-                    self.setAside(target.index, because: error)
+                    self.setAside(target.index, committer: target.committer, because: error)
                     tally.failed()
                 }
             }
@@ -110,23 +114,37 @@ final class PartitionSet: Sendable {
             do {
                 for row in try await target.committer.partition.rows(queue: queue, ids: missing) { found[row.id] = row }
             } catch {
-                setAside(target.index, because: error)
+                setAside(target.index, committer: target.committer, because: error)
             }
         }
         return found
     }
 
     /// Every live partition's delivery states, for rebuilding the index.
-    func states() async -> [[MessageState]] {
-        var all: [[MessageState]] = []
+    func states() async -> [(committer: GroupCommitter, states: [MessageState])] {
+        var all: [(GroupCommitter, [MessageState])] = []
         for target in live {
             do {
-                all.append(try await target.committer.partition.states())
+                all.append((target.committer, try await target.committer.partition.states()))
             } catch {
-                setAside(target.index, because: error)
+                setAside(target.index, committer: target.committer, because: error)
             }
         }
         return all
+    }
+
+    /// Whether every partition is in service: none set aside, none catching up.
+    var allInService: Bool {
+        joining.withLock { $0.isEmpty } && slots.withLock { slots in slots.allSatisfy { $0 != nil } }
+    }
+
+    /// Whether the index was rebuilt from a majority of the partitions at start. Until it was, a partition
+    /// that comes back may hold messages the index lacks: healing then copies, but never removes.
+    private let indexFromMajority = Mutex(false)
+
+    var loadedFromMajority: Bool {
+        get { indexFromMajority.withLock { $0 } }
+        set { indexFromMajority.withLock { $0 = newValue } }
     }
 
     /// Runs `body` on every live partition, setting aside those that fail.
@@ -135,7 +153,7 @@ final class PartitionSet: Sendable {
             do {
                 try await body(target.committer.partition)
             } catch {
-                setAside(target.index, because: error)
+                setAside(target.index, committer: target.committer, because: error)
             }
         }
     }
@@ -143,7 +161,7 @@ final class PartitionSet: Sendable {
     /// Partitions whose file was deleted or replaced under them are lost: set aside.
     func checkIntegrity() {
         for target in live where !target.committer.partition.isIntact {
-            setAside(target.index, because: PartitionLost())
+            setAside(target.index, committer: target.committer, because: PartitionLost())
         }
     }
 

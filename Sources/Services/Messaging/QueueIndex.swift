@@ -15,6 +15,9 @@ struct QueueIndex: Sendable {
         var firstReceiveAt: Double?
         var version: Int64
         var size: Int
+        /// The version the latest receive wrote: what its receipt handle names. Visibility changes raise
+        /// `version` but not this, so one handle may change the visibility again and again (a heartbeat).
+        var receiveVersion: Int64 = 0
     }
 
     private struct Ready: Comparable, Sendable {
@@ -67,6 +70,12 @@ struct QueueIndex: Sendable {
         return entry
     }
 
+    /// After a restart: a message received before it and still invisible counts as in flight.
+    mutating func restoreInFlight(_ id: String, now: Double) {
+        guard let entry = entries[id], entry.receiveCount > 0, entry.visibleAt > now else { return }
+        markInFlight(id, until: entry.visibleAt)
+    }
+
     /// How many messages are in flight at `now`.
     mutating func inFlightCount(now: Double) -> Int {
         while let top = deadlines.min, top.at <= now {
@@ -89,6 +98,7 @@ struct QueueIndex: Sendable {
             heap.removeMin()
             guard var entry = entries[top.id], entry.version == top.version else { continue }
             entry.version += 1
+            entry.receiveVersion = entry.version
             entry.receiveCount += 1
             entry.visibleAt = now + visibility
             if entry.firstReceiveAt == nil { entry.firstReceiveAt = now }
@@ -134,6 +144,12 @@ struct QueueIndex: Sendable {
     /// The `limit` oldest messages by send order: a sort of the index, for an operator's peek.
     func oldest(_ limit: Int) -> [(id: String, entry: Entry)] {
         entries.sorted { $0.value.sequence < $1.value.sequence }.prefix(limit).map { ($0.key, $0.value) }
+    }
+
+    /// Ids of messages with a send sequence below `sequence` (a purge: messages moved in later keep their
+    /// first send time, so time cannot tell).
+    func sequenced(before sequence: Int64) -> [String] {
+        entries.compactMap { id, entry in entry.sequence < sequence ? id : nil }
     }
 
     /// Ids of messages sent at or before `time` (a purge) or before `time` (retention).

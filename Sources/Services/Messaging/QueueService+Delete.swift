@@ -15,13 +15,21 @@ extension QueueService {
     /// Removes messages from the index, then writes their tombstones to a majority of partitions.
     private func delete(_ handles: [ReceiptHandle], in queue: MessageEngine.Queue) async throws(CloudError) {
         var writes: [MessageWrite] = []
+        var removed: [(id: String, entry: QueueIndex.Entry)] = []
         let now = Self.now()
         for handle in handles {
-            guard let removed = await engine.remove(queue.id, handle.messageId) else { continue }
-            writes.append(.delete(queue: queue.id, id: handle.messageId, version: removed.version + 1, at: now))
+            guard let entry = await engine.remove(queue.id, handle.messageId) else { continue }
+            removed.append((handle.messageId, entry))
+            writes.append(.delete(queue: queue.id, id: handle.messageId, version: entry.version + 1, at: now))
         }
         guard !writes.isEmpty else { return }
-        try await partitions(of: queue).commit(writes)
+        do {
+            try await partitions(of: queue).commit(writes)
+        } catch {
+            // Not durable: the messages go back, so the client's retry deletes them for real.
+            for (id, entry) in removed { await engine.add(queue.id, id, entry) }
+            throw error
+        }
         await CrashPoint.reach("sqs.delete.after-commit")
     }
 
@@ -65,15 +73,15 @@ extension QueueService {
                     "Value \(change.timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200."
                 )
             }
-            guard let entry = await engine.entry(queue.id, change.handle.messageId) else {
-                throw SQSErrors.notAvailableForVisibilityChange(change.text)
+            let outcome = await engine.changeVisibility(
+                queue.id, change.handle.messageId, receiveVersion: change.handle.version,
+                visibleAt: now + Double(change.timeout), now: now)
+            let changed: QueueIndex.Entry
+            switch outcome {
+            case .gone: throw SQSErrors.notAvailableForVisibilityChange(change.text)
+            case .unchanged: continue
+            case .changed(let entry): changed = entry
             }
-            // Only the latest receive's handle counts; an older one is answered but changes nothing.
-            guard entry.version == change.handle.version else { continue }
-            guard
-                let changed = await engine.setVisibility(
-                    queue.id, change.handle.messageId, visibleAt: now + Double(change.timeout))
-            else { continue }
             writes.append(
                 .state(
                     queue: queue.id, id: change.handle.messageId, visibleAt: changed.visibleAt,

@@ -9,7 +9,8 @@ extension QueueService {
         -> StartMessageMoveTaskResult
     {
         guard let sourceURL = QueueURL(arn: request.sourceArn), let source = await engine.queue(sourceURL) else {
-            throw SQSErrors.invalidParameterValue("The resource that you specified for the SourceArn parameter doesn't exist.")
+            throw SQSErrors.invalidParameterValue(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
         let isDeadLetterQueue = await engine.allQueues.contains {
             $0.attributes.redrivePolicy?.deadLetterTargetArn == request.sourceArn
@@ -35,7 +36,8 @@ extension QueueService {
             started: Self.now())
         guard await moveTasks.start(task) else {
             throw SQSErrors.unsupported(
-                "There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
+                "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+            )
         }
         logger.info(
             "message move task started", metadata: ["iaas.queue.id": "\(source.id)", "iaas.task": "\(task.handle)"])
@@ -61,7 +63,8 @@ extension QueueService {
                     $0.status = "FAILED"
                     $0.failureReason = error.message
                 }
-                logger.error("message move task failed", metadata: ["iaas.task": "\(task.handle)", "iaas.error": "\(error)"])
+                logger.error(
+                    "message move task failed", metadata: ["iaas.task": "\(task.handle)", "iaas.error": "\(error)"])
                 return
             }
             if let pause { try? await Task.sleep(for: pause) }
@@ -71,7 +74,8 @@ extension QueueService {
     }
 
     /// Moves up to ten visible messages of `source`; returns how many moved.
-    private func moveBatch(from source: MessageEngine.Queue, to destinationArn: String?) async throws(CloudError) -> Int {
+    private func moveBatch(from source: MessageEngine.Queue, to destinationArn: String?) async throws(CloudError) -> Int
+    {
         let now = Self.now()
         guard
             let taken = await engine.receive(source.id, limit: 10, now: now, visibility: 30, maxInFlight: .max),
@@ -110,7 +114,8 @@ extension QueueService {
             throw SQSErrors.invalidParameterValue("MaxResults must be from 1 to 10; got \(limit).")
         }
         guard let url = QueueURL(arn: request.sourceArn), await engine.queue(url) != nil else {
-            throw SQSErrors.invalidParameterValue("The resource that you specified for the SourceArn parameter doesn't exist.")
+            throw SQSErrors.invalidParameterValue(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
         let tasks = await moveTasks.tasks(of: request.sourceArn).prefix(limit)
         return ListMessageMoveTasksResult(
@@ -129,7 +134,8 @@ extension QueueService {
         -> CancelMessageMoveTaskResult
     {
         guard let task = await moveTasks.task(request.taskHandle) else {
-            throw CloudError(code: "ResourceNotFoundException", message: "The task \(request.taskHandle) does not exist.")
+            throw CloudError(
+                code: "ResourceNotFoundException", message: "The task \(request.taskHandle) does not exist.")
         }
         guard task.status == "RUNNING" else {
             throw SQSErrors.unsupported("Only a running task can be cancelled; this one is \(task.status).")

@@ -59,7 +59,7 @@ extension QueueService {
         MessageEngine.Queue(
             id: record.id, url: QueueURL(region: record.region, account: account, name: record.name),
             attributes: QueueAttributes(stored: record.attributes), createdAt: record.createdAt,
-            lastModifiedAt: record.lastModifiedAt, purgedAt: record.purgedAt)
+            lastModifiedAt: record.lastModifiedAt, purgedAt: record.purgedAt, purgeSequence: record.purgeSequence)
     }
 
     /// `sqs.GetQueueUrl`.
@@ -225,24 +225,29 @@ extension QueueService {
         if cooldowns.enforced, let last = queue.purgedAt, now - last < 60 {
             throw SQSErrors.purgeQueueInProgress(queue.url.name)
         }
-        // (1) Intent: the purge time, not yet done.
+        // (1) Intent: the purge's time and mark (every message sent so far has a lower sequence), not yet done.
+        let mark = await engine.currentSequence
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching {
                 try QueueRecord.filter(key: queue.id).updateAll(
-                    db, Column("purgedAt").set(to: now), Column("purgeDone").set(to: false))
+                    db, Column("purgedAt").set(to: now), Column("purgeDone").set(to: false),
+                    Column("purgeSequence").set(to: mark))
             }
         }
-        await engine.update(queue.id) { $0.purgedAt = now }
+        await engine.update(queue.id) {
+            $0.purgedAt = now
+            $0.purgeSequence = mark
+        }
         await CrashPoint.reach("sqs.queue.purge.after-intent")
-        try await finishPurge(queue.id, region: queue.url.region, at: now)
+        try await finishPurge(queue.id, region: queue.url.region, mark: mark)
         logger.info("queue purged", metadata: ["iaas.queue.id": "\(queue.id)"])
         return EmptyResult()
     }
 
     /// Steps (2) and (3) of PurgeQueue; also how the reconciler finishes one.
-    func finishPurge(_ id: String, region: String, at time: Double) async throws(CloudError) {
-        _ = await engine.removeSent(id, before: time, inclusive: true)
-        await partitions[region]?.each { partition in try await partition.removeSent(queue: id, atOrBefore: time) }
+    func finishPurge(_ id: String, region: String, mark: Int64) async throws(CloudError) {
+        _ = await engine.removeSequenced(id, before: mark)
+        await partitions[region]?.each { partition in try await partition.removeSequenced(queue: id, before: mark) }
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching { try QueueRecord.filter(key: id).updateAll(db, Column("purgeDone").set(to: true)) }
         }

@@ -42,6 +42,11 @@ extension QueueService {
             guard now < deadline, await engine.queue(id: queue.id) != nil else {
                 return ReceiveMessageResult(messages: nil)
             }
+            if taken == nil {
+                // At the cap with messages visible: wait for a delete or a deadline, not in a busy loop.
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
             await engine.waitForMessages(queue.id, until: deadline, now: now)
         }
     }

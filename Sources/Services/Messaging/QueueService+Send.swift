@@ -69,12 +69,19 @@ extension QueueService {
     {
         let queue = try await queue(request.queueUrl)
         try BatchRules.validate(ids: request.entries.map(\.id), entryName: "SendMessageBatchRequestEntry")
-        let total = request.entries.reduce(0) { $0 + $1.messageBody.utf8.count }
-        guard total <= queue.attributes.maximumMessageSize else {
+        // AWS's limit on a whole batch is 1 MiB whatever the queue's MaximumMessageSize, counting bodies and
+        // attributes as a message's size counts them.
+        let total = request.entries.reduce(0) { total, entry in
+            total + entry.messageBody.utf8.count
+                + (entry.messageAttributes?.entries ?? [:]).reduce(0) { sum, attribute in
+                    sum + attribute.key.utf8.count + attribute.value.dataType.utf8.count
+                        + (attribute.value.stringValue?.utf8.count ?? attribute.value.binaryValue?.utf8.count ?? 0)
+                }
+        }
+        guard total <= Self.maxBatchBytes else {
             throw SQSErrors.batch(
                 "BatchRequestTooLong",
-                "Batch requests cannot be longer than \(queue.attributes.maximumMessageSize) bytes. You have sent \(total) bytes."
-            )
+                "Batch requests cannot be longer than \(Self.maxBatchBytes) bytes. You have sent \(total) bytes.")
         }
         let now = Self.now()
         var ready: [(id: String, message: Outgoing)] = []

@@ -26,6 +26,9 @@ public struct QueueService: Sendable {
     let cooldowns: Cooldowns
     let logger = Logger(label: "iaas.sqs")
 
+    /// The largest SendMessageBatch, in bytes of bodies and attributes.
+    static let maxBatchBytes = 1_048_576
+
     /// The most messages in flight a standard queue allows (AWS's quota).
     static let maxInFlight = 120_000
     /// The cap in force: AWS's, unless `IAASD_SQS_MAX_IN_FLIGHT` lowers it so a test can reach it quickly.

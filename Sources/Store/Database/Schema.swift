@@ -56,6 +56,7 @@ enum Schema {
                 t.column("deletedAt", .double)
                 t.column("purgedAt", .double)
                 t.column("purgeDone", .boolean).notNull()
+                t.column("purgeSequence", .integer)
             }
             try db.create(
                 index: "queue_on_region_name", on: QueueRecord.databaseTableName, columns: ["region", "name"])

@@ -159,11 +159,10 @@ public final class MessagePartition: Sendable {
         }
     }
 
-    /// Removes the messages of a queue sent at or before `time` (PurgeQueue).
-    public func removeSent(queue: String, atOrBefore time: Double) async throws {
+    /// Removes the rows of a queue whose send sequence is below `sequence` (PurgeQueue).
+    public func removeSequenced(queue: String, before sequence: Int64) async throws {
         _ = try await pool.write { db in
-            try MessageRow.filter(MessageRow.Columns.queue == queue).filter(MessageRow.Columns.sentAt <= time)
-                .deleteAll(db)
+            try db.execute(sql: "DELETE FROM message WHERE queue = ? AND sequence < ?", arguments: [queue, sequence])
         }
     }
 

@@ -31,10 +31,14 @@ public struct QueueRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var purgedAt: Double?
     /// Whether the purge that began at `purgedAt` has removed everything it must (its intent is done).
     public var purgeDone: Bool
+    /// The purge's mark: messages whose send sequence is below it are purged. A sequence, not a time:
+    /// a message moved in later (from a dead-letter source) keeps its first send time.
+    public var purgeSequence: Int64?
 
     public init(
         id: String, region: String, name: String, attributes: Data, createdAt: Double, lastModifiedAt: Double,
-        state: QueueState, deletedAt: Double? = nil, purgedAt: Double? = nil, purgeDone: Bool = true
+        state: QueueState, deletedAt: Double? = nil, purgedAt: Double? = nil, purgeDone: Bool = true,
+        purgeSequence: Int64? = nil
     ) {
         self.id = id
         self.region = region
@@ -46,6 +50,7 @@ public struct QueueRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
         self.deletedAt = deletedAt
         self.purgedAt = purgedAt
         self.purgeDone = purgeDone
+        self.purgeSequence = purgeSequence
     }
 
     public enum Columns {

@@ -491,7 +491,8 @@ struct MessageMoveTaskTests {
             ChangeMessageVisibilityBatchRequest(
                 queueUrl: source,
                 entries: back.enumerated().map {
-                    ChangeMessageVisibilityBatchEntry(id: "e\($0)", receiptHandle: $1.receiptHandle, visibilityTimeout: 0)
+                    ChangeMessageVisibilityBatchEntry(
+                        id: "e\($0)", receiptHandle: $1.receiptHandle, visibilityTimeout: 0)
                 }))
         #expect(try await client.receive(source, visibility: 0).isEmpty, "all five went to the dead-letter queue again")
         _ = try await client.call(
@@ -519,8 +520,54 @@ struct MessageMoveTaskTests {
             } == "InvalidParameterValue")
         #expect(
             await awsCode {
-                _ = try await client.call(Methods.cancelMessageMoveTask, CancelMessageMoveTaskRequest(taskHandle: "nope"))
+                _ = try await client.call(
+                    Methods.cancelMessageMoveTask, CancelMessageMoveTaskRequest(taskHandle: "nope"))
             } == "ResourceNotFoundException")
         await fixture.stop()
+    }
+}
+
+@Suite("SQS review fixes")
+struct QueueReviewTests {
+    @Test func oneReceiptHandleExtendsVisibilityAgainAndAgain() async throws {
+        let fixture = try await DaemonFixture.start()
+        let client = fixture.client
+        let url = try await client.createQueue("heartbeat")
+        _ = try await client.send(url, "long job")
+        let message = try #require(try await client.receive(url, visibility: 1).first)
+        let extend = ChangeMessageVisibilityRequest(
+            queueUrl: url, receiptHandle: message.receiptHandle, visibilityTimeout: 1)
+        _ = try await client.call(Methods.changeMessageVisibility, extend)
+        try await Task.sleep(for: .milliseconds(600))
+        // The second heartbeat with the same handle extends again (to about 1.6 s after the receive).
+        _ = try await client.call(Methods.changeMessageVisibility, extend)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(try await client.receive(url).isEmpty, "still in flight for its first consumer")
+        let again = try await client.receive(url, wait: 3)
+        #expect(again.map(\.messageId) == [message.messageId])
+        await fixture.stop()
+    }
+
+    @Test func messagesMovedIntoAPurgedDeadLetterQueueSurviveARestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        var daemon = try await DaemonProcess(dataDirectory: data)
+        var client = try await daemon.client()
+        let dlq = try await client.createQueue("dead")
+        let policy = #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dead","maxReceiveCount":1}"#
+        let source = try await client.createQueue("work", attributes: ["RedrivePolicy": policy])
+        _ = try await client.send(source, "sent before the purge")
+        _ = try await client.call(Methods.purgeQueue, QueueRequest(queueUrl: dlq))
+        _ = try await client.receive(source, visibility: 0)
+        #expect(try await client.receive(source, visibility: 0).isEmpty)
+        #expect(try await client.queueCounts(dlq) == (1, 0, 0))
+        await client.close()
+        daemon.kill()
+        daemon = try await DaemonProcess(dataDirectory: data)
+        client = try await daemon.client()
+        #expect(try await client.queueCounts(dlq) == (1, 0, 0), "moved after the purge: not purged")
+        await client.close()
+        #expect(await daemon.terminate() == 0)
     }
 }
