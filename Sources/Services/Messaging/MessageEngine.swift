@@ -20,7 +20,7 @@ actor MessageEngine {
     private var byURL: [QueueURL: String] = [:]
     private var indexes: [String: QueueIndex] = [:]
     private var nextSequence: Int64 = 1
-    private var waiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+    private var waiters: [String: [UUID: Waiter]] = [:]
 
     // MARK: - Queues
 
@@ -169,20 +169,30 @@ actor MessageEngine {
         guard wakeAt > now else { return }
         let token = UUID()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            waiters[queue, default: [:]][token] = continuation
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: .milliseconds(Int((wakeAt - now) * 1000) + 1))
                 self.resume(queue, token)
             }
+            waiters[queue, default: [:]][token] = Waiter(continuation: continuation, timer: timer)
         }
     }
 
+    /// A long-polling receiver: how to wake it, and the timer to cancel when something else does, so
+    /// many pollers woken early leave no sleeping tasks behind.
+    struct Waiter {
+        var continuation: CheckedContinuation<Void, Never>
+        var timer: Task<Void, Never>
+    }
+
     private func resume(_ queue: String, _ token: UUID) {
-        waiters[queue]?.removeValue(forKey: token)?.resume()
+        waiters[queue]?.removeValue(forKey: token)?.continuation.resume()
     }
 
     private func wake(_ queue: String) {
         guard let waiting = waiters.removeValue(forKey: queue) else { return }
-        for continuation in waiting.values { continuation.resume() }
+        for waiter in waiting.values {
+            waiter.timer.cancel()
+            waiter.continuation.resume()
+        }
     }
 }

@@ -59,7 +59,7 @@ struct QueueTests {
         let vector = try await client.send(try await client.createQueue("vectors"), "test")
         #expect(vector.md5OfMessageBody == "098f6bcd4621d373cade4e832627b4f6")
 
-        let first = try #require(try await client.receive(url, visibility: 1).first)
+        let first = try #require(try await client.receive(url, visibility: 3).first)
         #expect(first.body == "line one\n\tline two")
         #expect(first.messageId == sent.messageId)
         #expect(first.md5OfBody == sent.md5OfMessageBody)
@@ -69,8 +69,7 @@ struct QueueTests {
         #expect(try await client.receive(url).isEmpty)
         #expect(try await client.queueCounts(url) == (0, 1, 0))
         // ...and visible again once its visibility timeout ends, with a new receipt handle.
-        try await Task.sleep(for: .milliseconds(1100))
-        let second = try #require(try await client.receive(url, visibility: 30).first)
+        let second = try #require(try await client.receive(url, visibility: 30, wait: 10).first)
         #expect(second.messageId == sent.messageId)
         #expect(second.receiptHandle != first.receiptHandle)
         #expect(second.attributes?["ApproximateReceiveCount"] == "2")
@@ -103,10 +102,10 @@ struct QueueTests {
             } == "InvalidParameterValue")
         // A delayed message is counted as delayed and not received before its time.
         _ = try await client.call(
-            Methods.sendMessage, SendMessageRequest(queueUrl: url, messageBody: "later", delaySeconds: 1))
+            Methods.sendMessage, SendMessageRequest(queueUrl: url, messageBody: "later", delaySeconds: 3))
         #expect(try await client.receive(url).isEmpty)
         #expect(try await client.queueCounts(url) == (0, 0, 1))
-        let later = try await client.receive(url, wait: 3)
+        let later = try await client.receive(url, wait: 10)
         #expect(later.map(\.body) == ["later"])
         await fixture.stop()
     }
@@ -534,16 +533,24 @@ struct QueueReviewTests {
         let client = fixture.client
         let url = try await client.createQueue("heartbeat")
         _ = try await client.send(url, "long job")
-        let message = try #require(try await client.receive(url, visibility: 1).first)
+        let message = try #require(try await client.receive(url, visibility: 6).first)
         let extend = ChangeMessageVisibilityRequest(
-            queueUrl: url, receiptHandle: message.receiptHandle, visibilityTimeout: 1)
+            queueUrl: url, receiptHandle: message.receiptHandle, visibilityTimeout: 6)
+        // Two heartbeats with the same handle, two seconds apart: the second must extend again.
+        try await Task.sleep(for: .seconds(1))
+        let first = ContinuousClock.now
         _ = try await client.call(Methods.changeMessageVisibility, extend)
-        try await Task.sleep(for: .milliseconds(600))
-        // The second heartbeat with the same handle extends again (to about 1.6 s after the receive).
+        try await Task.sleep(for: .seconds(2))
+        let second = ContinuousClock.now
         _ = try await client.call(Methods.changeMessageVisibility, extend)
-        try await Task.sleep(for: .milliseconds(700))
-        #expect(try await client.receive(url).isEmpty, "still in flight for its first consumer")
-        let again = try await client.receive(url, wait: 3)
+        // Past the first heartbeat's deadline, within the second's (margins of a second or more, as this
+        // machine's timers stretch under load).
+        let check = first + .milliseconds(6500)
+        try await Task.sleep(until: check, clock: .continuous)
+        if ContinuousClock.now < second + .seconds(5) {
+            #expect(try await client.receive(url).isEmpty, "still in flight for its first consumer")
+        }
+        let again = try await client.receive(url, wait: 10)
         #expect(again.map(\.messageId) == [message.messageId])
         await fixture.stop()
     }
