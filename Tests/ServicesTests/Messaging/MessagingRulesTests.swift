@@ -1,0 +1,111 @@
+import API
+import Foundation
+import IaasTesting
+import Store
+import Testing
+
+@testable import Services
+
+@Suite("SQS rules")
+struct MessagingRulesTests {
+    @Test("bodies: SQS's character set, the size limit counting attributes")
+    func bodies() throws {
+        #expect(try MessageRules.validate(body: "a\tb\nc\r", attributes: [:], maximumSize: 1024) == 6)
+        #expect(
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "\u{0}", attributes: [:], maximumSize: 1024)
+            }?.code == "InvalidMessageContents")
+        #expect(
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "\u{FFFE}", attributes: [:], maximumSize: 1024)
+            }?.code == "InvalidMessageContents")
+        #expect(MessageRules.isAllowed("emoji 🚀 and ü"))
+        let attribute = [
+            "name": MessageAttributeValue(dataType: "String", stringValue: String(repeating: "v", count: 10))
+        ]
+        // 1014 + 4 + 6 + 10 = 1034 > 1024.
+        let error = thrown { () throws(CloudError) in
+            _ = try MessageRules.validate(
+                body: String(repeating: "b", count: 1014), attributes: attribute, maximumSize: 1024)
+        }
+        #expect(error?.code == "InvalidParameterValue")
+        #expect(error?.message.contains("shorter than 1024 bytes") == true)
+    }
+
+    @Test(
+        "attributes: names, types and values as AWS allows them",
+        arguments: [
+            ("AWS.reserved", "String", "v"), (".dot", "String", "v"), ("a..b", "String", "v"), ("ok", "Date", "v"),
+            ("ok", "Number", "twelve"), ("ok", "String", ""),
+        ])
+    func badAttributes(name: String, type: String, value: String) {
+        let attributes = [name: MessageAttributeValue(dataType: type, stringValue: value)]
+        #expect(
+            thrown { () throws(CloudError) in
+                _ = try MessageRules.validate(body: "b", attributes: attributes, maximumSize: 1024)
+            }?
+            .code == "InvalidParameterValue")
+    }
+
+    @Test("queue names and attributes")
+    func queues() throws {
+        try QueueName.validate("Orders_2-final")
+        #expect(thrown { () throws(CloudError) in try QueueName.validate("a b") }?.code == "InvalidParameterValue")
+        #expect(
+            thrown { () throws(CloudError) in try QueueName.validate("q.fifo") }?.code
+                == "AWS.SimpleQueueService.UnsupportedOperation")
+        var attributes = QueueAttributes()
+        try attributes.apply(["VisibilityTimeout": "0", "MessageRetentionPeriod": "1209600", "Policy": "{}"])
+        #expect(attributes.visibilityTimeout == 0 && attributes.messageRetentionPeriod == 1_209_600)
+        #expect(QueueAttributes(stored: attributes.stored) == attributes)
+        for (name, value) in [("DelaySeconds", "901"), ("MaximumMessageSize", "1023"), ("VisibilityTimeout", "x")] {
+            #expect(
+                thrown { () throws(CloudError) in try attributes.apply(WireMap([name: value])) }?.code
+                    == "InvalidAttributeValue")
+        }
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["FifoQueue": "true"]) }?.code
+                == "AWS.SimpleQueueService.UnsupportedOperation")
+    }
+
+    @Test("batch entries: 1 to 10, distinct ids of at most 80 letters, digits, - and _")
+    func batches() throws {
+        try BatchRules.validate(ids: ["a", "B-2", "c_3"], entryName: "E")
+        let cases: [([String], String)] = [
+            ([], "AWS.SimpleQueueService.EmptyBatchRequest"),
+            ((0..<11).map { "e\($0)" }, "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"),
+            (["a", "a"], "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"),
+            ([String(repeating: "i", count: 81)], "AWS.SimpleQueueService.InvalidBatchEntryId"),
+            (["no!"], "AWS.SimpleQueueService.InvalidBatchEntryId"),
+        ]
+        for (ids, code) in cases {
+            #expect(thrown { () throws(CloudError) in try BatchRules.validate(ids: ids, entryName: "E") }?.code == code)
+        }
+    }
+
+    @Test("receipt handles name their queue, message and receive; anything else is invalid")
+    func receiptHandles() throws {
+        let handle = ReceiptHandle(queue: "sqs-1", messageId: "m-1", version: 7)
+        #expect(try ReceiptHandle(parsing: handle.string, queue: "sqs-1") == handle)
+        for garbage in ["garbage", "", handle.string + "x", Data("sqs-1 m-1".utf8).base64EncodedString()] {
+            #expect(
+                thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: garbage, queue: "sqs-1") }?.code
+                    == "ReceiptHandleIsInvalid")
+        }
+        #expect(
+            thrown { () throws(CloudError) in _ = try ReceiptHandle(parsing: handle.string, queue: "sqs-2") }?.code
+                == "ReceiptHandleIsInvalid")
+    }
+
+    @Test("queue URLs: AWS's form and a local endpoint's")
+    func urls() throws {
+        let url = try QueueURL(
+            parsing: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", defaultRegion: "us-east-1")
+        #expect(url == QueueURL(region: "eu-west-1", account: "123456789012", name: "jobs"))
+        #expect(url.arn == "arn:aws:sqs:eu-west-1:123456789012:jobs")
+        let local = try QueueURL(parsing: "http://localhost:4566/000000000000/jobs", defaultRegion: "us-east-1")
+        #expect(local.region == "us-east-1" && local.name == "jobs")
+        #expect(
+            thrown { () throws(CloudError) in _ = try QueueURL(parsing: "jobs", defaultRegion: "us-east-1") } != nil)
+    }
+}
