@@ -145,7 +145,8 @@ actor MessageEngine {
     }
 
     func counts(_ queue: String, now: Double) -> (visible: Int, notVisible: Int, delayed: Int) {
-        indexes[queue]?.counts(now: now) ?? (0, 0, 0)
+        guard indexes[queue] != nil else { return (0, 0, 0) }
+        return indexes[queue]!.counts(now: now)
     }
 
     /// Removes the messages sent before `time` (inclusive: a purge; exclusive: retention); returns their ids.

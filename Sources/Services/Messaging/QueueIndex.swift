@@ -45,18 +45,26 @@ struct QueueIndex: Sendable {
     /// by `deadlines` (lazy, like `heap`) so the in-flight cap costs O(log n), not a scan.
     private var inFlight: [String: Double] = [:]
     private var deadlines = Heap<Deadline>()
+    /// Messages sent with a delay and not received yet, with the end of their delay; kept like `inFlight`.
+    private var delayedUntil: [String: Double] = [:]
+    private var delayDeadlines = Heap<Deadline>()
 
     var count: Int { entries.count }
 
     mutating func put(_ id: String, _ entry: Entry) {
         entries[id] = entry
         heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
+        if entry.receiveCount == 0, entry.visibleAt > entry.sentAt, delayedUntil[id] != entry.visibleAt {
+            delayedUntil[id] = entry.visibleAt
+            delayDeadlines.insert(Deadline(at: entry.visibleAt, id: id))
+        }
         compactIfNeeded()
     }
 
     @discardableResult
     mutating func remove(_ id: String) -> Entry? {
         inFlight.removeValue(forKey: id)
+        delayedUntil.removeValue(forKey: id)
         return entries.removeValue(forKey: id)
     }
 
@@ -97,6 +105,7 @@ struct QueueIndex: Sendable {
         while taken.count < limit, let top = heap.min, top.visibleAt <= now {
             heap.removeMin()
             guard var entry = entries[top.id], entry.version == top.version else { continue }
+            delayedUntil.removeValue(forKey: top.id)
             entry.version += 1
             entry.receiveVersion = entry.version
             entry.receiveCount += 1
@@ -124,21 +133,21 @@ struct QueueIndex: Sendable {
     }
 
     /// Counts for GetQueueAttributes: visible, in flight (received, invisible), delayed (never received,
-    /// invisible). A scan: attributes are read rarely, and AWS calls them approximate.
-    func counts(now: Double) -> (visible: Int, notVisible: Int, delayed: Int) {
-        var visible = 0
-        var notVisible = 0
-        var delayed = 0
-        for entry in entries.values {
-            if entry.visibleAt <= now {
-                visible += 1
-            } else if entry.receiveCount > 0 {
-                notVisible += 1
-            } else {
-                delayed += 1
-            }
+    /// invisible), from the in-flight and delay trackers: O(log n) however long the queue, so an
+    /// autoscaler polling them does not stall the queue's traffic.
+    mutating func counts(now: Double) -> (visible: Int, notVisible: Int, delayed: Int) {
+        let inFlight = inFlightCount(now: now)
+        let delayed = delayedCount(now: now)
+        return (entries.count - inFlight - delayed, inFlight, delayed)
+    }
+
+    /// How many messages were never received and are still waiting out their delay at `now`.
+    mutating func delayedCount(now: Double) -> Int {
+        while let top = delayDeadlines.min, top.at <= now {
+            delayDeadlines.removeMin()
+            if delayedUntil[top.id] == top.at { delayedUntil.removeValue(forKey: top.id) }
         }
-        return (visible, notVisible, delayed)
+        return delayedUntil.count
     }
 
     /// The `limit` oldest messages by send order: a sort of the index, for an operator's peek.

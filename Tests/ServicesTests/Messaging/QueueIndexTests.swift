@@ -29,6 +29,23 @@ struct QueueIndexTests {
         #expect(index.counts(now: 45) == (visible: 0, notVisible: 2, delayed: 1))
     }
 
+    @Test("counts without a scan: delays end, receives hide, deletes and deadlines release")
+    func counts() {
+        var index = QueueIndex()
+        var delayed = entry(1, visibleAt: 30)
+        delayed.sentAt = 10
+        index.put("delayed", delayed)
+        var ready = entry(2, visibleAt: 10)
+        ready.sentAt = 10
+        index.put("ready", ready)
+        #expect(index.counts(now: 15) == (visible: 1, notVisible: 0, delayed: 1))
+        _ = index.receive(limit: 10, now: 15, visibility: 10)
+        #expect(index.counts(now: 16) == (visible: 0, notVisible: 1, delayed: 1))
+        #expect(index.counts(now: 31) == (visible: 2, notVisible: 0, delayed: 0), "the delay and the receive ended")
+        index.remove("delayed")
+        #expect(index.counts(now: 31) == (visible: 1, notVisible: 0, delayed: 0))
+    }
+
     @Test("a visibility of 0 does not hand one message out twice in one receive")
     func zeroVisibility() {
         var index = QueueIndex()
