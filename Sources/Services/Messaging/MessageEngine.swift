@@ -149,11 +149,10 @@ actor MessageEngine {
         return indexes[queue]!.counts(now: now)
     }
 
-    /// Removes the messages sent before `time` (inclusive: a purge; exclusive: retention); returns their ids.
-    func removeSent(_ queue: String, before time: Double, inclusive: Bool) -> [String] {
-        guard let ids = indexes[queue]?.sent(before: time, inclusive: inclusive) else { return [] }
-        for id in ids { indexes[queue]!.remove(id) }
-        return ids
+    /// Removes the messages sent before `time` (retention); returns their ids.
+    func expire(_ queue: String, sentBefore time: Double) -> [String] {
+        guard indexes[queue] != nil else { return [] }
+        return indexes[queue]!.expire(sentBefore: time)
     }
 
     /// Every message of every queue, for a partition catching up.

@@ -48,7 +48,7 @@ public struct MessageSweeper: Service, Sendable {
         let now = QueueService.now()
         for queue in await service.engine.allQueues {
             let cutoff = now - Double(queue.attributes.messageRetentionPeriod)
-            let expired = await service.engine.removeSent(queue.id, before: cutoff, inclusive: false)
+            let expired = await service.engine.expire(queue.id, sentBefore: cutoff)
             guard !expired.isEmpty else { continue }
             await service.partitions[queue.url.region]?.each { partition in
                 try await partition.remove(queue: queue.id, ids: expired)

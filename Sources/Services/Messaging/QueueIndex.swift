@@ -48,10 +48,13 @@ struct QueueIndex: Sendable {
     /// Messages sent with a delay and not received yet, with the end of their delay; kept like `inFlight`.
     private var delayedUntil: [String: Double] = [:]
     private var delayDeadlines = Heap<Deadline>()
+    /// Every message by send time (lazy too), so retention finds the expired ones without a scan.
+    private var sendTimes = Heap<Deadline>()
 
     var count: Int { entries.count }
 
     mutating func put(_ id: String, _ entry: Entry) {
+        if entries[id]?.sentAt != entry.sentAt { sendTimes.insert(Deadline(at: entry.sentAt, id: id)) }
         entries[id] = entry
         heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
         if entry.receiveCount == 0, entry.visibleAt > entry.sentAt, delayedUntil[id] != entry.visibleAt {
@@ -161,14 +164,24 @@ struct QueueIndex: Sendable {
         entries.compactMap { id, entry in entry.sequence < sequence ? id : nil }
     }
 
-    /// Ids of messages sent at or before `time` (a purge) or before `time` (retention).
-    func sent(before time: Double, inclusive: Bool) -> [String] {
-        entries.compactMap { id, entry in (inclusive ? entry.sentAt <= time : entry.sentAt < time) ? id : nil }
+    /// Removes the messages sent before `time` (retention); returns their ids. O(k log n) for k expired.
+    mutating func expire(sentBefore time: Double) -> [String] {
+        var expired: [String] = []
+        while let top = sendTimes.min, top.at < time {
+            sendTimes.removeMin()
+            guard entries[top.id]?.sentAt == top.at else { continue }
+            remove(top.id)
+            expired.append(top.id)
+        }
+        return expired
     }
 
     /// Rebuilds the heap when stale entries outnumber live ones, so a queue whose messages are received over
     /// and over does not grow it without bound.
     private mutating func compactIfNeeded() {
+        if sendTimes.count > 1024, sendTimes.count > 4 * entries.count {
+            sendTimes = Heap(entries.map { Deadline(at: $0.value.sentAt, id: $0.key) })
+        }
         guard heap.count > 1024, heap.count > 4 * entries.count else { return }
         heap = Heap(
             entries.map { id, entry in

@@ -45,7 +45,8 @@ public final class MessagePartition: Sendable {
                 t.column("deleted", .boolean).notNull()
                 t.uniqueKey(["queue", "id"])
             }
-            try db.create(index: "message_on_sent", on: MessageRow.databaseTableName, columns: ["sentAt"])
+            try db.create(
+                index: "message_on_sequence", on: MessageRow.databaseTableName, columns: ["queue", "sequence"])
             // Only tombstones, by age, for the sweep. An index of every row on `deleted` would tempt the
             // planner into scanning every live message for a lookup by id (`deleted = 0` on a boolean).
             try db.execute(sql: "CREATE INDEX message_tombstones ON message(visibleAt) WHERE deleted")

@@ -64,7 +64,7 @@ struct QueueIndexTests {
         #expect(index.count == 1)
     }
 
-    @Test("messages sent before a time: exclusive for retention, inclusive for a purge")
+    @Test("retention takes the messages sent before a time, by a heap of send times")
     func sentBefore() {
         var index = QueueIndex()
         for (id, sentAt) in [("old", 10.0), ("edge", 20.0), ("new", 30.0)] {
@@ -72,8 +72,10 @@ struct QueueIndexTests {
             entry.sentAt = sentAt
             index.put(id, entry)
         }
-        #expect(Set(index.sent(before: 20, inclusive: false)) == ["old"])
-        #expect(Set(index.sent(before: 20, inclusive: true)) == ["old", "edge"])
+        #expect(index.expire(sentBefore: 20) == ["old"])
+        #expect(index.expire(sentBefore: 20).isEmpty, "expired once")
+        #expect(index.expire(sentBefore: 31).sorted() == ["edge", "new"])
+        #expect(index.count == 0)
     }
 
     @Test("the in-flight count follows receives, visibility changes, deletes and deadlines")
