@@ -31,20 +31,6 @@ public struct FrameParser: Sendable {
         self.limits = limits
     }
 
-    /// Whether framing was lost: every later byte is dropped.
-    public var isBroken: Bool {
-        if case .broken = state { return true }
-        return false
-    }
-
-    /// Whether the parser is in the middle of a payload (accepted or being discarded).
-    public var isInPayload: Bool {
-        switch state {
-        case .payload, .discarding: return true
-        case .lines, .broken: return false
-        }
-    }
-
     /// Takes the next frame out of `buffer`, or returns nil when more bytes are needed.
     ///
     /// Consumes exactly the bytes of the frame it returns (and of any blank lines or discarded payload

@@ -88,10 +88,6 @@ actor MessageEngine {
         wake(queue)
     }
 
-    func entry(_ queue: String, _ id: String) -> QueueIndex.Entry? {
-        indexes[queue]?.entries[id]
-    }
-
     /// Takes visible messages; nil when the queue already has `maxInFlight` messages in flight.
     func receive(
         _ queue: String, limit: Int, now: Double, visibility: Double, maxInFlight: Int

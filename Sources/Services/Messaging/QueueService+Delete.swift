@@ -57,39 +57,33 @@ extension QueueService {
         -> EmptyResult
     {
         let queue = try await queue(request.queueUrl)
-        let handle = try ReceiptHandle(parsing: request.receiptHandle, queue: queue.id)
-        try await changeVisibility([(handle, request.visibilityTimeout, request.receiptHandle)], in: queue)
+        try await changeVisibility(request.receiptHandle, timeout: request.visibilityTimeout, in: queue)
         return EmptyResult()
     }
 
-    private func changeVisibility(
-        _ changes: [(handle: ReceiptHandle, timeout: Int, text: String)], in queue: MessageEngine.Queue
-    ) async throws(CloudError) {
-        var writes: [MessageWrite] = []
-        let now = Self.now()
-        for change in changes {
-            guard (0...43_200).contains(change.timeout) else {
-                throw SQSErrors.invalidParameterValue(
-                    "Value \(change.timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200."
-                )
-            }
-            let outcome = await engine.changeVisibility(
-                queue.id, change.handle.messageId, receiveVersion: change.handle.version,
-                visibleAt: now + Double(change.timeout), now: now)
-            let changed: QueueIndex.Entry
-            switch outcome {
-            case .gone: throw SQSErrors.notAvailableForVisibilityChange(change.text)
-            case .unchanged: continue
-            case .changed(let entry): changed = entry
-            }
-            writes.append(
-                .state(
-                    queue: queue.id, id: change.handle.messageId, visibleAt: changed.visibleAt,
-                    receiveCount: changed.receiveCount, firstReceiveAt: changed.firstReceiveAt, version: changed.version
-                ))
+    private func changeVisibility(_ text: String, timeout: Int, in queue: MessageEngine.Queue) async throws(CloudError)
+    {
+        let handle = try ReceiptHandle(parsing: text, queue: queue.id)
+        guard (0...43_200).contains(timeout) else {
+            throw SQSErrors.invalidParameterValue(
+                "Value \(timeout) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.")
         }
-        guard !writes.isEmpty else { return }
-        try await partitions(of: queue).commit(writes)
+        let now = Self.now()
+        let outcome = await engine.changeVisibility(
+            queue.id, handle.messageId, receiveVersion: handle.version, visibleAt: now + Double(timeout), now: now)
+        switch outcome {
+        case .gone:
+            throw SQSErrors.notAvailableForVisibilityChange(text)
+        case .unchanged:
+            return
+        case .changed(let changed):
+            try await partitions(of: queue).commit([
+                .state(
+                    queue: queue.id, id: handle.messageId, visibleAt: changed.visibleAt,
+                    receiveCount: changed.receiveCount, firstReceiveAt: changed.firstReceiveAt,
+                    version: changed.version)
+            ])
+        }
     }
 
     /// `sqs.ChangeMessageVisibilityBatch`.
@@ -102,8 +96,7 @@ extension QueueService {
         var failed: [BatchResultErrorEntry] = []
         for entry in request.entries {
             do throws(CloudError) {
-                let handle = try ReceiptHandle(parsing: entry.receiptHandle, queue: queue.id)
-                try await changeVisibility([(handle, entry.visibilityTimeout, entry.receiptHandle)], in: queue)
+                try await changeVisibility(entry.receiptHandle, timeout: entry.visibilityTimeout, in: queue)
                 successful.append(BatchResultEntry(id: entry.id))
             } catch {
                 failed.append(
