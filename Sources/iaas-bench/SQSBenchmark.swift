@@ -51,12 +51,34 @@ struct SQSBenchmark: AsyncParsableCommand {
             print("send, \(clients) client\(clients == 1 ? "" : "s"), batches of \(batch): \(Int(rate)) msg/s")
         }
 
+        try await fifoFigures(daemon: daemon, client: client)
         try await longPoll(daemon: daemon, client: client)
         try await visibilityLateness(client: client)
         try await backlogFigure(daemon: daemon, client: client, data: data)
         try await idleCPU(daemon: daemon)
         await client.close()
         await daemon.terminate()
+    }
+
+    /// FIFO: send with 16 clients, one group each and an explicit deduplication id (each send claims and
+    /// remembers it), then receive+delete with 16 clients across the 16 groups (each receive locks a group).
+    private func fifoFigures(daemon: DaemonProcess, client: IaasClient) async throws {
+        let url = try await client.createQueue("fifo.fifo", attributes: ["FifoQueue": "true"])
+        let counter = Counter()
+        let sendRate = try await throughput(daemon: daemon, clients: 16) { client in
+            let n = counter.next()
+            _ = try await client.send(url, Self.body, group: "g\(n % 16)", deduplicationId: "d\(n)")
+            return 1
+        }
+        print("FIFO send, 16 clients, 16 groups, deduplication ids: \(Int(sendRate)) msg/s")
+        // A third of the send run's time, so the backlog the sends left does not run dry.
+        let receiveRate = try await throughput(daemon: daemon, clients: 16, seconds: seconds / 3) { client in
+            try await receiveAndDelete(client, url)
+        }
+        let left = try await client.queueCounts(url)
+        print(
+            "FIFO receive+delete, 16 clients, 16 groups, 10 at a time: \(Int(receiveRate)) msg/s (\(left.visible) left)"
+        )
     }
 
     /// Receives up to 10 and deletes them in one batch; returns how many.

@@ -20,17 +20,24 @@ public struct SendMessageRequest: Codable, Sendable {
     public var messageAttributes: WireMap<MessageAttributeValue>?
     /// Only `AWSTraceHeader` (a String), as in AWS.
     public var messageSystemAttributes: WireMap<MessageAttributeValue>?
+    /// Required by a FIFO queue: messages of one group are delivered in order, one batch in flight at a time.
+    public var messageGroupId: String?
+    /// A FIFO queue's deduplication id: a second send with it within five minutes is not stored again.
+    public var messageDeduplicationId: String?
 
     public init(
         queueUrl: String, messageBody: String, delaySeconds: Int? = nil,
         messageAttributes: WireMap<MessageAttributeValue>? = nil,
-        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil
+        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil, messageGroupId: String? = nil,
+        messageDeduplicationId: String? = nil
     ) {
         self.queueUrl = queueUrl
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
         self.messageSystemAttributes = messageSystemAttributes
+        self.messageGroupId = messageGroupId
+        self.messageDeduplicationId = messageDeduplicationId
     }
 }
 
@@ -39,22 +46,26 @@ public struct SendMessageResult: Codable, Sendable, Equatable {
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
     public var md5OfMessageSystemAttributes: String?
+    /// A FIFO queue's order of the message: increasing within a group.
+    public var sequenceNumber: String?
 
     enum CodingKeys: String, CodingKey {
         case messageId = "MessageId"
         case md5OfMessageBody = "MD5OfMessageBody"
         case md5OfMessageAttributes = "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes"
+        case sequenceNumber = "SequenceNumber"
     }
 
     public init(
         messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?,
-        md5OfMessageSystemAttributes: String? = nil
+        md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil
     ) {
         self.messageId = messageId
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
         self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
+        self.sequenceNumber = sequenceNumber
     }
 }
 
@@ -65,17 +76,22 @@ public struct SendMessageBatchEntry: Codable, Sendable {
     public var delaySeconds: Int?
     public var messageAttributes: WireMap<MessageAttributeValue>?
     public var messageSystemAttributes: WireMap<MessageAttributeValue>?
+    public var messageGroupId: String?
+    public var messageDeduplicationId: String?
 
     public init(
         id: String, messageBody: String, delaySeconds: Int? = nil,
         messageAttributes: WireMap<MessageAttributeValue>? = nil,
-        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil
+        messageSystemAttributes: WireMap<MessageAttributeValue>? = nil, messageGroupId: String? = nil,
+        messageDeduplicationId: String? = nil
     ) {
         self.id = id
         self.messageBody = messageBody
         self.delaySeconds = delaySeconds
         self.messageAttributes = messageAttributes
         self.messageSystemAttributes = messageSystemAttributes
+        self.messageGroupId = messageGroupId
+        self.messageDeduplicationId = messageDeduplicationId
     }
 }
 
@@ -96,6 +112,8 @@ public struct SendMessageBatchResultEntry: Codable, Sendable, Equatable {
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
     public var md5OfMessageSystemAttributes: String?
+    /// A FIFO queue's order of the message: increasing within a group.
+    public var sequenceNumber: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "Id"
@@ -103,17 +121,19 @@ public struct SendMessageBatchResultEntry: Codable, Sendable, Equatable {
         case md5OfMessageBody = "MD5OfMessageBody"
         case md5OfMessageAttributes = "MD5OfMessageAttributes"
         case md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes"
+        case sequenceNumber = "SequenceNumber"
     }
 
     public init(
         id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String?,
-        md5OfMessageSystemAttributes: String? = nil
+        md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil
     ) {
         self.id = id
         self.messageId = messageId
         self.md5OfMessageBody = md5OfMessageBody
         self.md5OfMessageAttributes = md5OfMessageAttributes
         self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
+        self.sequenceNumber = sequenceNumber
     }
 }
 

@@ -21,13 +21,24 @@ actor MessageEngine {
     private var indexes: [String: QueueIndex] = [:]
     private var nextSequence: Int64 = 1
     private var waiters: [String: [UUID: Waiter]] = [:]
+    /// The deduplication windows of FIFO queues.
+    private var deduplication: [String: DeduplicationWindow] = [:]
+    /// FIFO receives by `ReceiveRequestAttemptId` (queue id, attempt id), for five minutes: a retry gets the
+    /// same messages while they are in flight. In memory: a restart forgets them, and a retry then
+    /// receives afresh.
+    private var attempts: [String: [String: ReceiveAttempt]] = [:]
+
+    struct ReceiveAttempt: Sendable {
+        var messages: [(id: String, receiveVersion: Int64)]
+        var at: Double
+    }
 
     // MARK: - Queues
 
     func register(_ queue: Queue) {
         queues[queue.id] = queue
         byURL[queue.url] = queue.id
-        if indexes[queue.id] == nil { indexes[queue.id] = QueueIndex() }
+        if indexes[queue.id] == nil { indexes[queue.id] = QueueIndex(fifo: queue.attributes.fifoQueue) }
     }
 
     func queue(_ url: QueueURL) -> Queue? {
@@ -48,6 +59,8 @@ actor MessageEngine {
     func drop(_ id: String) {
         if let queue = queues.removeValue(forKey: id) { byURL.removeValue(forKey: queue.url) }
         indexes.removeValue(forKey: id)
+        deduplication.removeValue(forKey: id)
+        attempts.removeValue(forKey: id)
         wake(id)
     }
 
@@ -78,9 +91,62 @@ actor MessageEngine {
                 QueueIndex.Entry(
                     sequence: state.sequence, sentAt: state.sentAt, visibleAt: state.visibleAt,
                     receiveCount: state.receiveCount, firstReceiveAt: state.firstReceiveAt, version: state.version,
-                    size: state.bodySize, receiveVersion: state.version))
+                    size: state.bodySize, receiveVersion: state.version, group: state.groupId))
             indexes[state.queue]!.restoreInFlight(state.id, now: now)
         }
+    }
+
+    // MARK: - Deduplication (FIFO)
+
+    /// Claims a deduplication key for a send about to commit; see `DeduplicationWindow`.
+    func claimDeduplication(
+        _ queue: String, key: String, messageId: String, sequence: Int64, now: Double
+    ) -> DeduplicationWindow.Claim {
+        deduplication[queue, default: DeduplicationWindow()].claim(
+            key, messageId: messageId, sequence: sequence, now: now)
+    }
+
+    func confirmDeduplication(_ queue: String, key: String) {
+        deduplication[queue]?.confirm(key)
+    }
+
+    func releaseDeduplication(_ queue: String, key: String, messageId: String) {
+        deduplication[queue]?.release(key, messageId: messageId)
+    }
+
+    /// Rebuilds the windows from the keys the partitions remember (their union: a key committed by a
+    /// majority is in every majority).
+    func restoreDeduplication(_ rows: [DeduplicationRow]) {
+        for row in rows.sorted(by: { $0.at < $1.at }) where queues[row.queue] != nil {
+            deduplication[row.queue, default: DeduplicationWindow()].restore(row)
+        }
+    }
+
+    func expireDeduplication(now: Double) {
+        for queue in deduplication.keys { deduplication[queue]!.expire(now: now) }
+        for queue in attempts.keys {
+            attempts[queue] = attempts[queue]!.filter { now - $0.value.at < DeduplicationWindow.seconds }
+        }
+    }
+
+    /// The messages an earlier receive with this attempt id took, if every one is still in flight from it.
+    func repeatedAttempt(_ queue: String, _ attempt: String, now: Double) -> [(id: String, entry: QueueIndex.Entry)]? {
+        guard let known = attempts[queue]?[attempt], now - known.at < DeduplicationWindow.seconds,
+            let index = indexes[queue]
+        else { return nil }
+        let entries = known.messages.compactMap { message in
+            index.entries[message.id].flatMap { entry in
+                entry.receiveVersion == message.receiveVersion && entry.visibleAt > now ? (message.id, entry) : nil
+            }
+        }
+        return entries.count == known.messages.count ? entries : nil
+    }
+
+    func recordAttempt(
+        _ queue: String, _ attempt: String, _ taken: [(id: String, entry: QueueIndex.Entry)], now: Double
+    ) {
+        attempts[queue, default: [:]][attempt] = ReceiveAttempt(
+            messages: taken.map { ($0.id, $0.entry.receiveVersion) }, at: now)
     }
 
     func add(_ queue: String, _ id: String, _ entry: QueueIndex.Entry) {

@@ -6,8 +6,9 @@ import Store
 /// The background work of SQS. Each second, a partition whose file was deleted or replaced is set aside,
 /// then made again and filled from the index and its peers before it serves again (anti-entropy). Every
 /// 30 s, messages past their queue's retention period are removed (a scan of the index: retention is
-/// counted in days, so this granularity costs nothing a user can see). Every minute, tombstones older than
-/// a minute are swept, while every partition is in service.
+/// counted in days, so this granularity costs nothing a user can see), and FIFO deduplication ids older than
+/// their five-minute window are forgotten. Every minute, tombstones older than a minute are swept, while
+/// every partition is in service.
 public struct MessageSweeper: Service, Sendable {
     let service: QueueService
     let interval: Duration
@@ -26,6 +27,7 @@ public struct MessageSweeper: Service, Sendable {
             await healPartitions()
             if ContinuousClock.now - lastRetention > .seconds(30) {
                 await removeExpired()
+                await forgetDeduplications()
                 lastRetention = ContinuousClock.now
             }
             if ContinuousClock.now - lastTombstoneSweep > .seconds(60) {
@@ -40,6 +42,17 @@ public struct MessageSweeper: Service, Sendable {
         for set in service.partitions.values {
             set.checkIntegrity()
             for index in set.missing { await heal(set, index) }
+        }
+    }
+
+    /// Forgets the deduplication ids whose window has passed, in memory and in every partition.
+    public func forgetDeduplications() async {
+        let now = QueueService.now()
+        await service.engine.expireDeduplication(now: now)
+        for set in service.partitions.values {
+            await set.each { partition in
+                try await partition.removeDeduplications(before: now - DeduplicationWindow.seconds)
+            }
         }
     }
 

@@ -58,6 +58,8 @@ public struct MessagingReconciler: Sendable {
             // A message below its queue's purge mark was purged, wherever a copy of it survived.
             let kept = merged.filter { state in marks[state.queue].map { state.sequence >= $0 } ?? false }
             await service.engine.load(kept, now: QueueService.now())
+            await service.engine.restoreDeduplication(
+                await set.deduplications(since: QueueService.now() - DeduplicationWindow.seconds))
             report.messages += kept.filter { !$0.deleted }.count
             report.partitionsRepaired += try await Self.repair(copies, toward: merged)
         }

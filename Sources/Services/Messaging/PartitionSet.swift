@@ -133,6 +133,19 @@ final class PartitionSet: Sendable {
         return all
     }
 
+    /// The FIFO deduplication ids every live partition remembers since `time`: their union.
+    func deduplications(since time: Double) async -> [DeduplicationRow] {
+        var all: [DeduplicationRow] = []
+        for target in live {
+            do {
+                all += try await target.committer.partition.deduplications(since: time)
+            } catch {
+                setAside(target.index, committer: target.committer, because: error)
+            }
+        }
+        return all
+    }
+
     /// Whether every partition is in service: none set aside, none catching up.
     var allInService: Bool {
         joining.withLock { $0.isEmpty } && slots.withLock { slots in slots.allSatisfy { $0 != nil } }

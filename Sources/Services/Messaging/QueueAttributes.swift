@@ -1,8 +1,16 @@
 import API
 import Foundation
 
-/// The settable attributes of a standard queue, with AWS's limits and defaults.
+/// The settable attributes of a queue, with AWS's limits and defaults.
 struct QueueAttributes: Sendable, Equatable {
+    /// Set at creation only (with a `.fifo` name), never changed.
+    var fifoQueue = false
+    /// A FIFO queue derives a missing deduplication id from the body's SHA-256.
+    var contentBasedDeduplication = false
+    /// `queue` or `messageGroup`: where a deduplication id must be unique.
+    var deduplicationScope = "queue"
+    /// `perQueue` or `perMessageGroupId`: accepted and reported; this cloud throttles neither.
+    var fifoThroughputLimit = "perQueue"
     var delaySeconds = 0
     var maximumMessageSize = 1_048_576
     var messageRetentionPeriod = 345_600
@@ -27,15 +35,47 @@ struct QueueAttributes: Sendable, Equatable {
         ]
 
     /// Attributes AWS knows that this cloud does not do yet: refused by name, never silently ignored.
-    private static let unsupported: Set<String> = [
-        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
-        "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
-    ]
+    private static let unsupported: Set<String> = ["KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds"]
+
+    /// The attributes only a FIFO queue has, with their allowed values.
+    private static let fifoOnly:
+        [(name: String, values: Set<String>, key: any WritableKeyPath<QueueAttributes, String> & Sendable)] = [
+            ("DeduplicationScope", ["queue", "messageGroup"], \.deduplicationScope),
+            ("FifoThroughputLimit", ["perQueue", "perMessageGroupId"], \.fifoThroughputLimit),
+        ]
 
     /// Applies settable attributes from a request; throws AWS's error for an unknown name or a bad value.
-    mutating func apply(_ attributes: WireMap<String>) throws(CloudError) {
-        for (name, value) in attributes.entries.sorted(by: { $0.key < $1.key }) {
-            if let integer = Self.integers.first(where: { $0.name == name }) {
+    /// `FifoQueue` is taken only when `creating`; later it may only be repeated.
+    mutating func apply(_ attributes: WireMap<String>, creating: Bool = false) throws(CloudError) {
+        if let fifo = attributes["FifoQueue"] {
+            guard fifo == "true" || fifo == "false" else {
+                throw SQSErrors.invalidAttributeValue("Invalid value for the parameter FifoQueue: '\(fifo)'.")
+            }
+            if creating {
+                fifoQueue = fifo == "true"
+            } else if fifoQueue != (fifo == "true") {
+                throw SQSErrors.invalidAttributeValue("FifoQueue can only be set when the queue is created.")
+            }
+        }
+        for (name, value) in attributes.entries.sorted(by: { $0.key < $1.key }) where name != "FifoQueue" {
+            if !fifoQueue, name == "ContentBasedDeduplication" || Self.fifoOnly.contains(where: { $0.name == name }) {
+                throw SQSErrors.invalidAttributeName(name)
+            }
+            if name == "ContentBasedDeduplication" {
+                guard value == "true" || value == "false" else {
+                    throw SQSErrors.invalidAttributeValue(
+                        "Invalid value for the parameter ContentBasedDeduplication: '\(value)'; it must be true or false."
+                    )
+                }
+                contentBasedDeduplication = value == "true"
+            } else if let choice = Self.fifoOnly.first(where: { $0.name == name }) {
+                guard choice.values.contains(value) else {
+                    throw SQSErrors.invalidAttributeValue(
+                        "Invalid value for the parameter \(name): '\(value)'; it must be one of \(choice.values.sorted().joined(separator: ", "))."
+                    )
+                }
+                self[keyPath: choice.key] = value
+            } else if let integer = Self.integers.first(where: { $0.name == name }) {
                 guard let number = Int(value), integer.range.contains(number) else {
                     throw SQSErrors.invalidAttributeValue(
                         "Invalid value for the parameter \(name): '\(value)'. It must be an integer from \(integer.range.lowerBound) to \(integer.range.upperBound)."
@@ -60,6 +100,10 @@ struct QueueAttributes: Sendable, Equatable {
                 throw SQSErrors.invalidAttributeName(name)
             }
         }
+        if fifoThroughputLimit == "perMessageGroupId", deduplicationScope != "messageGroup" {
+            throw SQSErrors.invalidAttributeValue(
+                "FifoThroughputLimit perMessageGroupId needs DeduplicationScope messageGroup (high throughput mode).")
+        }
     }
 
     /// The settable attributes as AWS reports them.
@@ -70,6 +114,11 @@ struct QueueAttributes: Sendable, Equatable {
         if let redrivePolicy { values["RedrivePolicy"] = redrivePolicy.text }
         if let redriveAllowPolicy { values["RedriveAllowPolicy"] = redriveAllowPolicy.text }
         values["SqsManagedSseEnabled"] = sqsManagedSseEnabled ? "true" : "false"
+        if fifoQueue {
+            values["FifoQueue"] = "true"
+            values["ContentBasedDeduplication"] = contentBasedDeduplication ? "true" : "false"
+            for choice in Self.fifoOnly { values[choice.name] = self[keyPath: choice.key] }
+        }
         return values
     }
 
@@ -93,6 +142,11 @@ struct QueueAttributes: Sendable, Equatable {
         attributes.redrivePolicy = map["RedrivePolicy"].flatMap { try? RedrivePolicy(parsing: $0) }
         attributes.redriveAllowPolicy = map["RedriveAllowPolicy"].flatMap { try? RedriveAllowPolicy(parsing: $0) }
         attributes.sqsManagedSseEnabled = map["SqsManagedSseEnabled"] != "false"
+        attributes.fifoQueue = map["FifoQueue"] == "true"
+        attributes.contentBasedDeduplication = map["ContentBasedDeduplication"] == "true"
+        for choice in Self.fifoOnly {
+            if let value = map[choice.name], choice.values.contains(value) { attributes[keyPath: choice.key] = value }
+        }
         self = attributes
     }
 }

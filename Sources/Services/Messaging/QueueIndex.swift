@@ -6,6 +6,9 @@ import Store
 ///
 /// The heap is lazy: a change pushes a new entry and leaves the old one, which is skipped when it surfaces
 /// because its version is no longer the message's.
+///
+/// A FIFO queue's index receives by message group instead (`MessageGroups`): in order within a group, and
+/// never from a group that has a message in flight.
 struct QueueIndex: Sendable {
     struct Entry: Sendable {
         var sequence: Int64
@@ -18,6 +21,8 @@ struct QueueIndex: Sendable {
         /// The version the latest receive wrote: what its receipt handle names. Visibility changes raise
         /// `version` but not this, so one handle may change the visibility again and again (a heartbeat).
         var receiveVersion: Int64 = 0
+        /// The message group, if the sender gave one.
+        var group: String? = nil
     }
 
     private struct Ready: Comparable, Sendable {
@@ -40,7 +45,10 @@ struct QueueIndex: Sendable {
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// Every message by when it may next be received (a standard queue only).
     private var heap = Heap<Ready>()
+    /// The groups of a FIFO queue, nil for a standard one.
+    private var groups: MessageGroups?
     /// Messages received and not yet visible again, with the deadline of their current receive; kept exact
     /// by `deadlines` (lazy, like `heap`) so the in-flight cap costs O(log n), not a scan.
     private var inFlight: [String: Double] = [:]
@@ -51,12 +59,26 @@ struct QueueIndex: Sendable {
     /// Every message by send time (lazy too), so retention finds the expired ones without a scan.
     private var sendTimes = Heap<Deadline>()
 
+    init(fifo: Bool = false) {
+        groups = fifo ? MessageGroups() : nil
+    }
+
     var count: Int { entries.count }
 
     mutating func put(_ id: String, _ entry: Entry) {
-        if entries[id]?.sentAt != entry.sentAt { sendTimes.insert(Deadline(at: entry.sentAt, id: id)) }
+        let known = entries[id]
+        if known?.sentAt != entry.sentAt { sendTimes.insert(Deadline(at: entry.sentAt, id: id)) }
         entries[id] = entry
-        heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
+        if groups != nil {
+            let group = entry.group ?? ""
+            if known == nil {
+                groups!.add(id, sequence: entry.sequence, group: group, entries: entries)
+            } else {
+                groups!.refresh(group, entries: entries)
+            }
+        } else {
+            heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
+        }
         if entry.receiveCount == 0, entry.visibleAt > entry.sentAt, delayedUntil[id] != entry.visibleAt {
             delayedUntil[id] = entry.visibleAt
             delayDeadlines.insert(Deadline(at: entry.visibleAt, id: id))
@@ -68,7 +90,9 @@ struct QueueIndex: Sendable {
     mutating func remove(_ id: String) -> Entry? {
         inFlight.removeValue(forKey: id)
         delayedUntil.removeValue(forKey: id)
-        return entries.removeValue(forKey: id)
+        let removed = entries.removeValue(forKey: id)
+        if let removed, groups != nil { groups!.refresh(removed.group ?? "", entries: entries) }
+        return removed
     }
 
     /// Sets when a message is visible again (ChangeMessageVisibility); nil if it is gone.
@@ -104,30 +128,48 @@ struct QueueIndex: Sendable {
     /// Takes up to `limit` messages visible at `now`, oldest deadline first, and makes each invisible until
     /// `now + visibility`; returns them with their new state.
     mutating func receive(limit: Int, now: Double, visibility: Double) -> [(id: String, entry: Entry)] {
+        if groups != nil { return receiveByGroup(limit: limit, now: now, visibility: visibility) }
         var taken: [(String, Entry)] = []
         while taken.count < limit, let top = heap.min, top.visibleAt <= now {
             heap.removeMin()
-            guard var entry = entries[top.id], entry.version == top.version else { continue }
-            delayedUntil.removeValue(forKey: top.id)
-            entry.version += 1
-            entry.receiveVersion = entry.version
-            entry.receiveCount += 1
-            entry.visibleAt = now + visibility
-            if entry.firstReceiveAt == nil { entry.firstReceiveAt = now }
-            entries[top.id] = entry
-            taken.append((top.id, entry))
+            guard let entry = entries[top.id], entry.version == top.version else { continue }
+            taken.append((top.id, markReceived(top.id, entry, now: now, visibility: visibility)))
         }
         // Back in the heap only now: with a visibility of 0 a message is visible again at once, and must not
         // be taken twice by one receive.
         for (id, entry) in taken {
             heap.insert(Ready(visibleAt: entry.visibleAt, sequence: entry.sequence, id: id, version: entry.version))
-            markInFlight(id, until: entry.visibleAt)
         }
         return taken
     }
 
+    /// A FIFO receive: the visible heads of ready groups, in order; each group it took from is locked until
+    /// its messages are deleted or visible again.
+    private mutating func receiveByGroup(limit: Int, now: Double, visibility: Double) -> [(id: String, entry: Entry)] {
+        let (ids, touched) = groups!.take(limit: limit, now: now, entries: entries)
+        let taken = ids.compactMap { id in
+            entries[id].map { (id, markReceived(id, $0, now: now, visibility: visibility)) }
+        }
+        for group in touched { groups!.refresh(group, entries: entries) }
+        return taken
+    }
+
+    private mutating func markReceived(_ id: String, _ received: Entry, now: Double, visibility: Double) -> Entry {
+        var entry = received
+        delayedUntil.removeValue(forKey: id)
+        entry.version += 1
+        entry.receiveVersion = entry.version
+        entry.receiveCount += 1
+        entry.visibleAt = now + visibility
+        if entry.firstReceiveAt == nil { entry.firstReceiveAt = now }
+        entries[id] = entry
+        markInFlight(id, until: entry.visibleAt)
+        return entry
+    }
+
     /// The earliest moment a message becomes visible, if any message exists.
     mutating func nextVisibleAt() -> Double? {
+        if groups != nil { return groups!.nextReadyAt() }
         while let top = heap.min {
             if let entry = entries[top.id], entry.version == top.version { return top.visibleAt }
             heap.removeMin()

@@ -19,9 +19,13 @@ extension QueueService {
             throw SQSErrors.invalidParameterValue("Source queue must be configured as a Dead Letter Queue.")
         }
         if let destination = request.destinationArn {
-            guard let url = QueueURL(arn: destination), await engine.queue(url) != nil else {
+            guard let url = QueueURL(arn: destination), let target = await engine.queue(url) else {
                 throw SQSErrors.invalidParameterValue(
                     "The resource that you specified for the DestinationArn parameter doesn't exist.")
+            }
+            guard target.attributes.fifoQueue == source.attributes.fifoQueue else {
+                throw SQSErrors.invalidParameterValue(
+                    "The destination queue must be of the same type (standard or FIFO) as the source queue.")
             }
         }
         if let rate = request.maxNumberOfMessagesPerSecond, !(1...500).contains(rate) {

@@ -6,9 +6,9 @@ import Store
 extension QueueService {
     /// `sqs.CreateQueue`: idempotent for the same name and attributes; `QueueAlreadyExists` when they differ.
     public func createQueue(_ request: CreateQueueRequest) async throws(CloudError) -> QueueUrlResult {
-        try QueueName.validate(request.queueName)
         var attributes = QueueAttributes()
-        try attributes.apply(request.attributes ?? [:])
+        try attributes.apply(request.attributes ?? [:], creating: true)
+        try QueueName.validate(request.queueName, fifo: attributes.fifoQueue)
         let tags = request.tags ?? [:]
         try Self.validateTags(tags.entries.map { Tag(key: $0.key, value: $0.value) })
         let url = QueueURL(region: defaultRegion, account: account, name: request.queueName)
@@ -142,6 +142,9 @@ extension QueueService {
             target.region == url.region, let dlq = await engine.queue(target)
         else { throw invalid("Dead-letter target does not exist.") }
         guard target != url else { throw invalid("A queue cannot be its own dead-letter queue.") }
+        guard dlq.attributes.fifoQueue == attributes.fifoQueue else {
+            throw invalid("Dead-letter queue must be same type of queue as the source.")
+        }
         if let allow = dlq.attributes.redriveAllowPolicy, !allow.allows(url.arn) {
             throw invalid("Queue \(target.arn) does not allow \(url.arn) as a dead-letter source (RedriveAllowPolicy).")
         }

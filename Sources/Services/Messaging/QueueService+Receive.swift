@@ -25,6 +25,14 @@ extension QueueService {
                 "Value \(visibility) for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided."
             )
         }
+        let attempt = queue.attributes.fifoQueue ? request.receiveRequestAttemptId : nil
+        if let attempt {
+            try FifoRules.validateAttemptId(attempt)
+            // A retried receive (the answer was lost) gets the same messages and handles while they are in flight.
+            if let again = await engine.repeatedAttempt(queue.id, attempt, now: Self.now()) {
+                return ReceiveMessageResult(messages: try await deliver(again, of: queue, request: request))
+            }
+        }
         let deadline = Self.now() + Double(wait)
         while true {
             let now = Self.now()
@@ -35,6 +43,7 @@ extension QueueService {
             if taken == nil, wait == 0 { throw SQSErrors.overLimit(cap) }
             if let taken, !taken.isEmpty {
                 let messages = try await deliver(taken, of: queue, request: request)
+                if let attempt { await engine.recordAttempt(queue.id, attempt, taken, now: now) }
                 // Every message taken may have gone to the dead-letter queue: then look again.
                 if !messages.isEmpty { return ReceiveMessageResult(messages: messages) }
                 continue
@@ -102,7 +111,8 @@ extension QueueService {
             }
             let (system, user) = (stored?.entries ?? [:]).partitioned { $0.key.hasPrefix(MessageRules.systemPrefix) }
             let selected = Self.select(Dictionary(uniqueKeysWithValues: user), names: attributeNames)
-            var attributes = Self.systemAttributes(entry, names: systemNames, account: account)
+            var attributes = Self.systemAttributes(
+                entry, row: row, fifo: queue.attributes.fifoQueue, names: systemNames, account: account)
             if systemNames.contains("All") || systemNames.contains("AWSTraceHeader"),
                 let trace = system.first(where: { $0.key == MessageRules.systemPrefix + "AWSTraceHeader" })?.value
                     .stringValue
@@ -144,7 +154,9 @@ extension QueueService {
                 let state = entry.visibleAt <= now ? "visible" : entry.receiveCount > 0 ? "in-flight" : "delayed"
                 return PeekedMessage(
                     messageId: id, body: String(decoding: body, as: UTF8.self), state: state,
-                    attributes: Self.systemAttributes(entry, names: ["All"], account: account) ?? [:])
+                    attributes: Self.systemAttributes(
+                        entry, row: rows[id], fifo: queue.attributes.fifoQueue, names: ["All"], account: account)
+                        ?? [:])
             })
     }
 
@@ -162,7 +174,9 @@ extension QueueService {
     }
 
     /// The system attributes a receive asked for.
-    static func systemAttributes(_ entry: QueueIndex.Entry, names: Set<String>, account: String) -> WireMap<String>? {
+    static func systemAttributes(
+        _ entry: QueueIndex.Entry, row: MessageRow?, fifo: Bool, names: Set<String>, account: String
+    ) -> WireMap<String>? {
         guard !names.isEmpty else { return nil }
         let all = names.contains("All")
         var values: [String: String] = [:]
@@ -175,6 +189,13 @@ extension QueueService {
             values["ApproximateFirstReceiveTimestamp"] = milliseconds(first)
         }
         if all || names.contains("SenderId") { values["SenderId"] = account }
+        if all || names.contains("MessageGroupId"), let group = row?.groupId { values["MessageGroupId"] = group }
+        if all || names.contains("MessageDeduplicationId"), let id = row?.deduplicationId {
+            values["MessageDeduplicationId"] = id
+        }
+        if fifo, all || names.contains("SequenceNumber") {
+            values["SequenceNumber"] = FifoRules.sequenceNumber(entry.sequence)
+        }
         return values.isEmpty ? nil : WireMap(values)
     }
 }

@@ -51,6 +51,21 @@ public final class MessagePartition: Sendable {
             // planner into scanning every live message for a lookup by id (`deleted = 0` on a boolean).
             try db.execute(sql: "CREATE INDEX message_tombstones ON message(visibleAt) WHERE deleted")
         }
+        migrator.registerMigration("v2-fifo") { db in
+            try db.alter(table: MessageRow.databaseTableName) { t in
+                t.add(column: "groupId", .text)
+                t.add(column: "deduplicationId", .text)
+            }
+            try db.create(table: DeduplicationRow.databaseTableName) { t in
+                t.column("queue", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("messageId", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("at", .double).notNull()
+                t.primaryKey(["queue", "key"])
+            }
+            try db.create(index: "deduplication_on_at", on: DeduplicationRow.databaseTableName, columns: ["at"])
+        }
         return migrator
     }
 
@@ -78,15 +93,17 @@ public final class MessagePartition: Sendable {
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO message (queue, id, sequence, body, attributes, md5OfBody, md5OfAttributes,
-                                sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted, groupId,
+                                deduplicationId)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (queue, id) DO UPDATE SET
                                 sequence = excluded.sequence, body = excluded.body,
                                 attributes = excluded.attributes, md5OfBody = excluded.md5OfBody,
                                 md5OfAttributes = excluded.md5OfAttributes, sentAt = excluded.sentAt,
                                 visibleAt = excluded.visibleAt, receiveCount = excluded.receiveCount,
                                 firstReceiveAt = excluded.firstReceiveAt, version = excluded.version,
-                                deleted = excluded.deleted
+                                deleted = excluded.deleted, groupId = excluded.groupId,
+                                deduplicationId = excluded.deduplicationId
                             WHERE excluded.version > message.version
                             """
                     ).execute(
@@ -94,6 +111,7 @@ public final class MessagePartition: Sendable {
                             row.queue, row.id, row.sequence, row.deleted ? nil : row.body,
                             row.deleted ? nil : row.attributes, row.md5OfBody, row.md5OfAttributes, row.sentAt,
                             row.visibleAt, row.receiveCount, row.firstReceiveAt, row.version, row.deleted,
+                            row.groupId, row.deduplicationId,
                         ])
                 case .state(let queue, let id, let visibleAt, let receiveCount, let firstReceiveAt, let version):
                     try db.cachedStatement(
@@ -115,6 +133,14 @@ public final class MessagePartition: Sendable {
                             WHERE excluded.version > message.version
                             """
                     ).execute(arguments: [queue, id, at, at, version])
+                case .deduplication(let row):
+                    // The first send with a key wins: a retry that reaches a partition twice changes nothing.
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO deduplication (queue, key, messageId, sequence, at) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (queue, key) DO NOTHING
+                            """
+                    ).execute(arguments: [row.queue, row.key, row.messageId, row.sequence, row.at])
                 }
             }
         }
@@ -127,7 +153,7 @@ public final class MessagePartition: Sendable {
                 db,
                 sql: """
                     SELECT queue, id, sequence, sentAt, visibleAt, receiveCount, firstReceiveAt, version, deleted,
-                        COALESCE(length(body), 0) AS bodySize
+                        COALESCE(length(body), 0) AS bodySize, groupId
                     FROM message
                     """)
         }
@@ -145,9 +171,22 @@ public final class MessagePartition: Sendable {
         }
     }
 
-    /// Removes every row of a queue (a deleted queue).
+    /// Removes every row of a queue (a deleted queue), and its deduplication ids.
     public func removeQueue(_ queue: String) async throws {
-        _ = try await pool.write { db in try MessageRow.filter(MessageRow.Columns.queue == queue).deleteAll(db) }
+        _ = try await pool.write { db in
+            try MessageRow.filter(MessageRow.Columns.queue == queue).deleteAll(db)
+            try DeduplicationRow.filter(Column("queue") == queue).deleteAll(db)
+        }
+    }
+
+    /// The deduplication ids remembered since `time`, for rebuilding the FIFO queues' windows.
+    public func deduplications(since time: Double) async throws -> [DeduplicationRow] {
+        try await pool.read { db in try DeduplicationRow.filter(Column("at") >= time).fetchAll(db) }
+    }
+
+    /// Forgets the deduplication ids remembered before `time` (their window has passed).
+    public func removeDeduplications(before time: Double) async throws {
+        _ = try await pool.write { db in try DeduplicationRow.filter(Column("at") < time).deleteAll(db) }
     }
 
     /// Removes the given rows outright (expired messages, extra rows of a partition catching up).

@@ -29,11 +29,15 @@ public struct MessageRow: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var firstReceiveAt: Double?
     public var version: Int64
     public var deleted: Bool
+    /// The message group (`MessageGroupId`): ordering in a FIFO queue, fairness in a standard one.
+    public var groupId: String?
+    /// The FIFO deduplication id, given or derived from the body.
+    public var deduplicationId: String?
 
     public init(
         queue: String, id: String, sequence: Int64, body: Data?, attributes: Data?, md5OfBody: String,
         md5OfAttributes: String?, sentAt: Double, visibleAt: Double, receiveCount: Int, firstReceiveAt: Double?,
-        version: Int64, deleted: Bool
+        version: Int64, deleted: Bool, groupId: String? = nil, deduplicationId: String? = nil
     ) {
         self.queue = queue
         self.id = id
@@ -48,6 +52,8 @@ public struct MessageRow: Codable, Sendable, Hashable, FetchableRecord, Persista
         self.firstReceiveAt = firstReceiveAt
         self.version = version
         self.deleted = deleted
+        self.groupId = groupId
+        self.deduplicationId = deduplicationId
     }
 
     public enum Columns {
@@ -71,10 +77,11 @@ public struct MessageState: Sendable, Hashable, FetchableRecord, Decodable {
     public var version: Int64
     public var deleted: Bool
     public var bodySize: Int
+    public var groupId: String?
 
     public init(
         queue: String, id: String, sequence: Int64, sentAt: Double, visibleAt: Double, receiveCount: Int,
-        firstReceiveAt: Double?, version: Int64, deleted: Bool, bodySize: Int
+        firstReceiveAt: Double?, version: Int64, deleted: Bool, bodySize: Int, groupId: String? = nil
     ) {
         self.queue = queue
         self.id = id
@@ -86,6 +93,7 @@ public struct MessageState: Sendable, Hashable, FetchableRecord, Decodable {
         self.version = version
         self.deleted = deleted
         self.bodySize = bodySize
+        self.groupId = groupId
     }
 }
 
@@ -97,4 +105,26 @@ public enum MessageWrite: Sendable {
     case state(queue: String, id: String, visibleAt: Double, receiveCount: Int, firstReceiveAt: Double?, version: Int64)
     /// A delete at `at`: the body goes, a tombstone stays.
     case delete(queue: String, id: String, version: Int64, at: Double)
+    /// A FIFO send's deduplication id, remembered for the window whatever becomes of the message.
+    case deduplication(DeduplicationRow)
+}
+
+/// A FIFO queue's memory of a deduplication id: the message first sent with it, and when.
+public struct DeduplicationRow: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "deduplication"
+
+    public var queue: String
+    /// The deduplication id, prefixed with the message group when the queue's scope is the group.
+    public var key: String
+    public var messageId: String
+    public var sequence: Int64
+    public var at: Double
+
+    public init(queue: String, key: String, messageId: String, sequence: Int64, at: Double) {
+        self.queue = queue
+        self.key = key
+        self.messageId = messageId
+        self.sequence = sequence
+        self.at = at
+    }
 }

@@ -13,16 +13,26 @@ extension Iaasctl {
         @Option(help: "The body; - reads it from standard input.")
         var messageBody: String
 
-        @Option(help: "Seconds before the message can be received (0 to 900).")
+        @Option(help: "Seconds before the message can be received (0 to 900; standard queues).")
         var delaySeconds: Int?
+
+        @Option(help: "The message group: required by a FIFO queue, which delivers a group in order.")
+        var messageGroupId: String?
+
+        @Option(help: "FIFO: a second send with this id within 5 minutes is not stored again.")
+        var messageDeduplicationId: String?
 
         func run() async throws {
             let body =
                 messageBody == "-"
                 ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : messageBody
-            let request = SendMessageRequest(queueUrl: queueUrl, messageBody: body, delaySeconds: delaySeconds)
+            let request = SendMessageRequest(
+                queueUrl: queueUrl, messageBody: body, delaySeconds: delaySeconds, messageGroupId: messageGroupId,
+                messageDeduplicationId: messageDeduplicationId)
             try await Invocation(options: global).run(Methods.sendMessage, request) { result in
-                Table(headers: ["MESSAGE-ID", "MD5-OF-BODY"], rows: [[result.messageId, result.md5OfMessageBody]])
+                Table(
+                    headers: ["MESSAGE-ID", "MD5-OF-BODY", "SEQUENCE-NUMBER"],
+                    rows: [[result.messageId, result.md5OfMessageBody, result.sequenceNumber ?? "-"]])
             }
         }
     }
@@ -51,10 +61,11 @@ extension Iaasctl {
                 waitTimeSeconds: waitTimeSeconds)
             try await Invocation(options: global).run(Methods.receiveMessage, request) { result in
                 Table(
-                    headers: ["MESSAGE-ID", "RECEIVES", "BODY", "RECEIPT-HANDLE"],
+                    headers: ["MESSAGE-ID", "GROUP", "RECEIVES", "BODY", "RECEIPT-HANDLE"],
                     rows: (result.messages ?? []).map { message in
                         [
-                            message.messageId, message.attributes?["ApproximateReceiveCount"] ?? "-",
+                            message.messageId, message.attributes?["MessageGroupId"] ?? "-",
+                            message.attributes?["ApproximateReceiveCount"] ?? "-",
                             message.body.replacingOccurrences(of: "\n", with: "\\n"), message.receiptHandle,
                         ]
                     })

@@ -24,11 +24,12 @@ extension Iaasctl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "1 to 80 letters, digits, - and _.")
+        @Option(help: "1 to 80 letters, digits, - and _; a FIFO queue's ends in .fifo.")
         var queueName: String
 
         @Option(
-            parsing: .upToNextOption, help: "Name=Value (VisibilityTimeout, DelaySeconds, MessageRetentionPeriod, ...)."
+            parsing: .upToNextOption,
+            help: "Name=Value (VisibilityTimeout, DelaySeconds, MessageRetentionPeriod, FifoQueue=true, ...)."
         )
         var attributes: [String] = []
 

@@ -114,6 +114,31 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aFifoQueueFromTheCommandLine() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let created = try iaasctl(
+            ["create-queue", "--queue-name", "jobs.fifo", "--attributes", "FifoQueue=true", "-o", "json"],
+            socket: socket)
+        #expect(created.status == 0, "\(created.stderr)")
+        let url = "https://sqs.us-east-1.amazonaws.com/000000000000/jobs.fifo"
+        for body in ["first", "second"] {
+            let sent = try iaasctl(
+                [
+                    "send-message", "--queue-url", url, "--message-body", body, "--message-group-id", "g",
+                    "--message-deduplication-id", body,
+                ], socket: socket)
+            #expect(sent.status == 0 && sent.stdout.contains("SEQUENCE-NUMBER"), "\(sent.stderr)")
+        }
+        let received = try iaasctl(
+            ["receive-message", "--queue-url", url, "--max-number-of-messages", "10"], socket: socket)
+        let lines = received.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines[1].contains("first") && lines[2].contains("second"), "\(received.stdout)")
+        let unordered = try iaasctl(["send-message", "--queue-url", url, "--message-body", "x"], socket: socket)
+        #expect(unordered.status != 0 && unordered.stderr.contains("MessageGroupId"), "\(unordered.stderr)")
+        await fixture.stop()
+    }
+
     @Test func theHelpNamesEveryCommandAsTheAWSCLIDoes() throws {
         let help = try iaasctl(["--help"], socket: "/nonexistent.sock")
         #expect(help.status == 0)

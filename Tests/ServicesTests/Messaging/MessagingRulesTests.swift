@@ -49,11 +49,17 @@ struct MessagingRulesTests {
 
     @Test("queue names and attributes")
     func queues() throws {
-        try QueueName.validate("Orders_2-final")
-        #expect(thrown { () throws(CloudError) in try QueueName.validate("a b") }?.code == "InvalidParameterValue")
-        #expect(
-            thrown { () throws(CloudError) in try QueueName.validate("q.fifo") }?.code
-                == "AWS.SimpleQueueService.UnsupportedOperation")
+        try QueueName.validate("Orders_2-final", fifo: false)
+        try QueueName.validate("Orders.fifo", fifo: true)
+        try QueueName.validate(String(repeating: "q", count: 75) + ".fifo", fifo: true)
+        for (name, fifo) in [
+            ("a b", false), ("q.fifo", false), ("q", true), (".fifo", true), ("a.b.fifo", true),
+            (String(repeating: "q", count: 76) + ".fifo", true),
+        ] {
+            #expect(
+                thrown { () throws(CloudError) in try QueueName.validate(name, fifo: fifo) }?.code
+                    == "InvalidParameterValue", "\(name)")
+        }
         var attributes = QueueAttributes()
         try attributes.apply(["VisibilityTimeout": "0", "MessageRetentionPeriod": "1209600", "Policy": "{}"])
         #expect(attributes.visibilityTimeout == 0 && attributes.messageRetentionPeriod == 1_209_600)
@@ -65,7 +71,73 @@ struct MessagingRulesTests {
         }
         #expect(
             thrown { () throws(CloudError) in try attributes.apply(["FifoQueue": "true"]) }?.code
+                == "InvalidAttributeValue")
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["ContentBasedDeduplication": "true"]) }?.code
+                == "InvalidAttributeName")
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["KmsMasterKeyId": "alias/x"]) }?.code
                 == "AWS.SimpleQueueService.UnsupportedOperation")
+    }
+
+    @Test("FIFO attributes: set at creation, kept, reported, checked")
+    func fifoAttributes() throws {
+        var attributes = QueueAttributes()
+        try attributes.apply(
+            ["FifoQueue": "true", "ContentBasedDeduplication": "true", "DeduplicationScope": "messageGroup"],
+            creating: true)
+        #expect(attributes.fifoQueue && attributes.contentBasedDeduplication)
+        #expect(attributes.wire["FifoThroughputLimit"] == "perQueue")
+        #expect(QueueAttributes(stored: attributes.stored) == attributes)
+        try attributes.apply(["FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId"])
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["FifoQueue": "false"]) }?.code
+                == "InvalidAttributeValue")
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["DeduplicationScope": "queue"]) }?.code
+                == "InvalidAttributeValue")
+        #expect(
+            thrown { () throws(CloudError) in try attributes.apply(["DeduplicationScope": "group"]) }?.code
+                == "InvalidAttributeValue")
+        #expect(QueueAttributes().wire["FifoQueue"] == nil)
+    }
+
+    @Test("FIFO sends: a group is required, a deduplication id given or derived from the body, no per-message delay")
+    func fifoSends() throws {
+        var fifo = QueueAttributes()
+        try fifo.apply(["FifoQueue": "true"], creating: true)
+        func code(_ body: () throws(CloudError) -> Void) -> String? { thrown(body)?.code }
+        #expect(
+            code { () throws(CloudError) in
+                _ = try FifoRules.check(groupId: nil, deduplicationId: "d", delaySeconds: nil, body: "b", queue: fifo)
+            } == "MissingParameter")
+        #expect(
+            code { () throws(CloudError) in
+                _ = try FifoRules.check(groupId: "g", deduplicationId: nil, delaySeconds: nil, body: "b", queue: fifo)
+            } == "InvalidParameterValue")
+        #expect(
+            code { () throws(CloudError) in
+                _ = try FifoRules.check(groupId: "g", deduplicationId: "d", delaySeconds: 5, body: "b", queue: fifo)
+            } == "InvalidParameterValue")
+        for bad in ["", "with space", String(repeating: "x", count: 129), "é"] {
+            #expect(
+                code { () throws(CloudError) in
+                    _ = try FifoRules.check(
+                        groupId: bad, deduplicationId: "d", delaySeconds: nil, body: "b", queue: fifo)
+                } == "InvalidParameterValue")
+        }
+        #expect(
+            code { () throws(CloudError) in
+                _ = try FifoRules.check(
+                    groupId: "g", deduplicationId: "d", delaySeconds: nil, body: "b", queue: QueueAttributes())
+            } == "InvalidParameterValue")
+        try fifo.apply(["ContentBasedDeduplication": "true", "DeduplicationScope": "messageGroup"])
+        let derived = try FifoRules.check(groupId: "g", deduplicationId: nil, delaySeconds: nil, body: "b", queue: fifo)
+        // SHA-256 of "b".
+        #expect(derived.deduplicationId == "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d")
+        let other = try FifoRules.check(groupId: "h", deduplicationId: nil, delaySeconds: nil, body: "b", queue: fifo)
+        #expect(derived.deduplicationKey != other.deduplicationKey)
+        #expect(FifoRules.sequenceNumber(42) == "00000000000000000042")
     }
 
     @Test("batch entries: 1 to 10, distinct ids of at most 80 letters, digits, - and _")
