@@ -16,6 +16,7 @@ public struct MessagingReconciler: Sendable {
         public var partitionsDown = 0
         /// Copies of messages brought up to date in partitions that missed a write before a crash.
         public var partitionsRepaired = 0
+        public var moveTasksResumed = 0
     }
 
     let service: QueueService
@@ -67,6 +68,11 @@ public struct MessagingReconciler: Sendable {
             try await service.finishPurge(record.id, region: record.region, mark: record.purgeSequence ?? 0)
             logger.notice("finished interrupted purge", metadata: ["iaas.queue.id": "\(record.id)"])
             report.purgesFinished += 1
+        }
+        for task in try await service.moveTasks.load() {
+            service.runInBackground(task)
+            logger.notice("resumed message move task", metadata: ["iaas.task": "\(task.handle)"])
+            report.moveTasksResumed += 1
         }
         return report
     }

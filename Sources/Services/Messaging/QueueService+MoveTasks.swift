@@ -33,56 +33,68 @@ extension QueueService {
                 "Value \(rate) for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: must be from 1 to 500.")
         }
         let counts = await engine.counts(source.id, now: Self.now())
-        let task = MessageMoveTasks.Task(
+        let task = MessageMoveTaskRecord(
             handle: Data("\(UUID().uuidString.lowercased()) \(request.sourceArn)".utf8).base64EncodedString(),
-            status: "RUNNING", sourceArn: request.sourceArn, destinationArn: request.destinationArn,
-            rate: request.maxNumberOfMessagesPerSecond, toMove: counts.visible + counts.notVisible + counts.delayed,
-            started: Self.now())
-        guard await moveTasks.start(task) else {
+            sourceArn: request.sourceArn, destinationArn: request.destinationArn,
+            rate: request.maxNumberOfMessagesPerSecond, status: .running, moved: 0,
+            toMove: counts.visible + counts.notVisible + counts.delayed, failureReason: nil, startedAt: Self.now())
+        guard try await moveTasks.start(task) else {
             throw SQSErrors.unsupported(
                 "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
             )
         }
         logger.info(
             "message move task started", metadata: ["iaas.queue.id": "\(source.id)", "iaas.task": "\(task.handle)"])
-        let service = self
-        Task { await service.runMoveTask(task, source: source) }
+        runInBackground(task)
         return StartMessageMoveTaskResult(taskHandle: task.handle)
     }
 
-    /// Moves visible messages ten at a time until none is left, the task is cancelled, or a move fails.
-    private func runMoveTask(_ task: MessageMoveTasks.Task, source: MessageEngine.Queue) async {
-        let pause = task.rate.map { Duration.milliseconds(Int(10_000 / $0)) }
+    /// Runs a task (a new one, or one a restart interrupted) until it ends.
+    func runInBackground(_ task: MessageMoveTaskRecord) {
+        let service = self
+        Task { await service.runMoveTask(task) }
+    }
+
+    /// Moves visible messages, at most `rate` a second, until none is left, the task is cancelled, its
+    /// source queue is deleted, or a move fails.
+    private func runMoveTask(_ task: MessageMoveTaskRecord) async {
+        // With a rate, batches of at most `rate` messages, one every `batch / rate` seconds.
+        let batch = min(10, task.rate ?? 10)
+        let pause = task.rate.map { Duration.milliseconds(batch * 1000 / $0) }
         while true {
-            if await moveTasks.task(task.handle)?.cancelled == true {
-                await moveTasks.update(task.handle) { $0.status = "CANCELLED" }
+            await CrashPoint.reach("sqs.move-task.before-batch")
+            if await moveTasks.task(task.handle)?.status == .cancelling {
+                await moveTasks.finish(task.handle, .cancelled)
+                logger.info("message move task cancelled", metadata: ["iaas.task": "\(task.handle)"])
+                return
+            }
+            guard let url = QueueURL(arn: task.sourceArn), let source = await engine.queue(url) else {
+                await moveTasks.finish(task.handle, .failed, reason: "The source queue was deleted.")
                 return
             }
             do throws(CloudError) {
-                let moved = try await moveBatch(from: source, to: task.destinationArn)
+                let moved = try await moveBatch(from: source, to: task.destinationArn, limit: batch)
                 guard moved > 0 else { break }
-                await moveTasks.update(task.handle) { $0.moved += moved }
+                await moveTasks.progress(task.handle, moved: moved)
             } catch {
-                await moveTasks.update(task.handle) {
-                    $0.status = "FAILED"
-                    $0.failureReason = error.message
-                }
+                await moveTasks.finish(task.handle, .failed, reason: error.message)
                 logger.error(
                     "message move task failed", metadata: ["iaas.task": "\(task.handle)", "iaas.error": "\(error)"])
                 return
             }
             if let pause { try? await Task.sleep(for: pause) }
         }
-        await moveTasks.update(task.handle) { $0.status = "COMPLETED" }
+        await moveTasks.finish(task.handle, .completed)
         logger.info("message move task completed", metadata: ["iaas.task": "\(task.handle)"])
     }
 
-    /// Moves up to ten visible messages of `source`; returns how many moved.
-    private func moveBatch(from source: MessageEngine.Queue, to destinationArn: String?) async throws(CloudError) -> Int
-    {
+    /// Moves up to `limit` visible messages of `source`; returns how many moved.
+    private func moveBatch(
+        from source: MessageEngine.Queue, to destinationArn: String?, limit: Int
+    ) async throws(CloudError) -> Int {
         let now = Self.now()
         guard
-            let taken = await engine.receive(source.id, limit: 10, now: now, visibility: 30, maxInFlight: .max),
+            let taken = await engine.receive(source.id, limit: limit, now: now, visibility: 30, maxInFlight: .max),
             !taken.isEmpty
         else { return 0 }
         let set = try partitions(of: source)
@@ -125,11 +137,11 @@ extension QueueService {
         return ListMessageMoveTasksResult(
             results: tasks.map { task in
                 ListMessageMoveTasksResultEntry(
-                    taskHandle: task.status == "RUNNING" ? task.handle : nil, status: task.status,
+                    taskHandle: task.status == .running ? task.handle : nil, status: task.status.rawValue,
                     sourceArn: task.sourceArn, destinationArn: task.destinationArn,
                     maxNumberOfMessagesPerSecond: task.rate, approximateNumberOfMessagesMoved: task.moved,
                     approximateNumberOfMessagesToMove: task.toMove, failureReason: task.failureReason,
-                    startedTimestamp: Int64(task.started * 1000))
+                    startedTimestamp: Int64(task.startedAt * 1000))
             })
     }
 
@@ -137,16 +149,12 @@ extension QueueService {
     public func cancelMessageMoveTask(_ request: CancelMessageMoveTaskRequest) async throws(CloudError)
         -> CancelMessageMoveTaskResult
     {
-        guard let task = await moveTasks.task(request.taskHandle) else {
+        guard let task = try await moveTasks.cancel(request.taskHandle) else {
             throw CloudError(
                 code: "ResourceNotFoundException", message: "The task \(request.taskHandle) does not exist.")
         }
-        guard task.status == "RUNNING" else {
-            throw SQSErrors.unsupported("Only a running task can be cancelled; this one is \(task.status).")
-        }
-        await moveTasks.update(request.taskHandle) {
-            $0.cancelled = true
-            $0.status = "CANCELLING"
+        guard task.status == .cancelling else {
+            throw SQSErrors.unsupported("Only a running task can be cancelled; this one is \(task.status.rawValue).")
         }
         return CancelMessageMoveTaskResult(approximateNumberOfMessagesMoved: task.moved)
     }

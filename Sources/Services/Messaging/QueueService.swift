@@ -22,7 +22,7 @@ public struct QueueService: Sendable {
     let account: String
     let partitions: [String: PartitionSet]
     let engine = MessageEngine()
-    let moveTasks = MessageMoveTasks()
+    let moveTasks: MessageMoveTasks
     let cooldowns: Cooldowns
     let logger = Logger(label: "iaas.sqs")
 
@@ -45,6 +45,7 @@ public struct QueueService: Sendable {
         self.catalog = catalog
         self.account = account
         self.cooldowns = cooldowns
+        moveTasks = MessageMoveTasks(database: database)
         var partitions: [String: PartitionSet] = [:]
         for region in catalog.regions {
             partitions[region.regionName] = PartitionSet(

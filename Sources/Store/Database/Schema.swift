@@ -61,6 +61,22 @@ enum Schema {
             try db.create(
                 index: "queue_on_region_name", on: QueueRecord.databaseTableName, columns: ["region", "name"])
         }
+        migrator.registerMigration("v3-message-move-tasks") { db in
+            try db.create(table: MessageMoveTaskRecord.databaseTableName) { t in
+                t.primaryKey("handle", .text)
+                t.column("sourceArn", .text).notNull()
+                t.column("destinationArn", .text)
+                t.column("rate", .integer)
+                t.column("status", .text).notNull()
+                t.column("moved", .integer).notNull()
+                t.column("toMove", .integer).notNull()
+                t.column("failureReason", .text)
+                t.column("startedAt", .double).notNull()
+            }
+            try db.create(
+                index: "messageMoveTask_on_source", on: MessageMoveTaskRecord.databaseTableName,
+                columns: ["sourceArn", "startedAt"])
+        }
         return migrator
     }
 }

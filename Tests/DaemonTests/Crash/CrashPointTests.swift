@@ -148,6 +148,8 @@ struct CrashPointTests {
                 // Tested in QueueCrashTests.
                 "sqs.send.after-commit", "sqs.receive.after-commit", "sqs.delete.after-commit",
                 "sqs.queue.delete.after-intent", "sqs.queue.delete.after-messages", "sqs.queue.purge.after-intent",
+                // Tested in MoveTaskCrashTests.
+                "sqs.move-task.before-batch",
             ])
     }
 }
