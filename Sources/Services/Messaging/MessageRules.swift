@@ -49,17 +49,23 @@ enum MessageRules {
             throw SQSErrors.invalidParameterValue(
                 "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [\(maxAttributes)].")
         }
-        var size = body.utf8.count
-        for (name, value) in attributes {
-            try validate(name: name, value: value)
-            size += name.utf8.count + value.dataType.utf8.count
-            size += value.stringValue?.utf8.count ?? value.binaryValue.flatMap { Data(base64Encoded: $0)?.count } ?? 0
-        }
+        for (name, value) in attributes { try validate(name: name, value: value) }
+        let size = Self.size(body: body, attributes: attributes)
         guard size <= maximumSize else {
             throw SQSErrors.invalidParameterValue(
                 "One or more parameters are invalid. Reason: Message must be shorter than \(maximumSize) bytes.")
         }
         return size
+    }
+
+    /// A message's size as AWS counts it: the body plus each attribute's name, type and value (a binary
+    /// value by its decoded bytes). A batch's 1 MiB limit counts the same way.
+    static func size(body: String, attributes: [String: MessageAttributeValue]) -> Int {
+        attributes.reduce(body.utf8.count) { size, attribute in
+            let value = attribute.value
+            return size + attribute.key.utf8.count + value.dataType.utf8.count
+                + (value.stringValue?.utf8.count ?? value.binaryValue.flatMap { Data(base64Encoded: $0)?.count } ?? 0)
+        }
     }
 
     private static func validate(name: String, value: MessageAttributeValue) throws(CloudError) {

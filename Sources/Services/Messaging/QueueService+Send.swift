@@ -151,11 +151,7 @@ extension QueueService {
         // AWS's limit on a whole batch is 1 MiB whatever the queue's MaximumMessageSize, counting bodies and
         // attributes as a message's size counts them.
         let total = request.entries.reduce(0) { total, entry in
-            total + entry.messageBody.utf8.count
-                + (entry.messageAttributes?.entries ?? [:]).reduce(0) { sum, attribute in
-                    sum + attribute.key.utf8.count + attribute.value.dataType.utf8.count
-                        + (attribute.value.stringValue?.utf8.count ?? attribute.value.binaryValue?.utf8.count ?? 0)
-                }
+            total + MessageRules.size(body: entry.messageBody, attributes: entry.messageAttributes?.entries ?? [:])
         }
         guard total <= Self.maxBatchBytes else {
             throw SQSErrors.batch(
