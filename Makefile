@@ -2,10 +2,14 @@
 SWIFT ?= swift
 IAASD_ARGS ?=
 
-.PHONY: deps build release run test bench format
+.PHONY: deps image build release run test bench format
 
 deps:
 	@scripts/install-deps.sh
+
+## The default AMI (kernel, initramfs, root disk) from Debian's packages, into .build/images/default.
+image: deps
+	guests/default/build.sh
 
 build: deps
 	$(SWIFT) build
@@ -14,11 +18,11 @@ release: deps
 	$(SWIFT) build -c release
 
 ## Builds release and runs iaasd in the foreground on the default data directory.
-run: release
+run: release image
 	.build/release/iaasd $(IAASD_ARGS)
 
 ## The whole suite: unit tests of every module and the daemon tests that run the real iaasd.
-test: deps
+test: deps image
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -3,7 +3,8 @@
 # As root it installs them; otherwise it names them and fails, so nothing half-works.
 set -euo pipefail
 
-packages=(libsqlite3-dev sqlite3)
+# SQLite for the store; QEMU for instances; the tools guests/default/build.sh makes the default AMI with.
+packages=(libsqlite3-dev sqlite3 qemu-system-x86 cpio e2fsprogs lz4 zstd xz-utils)
 
 missing=()
 for package in "${packages[@]}"; do

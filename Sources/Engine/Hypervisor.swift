@@ -1,0 +1,65 @@
+/// What Services know of virtual machines: start, readiness, stop, kill, status, the console, disks
+/// plugged in and out while running, and the machines found running at start-up. Drivers: QEMU (hosted)
+/// and, later, the built-in classic VMM. A driver gets paths and machine descriptions, never tables.
+public protocol Hypervisor: Sendable {
+    /// The driver's name, as `DescribeInstances` may show it.
+    var name: String { get }
+
+    /// Starts a machine; returns once its VMM runs (the guest may still be booting).
+    func start(_ machine: MachineDescription) async throws(EngineError)
+
+    /// Waits until the guest printed its readiness line on the console; returns what it said.
+    func waitUntilReady(_ id: String, timeout: Duration) async throws(EngineError) -> GuestReadiness
+
+    /// Asks the guest to power off, then forces it after `grace`; returns once the machine is gone.
+    func stop(_ id: String, grace: Duration) async
+
+    /// Ends the machine at once.
+    func kill(_ id: String) async
+
+    /// Whether the machine runs.
+    func status(_ id: String) async -> MachineStatus
+
+    /// The console's output (the last 64 KiB, as EC2's GetConsoleOutput).
+    func consoleOutput(_ id: String) async -> [UInt8]
+
+    /// Plugs a disk into a running machine.
+    func attach(_ disk: Disk, to id: String) async throws(EngineError)
+
+    /// Unplugs a disk; returns once the guest released it (or `force`d).
+    func detach(_ diskID: String, from id: String, force: Bool) async throws(EngineError)
+
+    /// The machines of this driver that run now: re-attached at start-up, as libvirt does.
+    func discover() async -> [DiscoveredMachine]
+
+    /// Lets go of every machine, leaving them running (the daemon stops; the next one re-attaches).
+    func disconnect() async
+
+    /// Machine exits, as they happen (a guest that powered off, a VMM that died).
+    var events: AsyncStream<MachineEvent> { get }
+}
+
+public enum MachineStatus: Sendable, Equatable {
+    case running
+    /// Started, and its VMM is paused or has not run the guest yet.
+    case paused
+    case stopped
+}
+
+/// What the guest's readiness line said.
+public struct GuestReadiness: Sendable, Equatable {
+    public var hostname: String
+    public var address: String?
+    public var rootMounted: Bool
+}
+
+public struct DiscoveredMachine: Sendable {
+    public var id: String
+    public var status: MachineStatus
+    public var description: MachineDescription?
+}
+
+public enum MachineEvent: Sendable, Equatable {
+    /// The machine's VMM ended; `guestInitiated` when the guest powered itself off.
+    case exited(id: String, guestInitiated: Bool)
+}

@@ -1,0 +1,97 @@
+/// A virtual machine as an engine runs it: what to boot, with which devices. A value, written beside the
+/// machine's other files at start so a restarted daemon knows what it re-attaches to.
+public struct MachineDescription: Sendable, Codable, Equatable {
+    /// The instance id: names the machine's run directory and its devices.
+    public var id: String
+    public var vcpus: Int
+    public var memoryMiB: Int
+    /// An uncompressed kernel (an ELF with a PVH entry).
+    public var kernel: String
+    public var initrd: String?
+    /// Kernel arguments beyond those the engine adds (console, clock).
+    public var kernelArguments: String
+    /// Disks present at boot, in order: the first is the root device (`/dev/vda`).
+    public var disks: [Disk]
+    public var nics: [NIC]
+
+    public init(
+        id: String, vcpus: Int, memoryMiB: Int, kernel: String, initrd: String?, kernelArguments: String = "",
+        disks: [Disk], nics: [NIC]
+    ) {
+        self.id = id
+        self.vcpus = vcpus
+        self.memoryMiB = memoryMiB
+        self.kernel = kernel
+        self.initrd = initrd
+        self.kernelArguments = kernelArguments
+        self.disks = disks
+        self.nics = nics
+    }
+}
+
+/// A block device of a machine.
+public struct Disk: Sendable, Codable, Equatable {
+    /// The device's id in the machine (a volume id, or `instance-store`).
+    public var id: String
+    public var backing: Backing
+
+    public enum Backing: Sendable, Codable, Equatable {
+        /// An EBS volume: every write reaches both replicas before it completes; reads come from the first.
+        case replicated([Replica])
+        /// A local disk with no replication (instance store).
+        case local(path: String)
+    }
+
+    public init(id: String, backing: Backing) {
+        self.id = id
+        self.backing = backing
+    }
+}
+
+/// One replica of a volume: its segment files in order (a volume larger than one segment spans several).
+public struct Replica: Sendable, Codable, Equatable {
+    public var segments: [Segment]
+
+    public struct Segment: Sendable, Codable, Equatable {
+        public var path: String
+        public var bytes: UInt64
+
+        public init(path: String, bytes: UInt64) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    public init(segments: [Segment]) {
+        self.segments = segments
+    }
+}
+
+/// A network interface: the guest gets `address` and `hostname` by DHCP.
+public struct NIC: Sendable, Codable, Equatable {
+    public var mac: String
+    public var address: String
+    public var hostname: String
+    /// The subnet the address is in, as `a.b.c.d/n`.
+    public var subnet: String
+    /// Ports of the guest reachable on the host's loopback: host port → guest TCP port.
+    public var forwards: [PortForward]
+
+    public struct PortForward: Sendable, Codable, Equatable {
+        public var hostPort: Int
+        public var guestPort: Int
+
+        public init(hostPort: Int, guestPort: Int) {
+            self.hostPort = hostPort
+            self.guestPort = guestPort
+        }
+    }
+
+    public init(mac: String, address: String, hostname: String, subnet: String, forwards: [PortForward] = []) {
+        self.mac = mac
+        self.address = address
+        self.hostname = hostname
+        self.subnet = subnet
+        self.forwards = forwards
+    }
+}

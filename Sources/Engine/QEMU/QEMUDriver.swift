@@ -1,0 +1,363 @@
+import Foundation
+import Logging
+import Subprocess
+import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The hosted driver: one `qemu-system-x86_64` per machine, daemonized (so it outlives the daemon), with a
+/// pid file, a QMP socket and a console log under `run/<id>/`, driven over QMP.
+public actor QEMUDriver: Hypervisor {
+    public nonisolated let name = "qemu"
+    public nonisolated let events: AsyncStream<MachineEvent>
+    private let sink: AsyncStream<MachineEvent>.Continuation
+    private let runDirectory: FilePath
+    private let binary: FilePath
+    private let acceleration: Acceleration
+    private let tscKHz: Int
+    private let logger = Logger(label: "iaas.engine.qemu")
+
+    /// A machine this driver is connected to.
+    private struct Monitor {
+        var connection: QMPConnection
+        var pid: pid_t
+        /// Set by QMP's SHUTDOWN event when the guest powered itself off.
+        var guestInitiated = false
+    }
+
+    private var monitors: [String: Monitor] = [:]
+    private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var deviceWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Devices QEMU reported deleted before anyone waited for them.
+    private var deletedDevices: Set<String> = []
+
+    /// The line an iaas guest prints on its console once it serves.
+    public static let readinessMarker = "iaas-guest: ready"
+
+    public init(runDirectory: FilePath, binary: FilePath, acceleration: Acceleration = .tcg, tscKHz: Int? = nil) {
+        self.runDirectory = runDirectory
+        self.binary = binary
+        self.acceleration = acceleration
+        self.tscKHz = tscKHz ?? Host.tscKHz()
+        (events, sink) = AsyncStream<MachineEvent>.makeStream()
+    }
+
+    // MARK: - Start
+
+    public func start(_ machine: MachineDescription) async throws(EngineError) {
+        let files = MachineFiles(runDirectory: runDirectory, id: machine.id)
+        guard files.shellSocket.string.utf8.count <= MachineFiles.maxSocketPath else {
+            throw .startFailed("the data directory's path is too long for a control socket (\(files.controlSocket))")
+        }
+        if monitors[machine.id] != nil { throw .startFailed("machine \(machine.id) is already running") }
+        let line = QEMUCommandLine(machine: machine, files: files, acceleration: acceleration, tscKHz: tscKHz)
+        let (arguments, descriptors) = line.arguments()
+        do {
+            try MachineFileIO.prepare(files, description: machine, descriptors: descriptors)
+        } catch {
+            throw .startFailed("could not prepare \(files.directory): \(error)")
+        }
+        let result: ExecutionRecord
+        do {
+            let run = try await Subprocess.run(
+                .path(binary), arguments: Arguments(arguments), input: .none, output: .discarded,
+                error: .string(limit: 64 << 10))
+            result = ExecutionRecord(status: run.terminationStatus, error: run.standardError)
+        } catch {
+            throw .startFailed("could not run \(binary): \(error)")
+        }
+        guard case .exited(0) = result.status else {
+            let reason = result.error.split(separator: "\n").last.map(String.init) ?? "\(result.status)"
+            throw .startFailed(reason)
+        }
+        guard let pid = MachineFileIO.pid(files) else {
+            throw .startFailed("QEMU started but wrote no pid file")
+        }
+        do {
+            try await connect(machine.id, files: files, pid: pid)
+        } catch {
+            _ = Glibc.kill(pid, SIGKILL)
+            throw .startFailed("QEMU's QMP socket did not answer: \(error)")
+        }
+        logger.info(
+            "machine started",
+            metadata: ["iaas.instance.id": "\(machine.id)", "iaas.pid": "\(pid)", "iaas.accel": "\(acceleration)"])
+    }
+
+    private struct ExecutionRecord {
+        var status: TerminationStatus
+        var error: String
+    }
+
+    /// Connects to a machine's QMP socket, retrying while QEMU sets it up.
+    private func connect(_ id: String, files: MachineFiles, pid: pid_t) async throws {
+        var lastError: (any Error)?
+        for _ in 0..<40 {
+            do {
+                let connection = try await QMPConnection.connect(
+                    to: files.controlSocket.string,
+                    onEvent: { [weak self] event, data in
+                        Task { await self?.handle(event, data, of: id) }
+                    },
+                    onClose: { [weak self] in
+                        Task { await self?.exited(id) }
+                    })
+                monitors[id] = Monitor(connection: connection, pid: pid)
+                return
+            } catch {
+                lastError = error
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        throw lastError ?? QMPConnection.Failure(description: "no connection")
+    }
+
+    private func handle(_ event: String, _ data: QMPValue, of id: String) {
+        switch event {
+        case "SHUTDOWN":
+            if data["guest"]?.bool == true { monitors[id]?.guestInitiated = true }
+        case "DEVICE_DELETED":
+            guard let device = data["device"]?.string else { return }
+            let key = id + "/" + device
+            deletedDevices.insert(key)
+            for waiter in deviceWaiters.removeValue(forKey: key) ?? [] { waiter.resume() }
+        default:
+            break
+        }
+    }
+
+    private func exited(_ id: String) async {
+        guard let monitor = monitors.removeValue(forKey: id) else { return }
+        // QMP closes a moment before the process is gone (it is not our child: nothing to reap).
+        for _ in 0..<100 where Host.isAlive(monitor.pid) { try? await Task.sleep(for: .milliseconds(2)) }
+        let files = MachineFiles(runDirectory: runDirectory, id: id)
+        try? FileManager.default.removeItem(atPath: files.pidFile.string)
+        try? FileManager.default.removeItem(atPath: files.controlSocket.string)
+        try? FileManager.default.removeItem(atPath: files.shellSocket.string)
+        logger.info(
+            "machine exited",
+            metadata: ["iaas.instance.id": "\(id)", "iaas.guest-initiated": "\(monitor.guestInitiated)"])
+        sink.yield(.exited(id: id, guestInitiated: monitor.guestInitiated))
+        for waiter in exitWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+    }
+
+    // MARK: - Readiness, console
+
+    public func waitUntilReady(_ id: String, timeout: Duration) async throws(EngineError) -> GuestReadiness {
+        let files = MachineFiles(runDirectory: runDirectory, id: id)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let readiness = Self.readiness(in: MachineFileIO.tail(files.console, bytes: 1 << 20)) {
+                return readiness
+            }
+            guard monitors[id] != nil else { throw .notReady("the machine stopped while booting") }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        throw .notReady("no readiness line on the console within \(timeout)")
+    }
+
+    /// Parses `iaas-guest: ready hostname=… address=… root=…`.
+    static func readiness(in console: [UInt8]) -> GuestReadiness? {
+        // Only whole lines: the console may be read while the guest is still writing one.
+        guard let end = console.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let text = String(decoding: console[...end], as: UTF8.self)
+        // Serial lines end in "\r\n", one Character in Swift: split on any newline.
+        guard let line = text.split(whereSeparator: \.isNewline).last(where: { $0.contains(readinessMarker) }) else {
+            return nil
+        }
+        var fields: [String: String] = [:]
+        for word in line.split(separator: " ") {
+            let pair = word.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 {
+                fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        return GuestReadiness(
+            hostname: fields["hostname"] ?? "", address: fields["address"].flatMap { $0 == "none" ? nil : $0 },
+            rootMounted: fields["root"] == "mounted")
+    }
+
+    public func consoleOutput(_ id: String) async -> [UInt8] {
+        MachineFileIO.tail(MachineFiles(runDirectory: runDirectory, id: id).console, bytes: 64 << 10)
+    }
+
+    // MARK: - Stop, kill, status
+
+    public func stop(_ id: String, grace: Duration) async {
+        guard let monitor = monitors[id] else {
+            await kill(id)
+            return
+        }
+        _ = try? await monitor.connection.execute("system_powerdown")
+        if await waitForExit(id, timeout: grace) { return }
+        logger.notice("guest did not power off in time; quitting", metadata: ["iaas.instance.id": "\(id)"])
+        _ = try? await monitor.connection.execute("quit")
+        if await waitForExit(id, timeout: .seconds(3)) { return }
+        await kill(id)
+    }
+
+    public func kill(_ id: String) async {
+        let files = MachineFiles(runDirectory: runDirectory, id: id)
+        guard let pid = monitors[id]?.pid ?? MachineFileIO.pid(files), Host.isQEMU(pid, of: files) else { return }
+        _ = Glibc.kill(pid, SIGKILL)
+        if monitors[id] != nil {
+            _ = await waitForExit(id, timeout: .seconds(5))
+        } else {
+            for _ in 0..<250 where Host.isAlive(pid) { try? await Task.sleep(for: .milliseconds(20)) }
+            try? FileManager.default.removeItem(atPath: files.pidFile.string)
+        }
+    }
+
+    /// Waits until the machine's QMP connection closed; false at the timeout.
+    private func waitForExit(_ id: String, timeout: Duration) async -> Bool {
+        guard monitors[id] != nil else { return true }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.timeOutExitWaiters(id)
+        }
+        await withCheckedContinuation { continuation in exitWaiters[id, default: []].append(continuation) }
+        timer.cancel()
+        return monitors[id] == nil
+    }
+
+    private func timeOutExitWaiters(_ id: String) {
+        for waiter in exitWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+    }
+
+    public func status(_ id: String) async -> MachineStatus {
+        guard let monitor = monitors[id] else { return .stopped }
+        guard let reply = try? await monitor.connection.execute("query-status") else { return .stopped }
+        return reply["running"]?.bool == true ? .running : .paused
+    }
+
+    // MARK: - Disks
+
+    public func attach(_ disk: Disk, to id: String) async throws(EngineError) {
+        guard let monitor = monitors[id] else { throw .notRunning(id) }
+        let files = MachineFiles(runDirectory: runDirectory, id: id)
+        let (nodes, descriptors) = QEMUCommandLine.blockdevs(disk, files: files)
+        do {
+            for descriptor in descriptors {
+                try MachineFileIO.write(descriptor.text, to: descriptor.path)
+            }
+        } catch {
+            throw .commandFailed("could not write the disk's descriptor: \(error)")
+        }
+        var added: [String] = []
+        do {
+            for node in nodes {
+                let arguments = try JSONDecoder().decode([String: QMPValue].self, from: Data(node.utf8))
+                _ = try await monitor.connection.execute("blockdev-add", arguments)
+                added.append(arguments["node-name"]?.string ?? "")
+            }
+        } catch {
+            for node in added.reversed() {
+                _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string(node)])
+            }
+            throw .commandFailed("\(error)")
+        }
+        // The first free root port takes it.
+        var lastError = "no free hot-plug slot"
+        for slot in 0..<QEMUCommandLine.hotplugSlots {
+            do {
+                _ = try await monitor.connection.execute(
+                    "device_add",
+                    [
+                        "driver": .string("virtio-blk-pci"), "id": .string(Self.deviceID(disk.id)),
+                        "drive": .string(disk.id), "bus": .string(QEMUCommandLine.slotName(slot)),
+                        "serial": .string(String(disk.id.prefix(20))),
+                    ])
+                logger.info(
+                    "disk attached",
+                    metadata: ["iaas.instance.id": "\(id)", "iaas.disk": "\(disk.id)", "slot": "\(slot)"])
+                return
+            } catch {
+                lastError = "\(error)"
+            }
+        }
+        for node in added.reversed() {
+            _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string(node)])
+        }
+        throw .commandFailed(lastError)
+    }
+
+    public func detach(_ diskID: String, from id: String, force: Bool) async throws(EngineError) {
+        guard let monitor = monitors[id] else { throw .notRunning(id) }
+        let device = Self.deviceID(diskID)
+        let key = id + "/" + device
+        deletedDevices.remove(key)
+        do {
+            _ = try await monitor.connection.execute("device_del", ["id": .string(device)])
+        } catch {
+            throw .commandFailed("\(error)")
+        }
+        // The guest must let go of a PCIe device (about 1-5 s: the hot-plug controller's attention delay).
+        let released = await waitForDevice(key, timeout: force ? .seconds(10) : .seconds(30))
+        guard released else { throw .commandFailed("the guest did not release \(diskID)") }
+        // The quorum node first, then its children.
+        _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string(diskID)])
+        for index in 0..<2 {
+            _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string("\(diskID)-r\(index)")])
+        }
+    }
+
+    private func waitForDevice(_ key: String, timeout: Duration) async -> Bool {
+        if deletedDevices.remove(key) != nil { return true }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.timeOutDeviceWaiters(key)
+        }
+        await withCheckedContinuation { continuation in deviceWaiters[key, default: []].append(continuation) }
+        timer.cancel()
+        return deletedDevices.remove(key) != nil
+    }
+
+    private func timeOutDeviceWaiters(_ key: String) {
+        for waiter in deviceWaiters.removeValue(forKey: key) ?? [] { waiter.resume() }
+    }
+
+    static func deviceID(_ diskID: String) -> String { "\(diskID)-device" }
+
+    /// Lets go of every machine, leaving them running: what a daemon does as it stops, so the next one
+    /// re-attaches (QMP serves one client at a time).
+    public func disconnect() async {
+        let connections = monitors.values.map(\.connection)
+        monitors.removeAll()
+        for connection in connections { await connection.close() }
+    }
+
+    // MARK: - Discovery
+
+    public func discover() async -> [DiscoveredMachine] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: runDirectory.string) else {
+            return []
+        }
+        var found: [DiscoveredMachine] = []
+        for id in entries.sorted() {
+            let files = MachineFiles(runDirectory: runDirectory, id: id)
+            guard let pid = MachineFileIO.pid(files) else { continue }
+            guard Host.isQEMU(pid, of: files) else {
+                // A pid file whose process is gone (or is another program now): stale.
+                try? FileManager.default.removeItem(atPath: files.pidFile.string)
+                continue
+            }
+            if monitors[id] == nil {
+                do {
+                    try await connect(id, files: files, pid: pid)
+                } catch {
+                    logger.error(
+                        "found a running machine whose QMP socket does not answer",
+                        metadata: ["iaas.instance.id": "\(id)", "iaas.pid": "\(pid)"])
+                    found.append(
+                        DiscoveredMachine(id: id, status: .paused, description: MachineFileIO.description(files)))
+                    continue
+                }
+            }
+            found.append(
+                DiscoveredMachine(id: id, status: await status(id), description: MachineFileIO.description(files)))
+        }
+        return found
+    }
+}
