@@ -69,6 +69,7 @@ let package = Package(
             name: "iaasd",
             dependencies: [
                 "API",
+                "Engine",
                 "Services",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,9 @@ public protocol Hypervisor: Sendable {
     /// Ends the machine at once.
     func kill(_ id: String) async
 
+    /// Resets the machine (the guest boots again; the VMM stays).
+    func reboot(_ id: String) async throws(EngineError)
+
     /// Whether the machine runs.
     func status(_ id: String) async -> MachineStatus
 
@@ -60,6 +63,7 @@ public struct DiscoveredMachine: Sendable {
 }
 
 public enum MachineEvent: Sendable, Equatable {
-    /// The machine's VMM ended; `guestInitiated` when the guest powered itself off.
-    case exited(id: String, guestInitiated: Bool)
+    /// The machine's VMM ended; `guestInitiated` when the guest powered itself off, `requested` when the
+    /// driver's own `stop` or `kill` ended it (the caller knows: nothing to record).
+    case exited(id: String, guestInitiated: Bool, requested: Bool)
 }

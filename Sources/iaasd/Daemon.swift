@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Logging
 import NIOCore
@@ -17,6 +18,9 @@ struct DaemonOptions: Sendable {
     var adoptOrphans: Bool
     var account: String
     var cooldowns: Bool
+    var imageDirectory: String?
+    var qemu: String
+    var memoryDivisor: Int
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -61,10 +65,14 @@ struct Daemon {
 
         let info = DaemonInfo(
             pid: Int(getpid()), startedAt: startedAt, dataDirectory: root.string, socketPath: options.socketPath)
+        let hypervisor = QEMUDriver(runDirectory: dataDirectory.run, binary: FilePath(options.qemu))
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
             repairInterval: options.repairInterval, account: options.account,
-            cooldowns: .init(enforced: options.cooldowns))
+            cooldowns: .init(enforced: options.cooldowns),
+            compute: ComputeConfiguration(
+                hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
+                memoryDivisor: options.memoryDivisor))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
         logger.info(
             "reconciled",
@@ -84,6 +92,18 @@ struct Daemon {
                 "iaas.sqs.queues": "\(messaging.queues)", "iaas.sqs.messages": "\(messaging.messages)",
                 "iaas.sqs.partitions-down": "\(messaging.partitionsDown)",
                 "iaas.sqs.deletes": "\(messaging.deletesFinished)", "iaas.sqs.purges": "\(messaging.purgesFinished)",
+            ])
+
+        try await cloud.instances.images.registerBuiltIn(in: database)
+        let compute = try await ComputeReconciler(service: cloud.instances).run()
+        logger.info(
+            "compute ready",
+            metadata: [
+                "iaas.ec2.reattached": "\(compute.reattached)",
+                "iaas.ec2.stopped-while-away": "\(compute.stoppedWhileAway)",
+                "iaas.ec2.boots-resumed": "\(compute.bootsResumed)", "iaas.ec2.stops": "\(compute.stopsFinished)",
+                "iaas.ec2.terminations": "\(compute.terminationsFinished)",
+                "iaas.ec2.stray-machines": "\(compute.strayMachinesKilled)",
             ])
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another
@@ -113,6 +133,7 @@ struct Daemon {
                 services: [
                     .init(service: cloud.repairer),
                     .init(service: cloud.sweeper),
+                    .init(service: cloud.machineEvents),
                     .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -126,10 +147,13 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
+            await hypervisor.disconnect()
             cloud.queues.close()
             try? database.close()
             throw error
         }
+        // Instances keep running: the next daemon re-attaches to them.
+        await hypervisor.disconnect()
         cloud.queues.close()
         try database.close()
         logger.info("stopped")

@@ -44,6 +44,15 @@ struct Iaasd: AsyncParsableCommand {
     @Flag(help: "Local development: turn off SQS's 60-second rules (queue name reuse after delete, PurgeQueue).")
     var sqsNoCooldowns = false
 
+    @Option(help: "The default AMI's directory (guests/default/build.sh's output). Without it, no built-in image.")
+    var imageDirectory: String?
+
+    @Option(help: "The QEMU binary that runs instances.")
+    var qemu: String = "/usr/bin/qemu-system-x86_64"
+
+    @Option(help: "A guest gets its instance type's memory divided by this (a small host runs more instances).")
+    var memoryDivisor: Int = 1
+
     @Flag(
         help: """
             Start on a new database even though the zone directories hold data it does not know, moving that \
@@ -57,6 +66,10 @@ struct Iaasd: AsyncParsableCommand {
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        guard (1...64).contains(memoryDivisor) else { throw ValidationError("--memory-divisor must be from 1 to 64.") }
+        guard FileManager.default.isExecutableFile(atPath: qemu) else {
+            throw ValidationError("--qemu: \(qemu) is not an executable (install qemu-system-x86, or give its path).")
         }
         for (name, value) in [("--repair-interval", repairInterval), ("--idle-timeout", idleTimeout)] {
             guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
@@ -98,7 +111,10 @@ struct Iaasd: AsyncParsableCommand {
             socketGroup: socketGroup.flatMap(SocketPermissions.groupID(named:)),
             adoptOrphans: adoptOrphans,
             account: accountId,
-            cooldowns: !sqsNoCooldowns
+            cooldowns: !sqsNoCooldowns,
+            imageDirectory: imageDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            qemu: qemu,
+            memoryDivisor: memoryDivisor
         )
         do {
             try await Daemon(options: options).run()

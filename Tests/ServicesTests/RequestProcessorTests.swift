@@ -55,7 +55,10 @@ final class RequestProcessorTests {
             Methods.changeMessageVisibility.name, Methods.changeMessageVisibilityBatch.name, Methods.tagQueue.name,
             Methods.untagQueue.name, Methods.listQueueTags.name, Methods.peekMessages.name,
             Methods.listDeadLetterSourceQueues.name, Methods.startMessageMoveTask.name,
-            Methods.listMessageMoveTasks.name, Methods.cancelMessageMoveTask.name,
+            Methods.listMessageMoveTasks.name, Methods.cancelMessageMoveTask.name, Methods.runInstances.name,
+            Methods.describeInstances.name, Methods.startInstances.name, Methods.stopInstances.name,
+            Methods.rebootInstances.name, Methods.terminateInstances.name, Methods.getConsoleOutput.name,
+            Methods.describeImages.name, Methods.describeInstanceTypes.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }
@@ -117,7 +120,7 @@ final class RequestProcessorTests {
 
     @Test("an unknown method answers -32601")
     func unknownMethod() async throws {
-        let response = try await call("ec2.RunInstances")
+        let response = try await call("ec2.LaunchRockets")
         #expect(response["error"]?["code"] == .int(RPCErrorObject.methodNotFoundCode))
         #expect(response["error"]?["data"]?["code"] == "InvalidAction")
     }

@@ -55,6 +55,19 @@ public enum Methods {
         "ec2.DescribeVolumeStatus"
     )
 
+    public static let runInstances = RPCMethod<RunInstancesRequest, Reservation>("ec2.RunInstances")
+    public static let describeInstances = RPCMethod<DescribeInstancesRequest, DescribeInstancesResult>(
+        "ec2.DescribeInstances")
+    public static let startInstances = RPCMethod<InstanceIdsRequest, StartInstancesResult>("ec2.StartInstances")
+    public static let stopInstances = RPCMethod<StopInstancesRequest, StopInstancesResult>("ec2.StopInstances")
+    public static let rebootInstances = RPCMethod<InstanceIdsRequest, ReturnResult>("ec2.RebootInstances")
+    public static let terminateInstances = RPCMethod<InstanceIdsRequest, TerminateInstancesResult>(
+        "ec2.TerminateInstances")
+    public static let getConsoleOutput = RPCMethod<GetConsoleOutputRequest, GetConsoleOutputResult>(
+        "ec2.GetConsoleOutput")
+    public static let describeImages = RPCMethod<DescribeImagesRequest, DescribeImagesResult>("ec2.DescribeImages")
+    public static let describeInstanceTypes = RPCMethod<DescribeInstanceTypesRequest, DescribeInstanceTypesResult>(
+        "ec2.DescribeInstanceTypes")
     public static let createTags = RPCMethod<CreateTagsRequest, ReturnResult>("ec2.CreateTags")
     public static let deleteTags = RPCMethod<DeleteTagsRequest, ReturnResult>("ec2.DeleteTags")
     public static let describeTags = RPCMethod<DescribeTagsRequest, DescribeTagsResult>("ec2.DescribeTags")

@@ -25,6 +25,8 @@ public actor QEMUDriver: Hypervisor {
         var pid: pid_t
         /// Set by QMP's SHUTDOWN event when the guest powered itself off.
         var guestInitiated = false
+        /// Set by `stop` and `kill`: the exit is the driver's doing.
+        var exitRequested = false
     }
 
     private var monitors: [String: Monitor] = [:]
@@ -139,7 +141,7 @@ public actor QEMUDriver: Hypervisor {
         logger.info(
             "machine exited",
             metadata: ["iaas.instance.id": "\(id)", "iaas.guest-initiated": "\(monitor.guestInitiated)"])
-        sink.yield(.exited(id: id, guestInitiated: monitor.guestInitiated))
+        sink.yield(.exited(id: id, guestInitiated: monitor.guestInitiated, requested: monitor.exitRequested))
         for waiter in exitWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
     }
 
@@ -190,6 +192,7 @@ public actor QEMUDriver: Hypervisor {
             await kill(id)
             return
         }
+        monitors[id]?.exitRequested = true
         _ = try? await monitor.connection.execute("system_powerdown")
         if await waitForExit(id, timeout: grace) { return }
         logger.notice("guest did not power off in time; quitting", metadata: ["iaas.instance.id": "\(id)"])
@@ -201,12 +204,22 @@ public actor QEMUDriver: Hypervisor {
     public func kill(_ id: String) async {
         let files = MachineFiles(runDirectory: runDirectory, id: id)
         guard let pid = monitors[id]?.pid ?? MachineFileIO.pid(files), Host.isQEMU(pid, of: files) else { return }
+        monitors[id]?.exitRequested = true
         _ = Glibc.kill(pid, SIGKILL)
         if monitors[id] != nil {
             _ = await waitForExit(id, timeout: .seconds(5))
         } else {
             for _ in 0..<250 where Host.isAlive(pid) { try? await Task.sleep(for: .milliseconds(20)) }
             try? FileManager.default.removeItem(atPath: files.pidFile.string)
+        }
+    }
+
+    public func reboot(_ id: String) async throws(EngineError) {
+        guard let monitor = monitors[id] else { throw .notRunning(id) }
+        do {
+            _ = try await monitor.connection.execute("system_reset")
+        } catch {
+            throw .commandFailed("\(error)")
         }
     }
 

@@ -39,8 +39,14 @@ public struct VolumeReconciler: Sendable {
     public func run() async throws -> Report {
         var report = Report()
         let database = volumes.database
-        let transitional = try await database.read { db in try VolumeRecord.all().transitional().fetchAll(db) }
-        for record in transitional {
+        let (transitional, roots) = try await database.read { db in
+            (
+                try VolumeRecord.all().transitional().fetchAll(db),
+                Set(try String.fetchAll(db, sql: "SELECT volumeId FROM volumeAttachment WHERE state = 'attaching'"))
+            )
+        }
+        // A root volume an instance's launch is making is the launch's to finish (it fills it from the image).
+        for record in transitional where !(record.state == .creating && roots.contains(record.id)) {
             // One volume whose files cannot be fixed must not keep the cloud from starting: it goes to
             // `error` (markError) and the rest are reconciled.
             do {

@@ -1,6 +1,25 @@
 import API
+import Engine
 import GRDB
 import Store
+
+/// How compute runs on this host: the engine, the images, what instances may use.
+public struct ComputeConfiguration: Sendable {
+    public var hypervisor: any Hypervisor
+    public var images: ImageCatalog
+    public var capacity: InstanceService.Capacity
+    public var memoryDivisor: Int
+
+    public init(
+        hypervisor: any Hypervisor, images: ImageCatalog, capacity: InstanceService.Capacity = .host,
+        memoryDivisor: Int = 1
+    ) {
+        self.hypervisor = hypervisor
+        self.images = images
+        self.capacity = capacity
+        self.memoryDivisor = memoryDivisor
+    }
+}
 
 /// The whole cloud behind the socket: its services and the method table that reaches them.
 public struct Cloud: Sendable {
@@ -10,12 +29,14 @@ public struct Cloud: Sendable {
     public let repairer: ReplicaRepairer
     public let queues: QueueService
     public let sweeper: MessageSweeper
+    public let instances: InstanceService
+    public let machineEvents: MachineEventMonitor
     public let processor: RequestProcessor
 
     public init(
         database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, info: DaemonInfo,
         repairInterval: Duration, account: String = "000000000000",
-        cooldowns: QueueService.Cooldowns = .init(enforced: true)
+        cooldowns: QueueService.Cooldowns = .init(enforced: true), compute: ComputeConfiguration? = nil
     ) {
         let regions = RegionService(catalog: catalog)
         let volumes = VolumeService(
@@ -30,6 +51,17 @@ public struct Cloud: Sendable {
             database: database, dataDirectory: dataDirectory, catalog: catalog, account: account, cooldowns: cooldowns)
         self.queues = queues
         sweeper = MessageSweeper(service: queues)
+        let compute =
+            compute
+            ?? ComputeConfiguration(
+                hypervisor: QEMUDriver(runDirectory: dataDirectory.run, binary: "/usr/bin/qemu-system-x86_64"),
+                images: ImageCatalog(directory: nil))
+        let instances = InstanceService(
+            database: database, catalog: catalog, hypervisor: compute.hypervisor, volumes: volumes,
+            images: compute.images, account: account, capacity: compute.capacity,
+            memoryDivisor: compute.memoryDivisor)
+        self.instances = instances
+        machineEvents = MachineEventMonitor(service: instances)
 
         var router = Router()
         router.registerInline(Methods.status) { _ throws(CloudError) in
@@ -63,11 +95,41 @@ public struct Cloud: Sendable {
         router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }
         router.register(Methods.describeTags) { request throws(CloudError) in try await tags.describeTags(request) }
         Self.registerQueues(queues, in: &router)
+        Self.registerInstances(instances, in: &router)
         processor = RequestProcessor(router: router)
     }
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func registerInstances(_ instances: InstanceService, in router: inout Router) {
+        router.register(Methods.runInstances) { request throws(CloudError) in try await instances.runInstances(request)
+        }
+        router.register(Methods.describeInstances) { request throws(CloudError) in
+            try await instances.describeInstances(request)
+        }
+        router.register(Methods.startInstances) { request throws(CloudError) in
+            try await instances.startInstances(request)
+        }
+        router.register(Methods.stopInstances) { request throws(CloudError) in
+            try await instances.stopInstances(request)
+        }
+        router.register(Methods.rebootInstances) { request throws(CloudError) in
+            try await instances.rebootInstances(request)
+        }
+        router.register(Methods.terminateInstances) { request throws(CloudError) in
+            try await instances.terminateInstances(request)
+        }
+        router.register(Methods.getConsoleOutput) { request throws(CloudError) in
+            try await instances.getConsoleOutput(request)
+        }
+        router.register(Methods.describeImages) { request throws(CloudError) in
+            try await instances.describeImages(request)
+        }
+        router.registerInline(Methods.describeInstanceTypes) { request throws(CloudError) in
+            try instances.describeInstanceTypes(request)
+        }
     }
 
     private static func registerQueues(_ queues: QueueService, in router: inout Router) {

@@ -77,6 +77,60 @@ enum Schema {
                 index: "messageMoveTask_on_source", on: MessageMoveTaskRecord.databaseTableName,
                 columns: ["sourceArn", "startedAt"])
         }
+        migrator.registerMigration("v4-compute") { db in
+            try db.create(table: ImageRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("ownerId", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("kernelPath", .text).notNull()
+                t.column("initrdPath", .text)
+                t.column("rootDiskPath", .text).notNull()
+                t.column("rootSizeGiB", .integer).notNull()
+                t.column("creationDate", .datetime).notNull()
+                t.column("builtIn", .boolean).notNull()
+            }
+            try db.create(table: InstanceRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("reservationId", .text).notNull()
+                t.column("imageId", .text).notNull()
+                t.column("instanceType", .text).notNull()
+                t.column("zone", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("privateIp", .text).notNull()
+                t.column("macAddress", .text).notNull()
+                t.column("publicIp", .text)
+                t.column("lastPublicIp", .text)
+                t.column("launchTime", .datetime).notNull()
+                t.column("launchIndex", .integer).notNull()
+                t.column("rootVolumeId", .text).notNull()
+                t.column("userData", .blob)
+                t.column("clientToken", .text)
+                t.column("stateTransitionReason", .text)
+                t.column("stateReasonCode", .text)
+                t.column("stateReasonMessage", .text)
+                t.column("terminatedAt", .datetime)
+            }
+            // An address belongs to one live instance at a time.
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX instance_private_ip ON instance(zone, privateIp) WHERE state != 'terminated'")
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX instance_public_ip ON instance(publicIp) WHERE publicIp IS NOT NULL")
+            try db.create(
+                index: "instance_on_client_token", on: InstanceRecord.databaseTableName, columns: ["clientToken"])
+            try db.create(table: VolumeAttachmentRecord.databaseTableName) { t in
+                t.primaryKey("volumeId", .text)
+                t.column("instanceId", .text).notNull()
+                t.column("device", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("attachTime", .datetime).notNull()
+                t.column("deleteOnTermination", .boolean).notNull()
+            }
+            try db.create(
+                index: "volumeAttachment_on_instance", on: VolumeAttachmentRecord.databaseTableName,
+                columns: ["instanceId"])
+        }
         return migrator
     }
 }

@@ -136,6 +136,31 @@ public enum DurableFiles {
         var closed = false
         defer { if !closed { _ = close(output) } }
         guard ftruncate(output, off_t(size)) == 0 else { throw error("ftruncate", temporary) }
+        try copyAllocated(input, output, size: size, source: source)
+        guard fsync(output) == 0 else { throw error("fsync", temporary) }
+        closed = true
+        _ = close(output)
+        guard rename(temporary.string, destination.string) == 0 else { throw error("rename", temporary) }
+        try syncDirectory(destination.removingLastComponent())
+    }
+
+    /// Writes the allocated ranges of `source` over an existing `destination` at the same offsets, durably
+    /// (an image's root file system into a new volume's replica): the rest of `destination` is kept.
+    public static func overlay(_ source: FilePath, onto destination: FilePath) throws(FileSystemError) {
+        let input = try open(source, flags: O_RDONLY | O_CLOEXEC)
+        defer { _ = close(input) }
+        var info = stat()
+        guard fstat(input, &info) == 0 else { throw error("fstat", source) }
+        let output = try open(destination, flags: O_WRONLY | O_CLOEXEC)
+        defer { _ = close(output) }
+        try copyAllocated(input, output, size: Int64(info.st_size), source: source)
+        guard fsync(output) == 0 else { throw error("fsync", destination) }
+    }
+
+    /// Copies the data ranges of `input` (skipping holes, so sparse stays sparse) to the same offsets.
+    private static func copyAllocated(_ input: Int32, _ output: Int32, size: Int64, source: FilePath)
+        throws(FileSystemError)
+    {
         var position: Int64 = 0
         while position < size {
             let dataStart = lseek(input, off_t(position), seekData)
@@ -148,11 +173,6 @@ public enum DurableFiles {
             try copyRange(input, output, from: Int64(dataStart), to: Int64(holeStart), source: source)
             position = Int64(holeStart)
         }
-        guard fsync(output) == 0 else { throw error("fsync", temporary) }
-        closed = true
-        _ = close(output)
-        guard rename(temporary.string, destination.string) == 0 else { throw error("rename", temporary) }
-        try syncDirectory(destination.removingLastComponent())
     }
 
     private static func copyRange(

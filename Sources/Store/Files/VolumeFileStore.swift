@@ -43,6 +43,15 @@ public struct VolumeFileStore: Sendable {
         }
     }
 
+    /// Writes an image's root disk into the start of every replica (a new instance's root volume), durably.
+    /// Idempotent: the same bytes land in the same places.
+    public func fill(_ files: VolumeReplicaFiles, from image: FilePath) throws(FileSystemError) {
+        for replica in 0..<VolumeReplicaFiles.replicaCount {
+            guard let first = files.segments(replica: replica).first else { continue }
+            try DurableFiles.overlay(image, onto: first.path)
+        }
+    }
+
     /// Grows every replica to the new size, durably; data already written is kept.
     public func grow(_ files: VolumeReplicaFiles) throws(FileSystemError) {
         for replica in 0..<VolumeReplicaFiles.replicaCount {

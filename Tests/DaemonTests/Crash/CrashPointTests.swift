@@ -150,6 +150,10 @@ struct CrashPointTests {
                 "sqs.queue.delete.after-intent", "sqs.queue.delete.after-messages", "sqs.queue.purge.after-intent",
                 // Tested in MoveTaskCrashTests.
                 "sqs.move-task.before-batch",
+                // Tested in InstanceCrashTests.
+                "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
+                "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",
+                "instance.terminate.after-machine",
             ])
     }
 }

@@ -1,0 +1,142 @@
+import Foundation
+
+/// `ec2.DescribeImages`: by id, owner (`self`, `amazon`, an account id) and filters (`name`, `image-id`,
+/// `state`, `owner-id`, `architecture`).
+public struct DescribeImagesRequest: Codable, Sendable {
+    public var imageIds: [String]?
+    public var owners: [String]?
+    public var filters: [Filter]?
+
+    public init(imageIds: [String]? = nil, owners: [String]? = nil, filters: [Filter]? = nil) {
+        self.imageIds = imageIds
+        self.owners = owners
+        self.filters = filters
+    }
+}
+
+public struct DescribeImagesResult: Codable, Sendable {
+    public var images: [Image]
+
+    public init(images: [Image]) {
+        self.images = images
+    }
+}
+
+/// An AMI.
+public struct Image: Codable, Sendable, Hashable {
+    public var imageId: String
+    public var name: String
+    public var description: String
+    public var ownerId: String
+    public var imageOwnerAlias: String?
+    public var state: String
+    public var architecture: String
+    public var imageType: String
+    public var rootDeviceType: String
+    public var rootDeviceName: String
+    public var virtualizationType: String
+    public var hypervisor: String
+    public var `public`: Bool
+    public var creationDate: Date
+    public var blockDeviceMappings: [ImageBlockDeviceMapping]
+
+    public init(
+        imageId: String, name: String, description: String, ownerId: String, imageOwnerAlias: String?, state: String,
+        public: Bool, creationDate: Date, rootSizeGiB: Int
+    ) {
+        self.imageId = imageId
+        self.name = name
+        self.description = description
+        self.ownerId = ownerId
+        self.imageOwnerAlias = imageOwnerAlias
+        self.state = state
+        architecture = "x86_64"
+        imageType = "machine"
+        rootDeviceType = "ebs"
+        rootDeviceName = "/dev/xvda"
+        virtualizationType = "hvm"
+        hypervisor = "xen"
+        self.public = `public`
+        self.creationDate = creationDate
+        blockDeviceMappings = [
+            ImageBlockDeviceMapping(
+                deviceName: "/dev/xvda",
+                ebs: ImageEbs(volumeSize: rootSizeGiB, volumeType: "gp3", deleteOnTermination: true))
+        ]
+    }
+}
+
+public struct ImageBlockDeviceMapping: Codable, Sendable, Hashable {
+    public var deviceName: String
+    public var ebs: ImageEbs
+
+    public init(deviceName: String, ebs: ImageEbs) {
+        self.deviceName = deviceName
+        self.ebs = ebs
+    }
+}
+
+public struct ImageEbs: Codable, Sendable, Hashable {
+    public var volumeSize: Int
+    public var volumeType: String
+    public var deleteOnTermination: Bool
+
+    public init(volumeSize: Int, volumeType: String, deleteOnTermination: Bool) {
+        self.volumeSize = volumeSize
+        self.volumeType = volumeType
+        self.deleteOnTermination = deleteOnTermination
+    }
+}
+
+/// `ec2.DescribeInstanceTypes`.
+public struct DescribeInstanceTypesRequest: Codable, Sendable {
+    public var instanceTypes: [String]?
+
+    public init(instanceTypes: [String]? = nil) {
+        self.instanceTypes = instanceTypes
+    }
+}
+
+public struct DescribeInstanceTypesResult: Codable, Sendable {
+    public var instanceTypes: [InstanceTypeInfo]
+
+    public init(instanceTypes: [InstanceTypeInfo]) {
+        self.instanceTypes = instanceTypes
+    }
+}
+
+public struct InstanceTypeInfo: Codable, Sendable, Hashable {
+    public var instanceType: String
+    public var vCpuInfo: VCpuInfo
+    public var memoryInfo: MemoryInfo
+    public var instanceStorageSupported: Bool
+    public var instanceStorageInfo: InstanceStorageInfo?
+    public var hypervisor: String
+    /// Not AWS's: the memory the guest really gets on this host (AWS's, divided by the host's factor).
+    public var guestMemoryInMiB: Int
+
+    public init(
+        instanceType: String, vCpus: Int, memoryMiB: Int, instanceStorageGB: Int?, hypervisor: String,
+        guestMemoryInMiB: Int
+    ) {
+        self.instanceType = instanceType
+        vCpuInfo = VCpuInfo(defaultVCpus: vCpus)
+        memoryInfo = MemoryInfo(sizeInMiB: memoryMiB)
+        instanceStorageSupported = instanceStorageGB != nil
+        instanceStorageInfo = instanceStorageGB.map { InstanceStorageInfo(totalSizeInGB: $0) }
+        self.hypervisor = hypervisor
+        self.guestMemoryInMiB = guestMemoryInMiB
+    }
+}
+
+public struct VCpuInfo: Codable, Sendable, Hashable {
+    public var defaultVCpus: Int
+}
+
+public struct MemoryInfo: Codable, Sendable, Hashable {
+    public var sizeInMiB: Int
+}
+
+public struct InstanceStorageInfo: Codable, Sendable, Hashable {
+    public var totalSizeInGB: Int
+}

@@ -1,0 +1,43 @@
+/// `ec2.RunInstances`: launches `MinCount` to `MaxCount` instances of an image.
+public struct RunInstancesRequest: Codable, Sendable {
+    public var imageId: String
+    /// Default `t3.micro`... AWS's default is `m1.small`, which this cloud does not have; see DescribeInstanceTypes.
+    public var instanceType: String?
+    public var minCount: Int
+    public var maxCount: Int
+    public var placement: Placement?
+    public var subnetId: String?
+    /// Base64, at most 16 KiB decoded, as in AWS.
+    public var userData: String?
+    public var tagSpecifications: [TagSpecification]?
+    public var clientToken: String?
+
+    public init(
+        imageId: String, instanceType: String? = nil, minCount: Int = 1, maxCount: Int = 1,
+        placement: Placement? = nil, subnetId: String? = nil, userData: String? = nil,
+        tagSpecifications: [TagSpecification]? = nil, clientToken: String? = nil
+    ) {
+        self.imageId = imageId
+        self.instanceType = instanceType
+        self.minCount = minCount
+        self.maxCount = maxCount
+        self.placement = placement
+        self.subnetId = subnetId
+        self.userData = userData
+        self.tagSpecifications = tagSpecifications
+        self.clientToken = clientToken
+    }
+}
+
+public struct Placement: Codable, Sendable, Hashable {
+    public var availabilityZone: String?
+    public var tenancy: String?
+
+    public init(availabilityZone: String? = nil, tenancy: String? = nil) {
+        self.availabilityZone = availabilityZone
+        self.tenancy = tenancy
+    }
+}
+
+/// What RunInstances returns: one reservation.
+public typealias RunInstancesResult = Reservation

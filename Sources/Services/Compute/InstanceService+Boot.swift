@@ -1,0 +1,120 @@
+import API
+import Engine
+import Foundation
+import GRDB
+import Store
+import SystemPackage
+
+extension InstanceService {
+    /// Boots a `pending` instance, in the background.
+    func bootInBackground(_ id: String) {
+        let service = self
+        Task { await service.boot(id) }
+    }
+
+    /// Drives a `pending` instance to `running`: (2) its root volume's replicas made and filled from the
+    /// image (once), a public address, the machine started; (3) `running` once the guest is ready. Any
+    /// machine left from an earlier, interrupted boot is killed first, as libvirt does. A boot that fails
+    /// leaves the instance `stopped`, with the reason.
+    func boot(_ id: String) async {
+        await locks.withLock(id) { () async -> Void in
+            do throws(CloudError) {
+                guard let (instance, image, root) = try await bootRecords(id) else { return }
+                if root.state == .creating { try await makeRootVolume(root, from: image) }
+                await CrashPoint.reach("instance.boot.after-volume")
+                let address = try await assignPublicAddress(instance)
+                let machine = try self.machine(instance, image: image, root: root)
+                await hypervisor.kill(id)
+                do {
+                    try await hypervisor.start(machine)
+                    await CrashPoint.reach("instance.boot.after-start")
+                    let ready = try await hypervisor.waitUntilReady(id, timeout: bootTimeout)
+                    logger.debug(
+                        "guest ready", metadata: ["iaas.instance.id": "\(id)", "iaas.hostname": "\(ready.hostname)"])
+                } catch {
+                    await hypervisor.kill(id)
+                    await fail(id, reason: "\(error)")
+                    return
+                }
+                let running = try await database.writeOrThrow { db throws(CloudError) -> Bool in
+                    try db.catching {
+                        try InstanceRecord.filter(key: id).filter(InstanceRecord.Columns.state == "pending")
+                            .updateAll(db, InstanceRecord.Columns.state.set(to: InstanceState.running.rawValue)) == 1
+                    }
+                }
+                if running {
+                    logger.info(
+                        "instance running",
+                        metadata: ["iaas.instance.id": "\(id)", "iaas.public-ip": "\(address ?? "none")"])
+                }
+            } catch {
+                await fail(id, reason: error.message)
+            }
+        }
+    }
+
+    /// The instance (if still `pending`), its image and its root volume.
+    private func bootRecords(_ id: String) async throws(CloudError) -> (InstanceRecord, ImageRecord, VolumeRecord)? {
+        try await database.readOrThrow { db in
+            guard let instance = try InstanceRecord.fetchOne(db, key: id), instance.state == .pending,
+                let image = try ImageRecord.fetchOne(db, key: instance.imageId),
+                let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
+            else { return nil }
+            return (instance, image, root)
+        }
+    }
+
+    /// The root volume's replicas, filled with the image's root disk, then `in-use` and attached.
+    private func makeRootVolume(_ root: VolumeRecord, from image: ImageRecord) async throws(CloudError) {
+        let files = volumes.replicaFiles(root)
+        let store = volumes.files
+        try await volumes.fileWork(root.id, "create the root volume") { () throws(FileSystemError) in
+            try store.ensure(files)
+            try store.fill(files, from: FilePath(image.rootDiskPath))
+        }
+        try await database.writeOrThrow { db throws(CloudError) in
+            try db.catching {
+                try VolumeRecord.filter(key: root.id).updateAll(db, Column("state").set(to: VolumeState.inUse.rawValue))
+                try VolumeAttachmentRecord.filter(key: root.id).updateAll(db, Column("state").set(to: "attached"))
+            }
+        }
+        logger.info(
+            "root volume made from the image",
+            metadata: ["iaas.volume.id": "\(root.id)", "iaas.image.id": "\(image.id)"])
+    }
+
+    /// Gives a starting instance a public address from the pool, unless it has one.
+    private func assignPublicAddress(_ instance: InstanceRecord) async throws(CloudError) -> String? {
+        if let address = instance.publicIp { return address }
+        let network = self.network
+        return try await database.writeOrThrow { db throws(CloudError) -> String? in
+            let taken = Set(
+                try db.catching {
+                    try String.fetchAll(db, sql: "SELECT publicIp FROM instance WHERE publicIp IS NOT NULL")
+                })
+            let avoided = taken.union(instance.lastPublicIp.map { [$0] } ?? [])
+            guard let address = network.freePublicAddress(taken: avoided) ?? network.freePublicAddress(taken: taken)
+            else { return nil }
+            try db.catching {
+                try InstanceRecord.filter(key: instance.id).updateAll(
+                    db, InstanceRecord.Columns.publicIp.set(to: address))
+            }
+            return address
+        }
+    }
+
+    /// A boot that failed: the instance is `stopped`, with AWS's internal-error reason and the detail.
+    private func fail(_ id: String, reason: String) async {
+        logger.error("instance failed to boot", metadata: ["iaas.instance.id": "\(id)", "iaas.error": "\(reason)"])
+        try? await database.writeOrThrow { db throws(CloudError) in
+            try db.catching {
+                try InstanceRecord.filter(key: id).filter(InstanceRecord.Columns.state == "pending").updateAll(
+                    db, InstanceRecord.Columns.state.set(to: InstanceState.stopped.rawValue),
+                    InstanceRecord.Columns.publicIp.set(to: nil),
+                    Column("stateReasonCode").set(to: "Server.InternalError"),
+                    Column("stateReasonMessage").set(to: "Server.InternalError: the instance failed to boot: \(reason)")
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import API
+import GRDB
+import Store
+
+extension InstanceService {
+    static let imageFilters: Set<String> = [
+        "image-id", "name", "state", "owner-id", "owner-alias", "architecture", "is-public", "description",
+    ]
+
+    /// `ec2.DescribeImages`.
+    public func describeImages(_ request: DescribeImagesRequest) async throws(CloudError) -> DescribeImagesResult {
+        let filters = try FilterSet(request.filters, supported: Self.imageFilters, allowsTags: false)
+        for id in request.imageIds ?? [] where !ResourceID.isWellFormed(id, prefix: "ami") {
+            throw ComputeErrors.malformedImageID(id)
+        }
+        let records = try await database.readOrThrow { db in try ImageRecord.order(Column("id")).fetchAll(db) }
+        let account = self.account
+        let images = records.map { ImageCatalog.image($0, account: account) }
+        if let ids = request.imageIds, !ids.isEmpty {
+            let found = Set(images.map(\.imageId))
+            if let missing = ids.first(where: { !found.contains($0) }) { throw ComputeErrors.imageNotFound(missing) }
+        }
+        let wanted = Set(request.imageIds ?? [])
+        let owners = request.owners ?? []
+        func owned(_ image: Image) -> Bool {
+            owners.isEmpty
+                || owners.contains { owner in
+                    owner == image.ownerId || owner == image.imageOwnerAlias
+                        || (owner == "self" && image.ownerId == account)
+                }
+        }
+        return DescribeImagesResult(
+            images: images.filter { image in
+                (wanted.isEmpty || wanted.contains(image.imageId)) && owned(image)
+                    && filters.matches { name in Self.attribute(name, of: image) }
+            })
+    }
+
+    private static func attribute(_ name: String, of image: Image) -> [String]? {
+        switch name {
+        case "image-id": [image.imageId]
+        case "name": [image.name]
+        case "state": [image.state]
+        case "owner-id": [image.ownerId]
+        case "owner-alias": image.imageOwnerAlias.map { [$0] } ?? []
+        case "architecture": [image.architecture]
+        case "is-public": [String(image.public)]
+        case "description": [image.description]
+        default: nil
+        }
+    }
+
+    /// `ec2.DescribeInstanceTypes`.
+    public func describeInstanceTypes(_ request: DescribeInstanceTypesRequest) throws(CloudError)
+        -> DescribeInstanceTypesResult
+    {
+        let names = request.instanceTypes ?? []
+        for name in names { _ = try InstanceType.named(name) }
+        let types = InstanceType.all.filter { names.isEmpty || names.contains($0.name) }
+        return DescribeInstanceTypesResult(
+            instanceTypes: types.map { type in
+                InstanceTypeInfo(
+                    instanceType: type.name, vCpus: type.vcpus, memoryMiB: type.memoryMiB,
+                    instanceStorageGB: type.instanceStorageGB, hypervisor: hypervisor.name,
+                    guestMemoryInMiB: type.guestMemoryMiB(divisor: memoryDivisor))
+            })
+    }
+}

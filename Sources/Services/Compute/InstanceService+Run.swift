@@ -1,0 +1,181 @@
+import API
+import Foundation
+import GRDB
+import Store
+
+extension InstanceService {
+    /// The most user data RunInstances takes, decoded, as in AWS.
+    static let maxUserData = 16 << 10
+
+    /// `ec2.RunInstances`: (1) intent: the instances `pending`, each with its private address and its root
+    /// volume (`creating`, attached as `/dev/xvda`), in one transaction; then each boots in the background
+    /// (`boot`). Answers at `pending`, as AWS does.
+    public func runInstances(_ request: RunInstancesRequest) async throws(CloudError) -> Reservation {
+        let type = try InstanceType.named(request.instanceType ?? InstanceType.defaultName)
+        guard request.minCount >= 1, request.maxCount >= request.minCount else {
+            throw .invalidParameterValue(
+                "MinCount (\(request.minCount)) must be at least 1 and MaxCount (\(request.maxCount)) at least MinCount."
+            )
+        }
+        let zone = try chooseZone(request)
+        let userData = try Self.decodeUserData(request.userData)
+        let (instanceTags, volumeTags) = try Self.launchTags(request.tagSpecifications)
+        if let token = request.clientToken, token.isEmpty || token.count > 64 || !token.allSatisfy(\.isASCII) {
+            throw .invalidParameterValue("ClientToken must be 1 to 64 ASCII characters.")
+        }
+        let zoneIndex = placement(of: zone).index
+        let capacity = self.capacity
+        let divisor = memoryDivisor
+        let now = Date()
+        let reservationId = ResourceID.make("r")
+        let (launched, fresh) = try await database.writeOrThrow { db throws(CloudError) -> ([InstanceRecord], Bool) in
+            if let token = request.clientToken {
+                let earlier = try db.catching {
+                    try InstanceRecord.filter(InstanceRecord.Columns.clientToken == token).order(Column("launchIndex"))
+                        .fetchAll(db)
+                }
+                if !earlier.isEmpty { return (earlier, false) }
+            }
+            let image = try ImageCatalog.image(request.imageId, in: db)
+            let live = try db.catching {
+                try InstanceRecord.filter(
+                    [InstanceState.pending, .running, .stopping].map(\.rawValue).contains(
+                        InstanceRecord.Columns.state)
+                ).fetchAll(db)
+            }
+            let used = live.reduce(into: (vcpus: 0, memory: 0)) { sum, instance in
+                let type = try? InstanceType.named(instance.instanceType)
+                sum.vcpus += type?.vcpus ?? 0
+                sum.memory += type?.guestMemoryMiB(divisor: divisor) ?? 0
+            }
+            let fits = min(
+                (capacity.vcpus - used.vcpus) / type.vcpus,
+                (capacity.memoryMiB - used.memory) / type.guestMemoryMiB(divisor: divisor))
+            guard fits >= request.minCount else {
+                throw ComputeErrors.insufficientCapacity(
+                    "\(used.vcpus) of \(capacity.vcpus) vCPUs and \(used.memory) of \(capacity.memoryMiB) MiB in use; \(request.minCount) × \(type.name) do not fit"
+                )
+            }
+            var taken = Set(
+                try db.catching {
+                    try String.fetchAll(
+                        db, sql: "SELECT privateIp FROM instance WHERE zone = ? AND state != 'terminated'",
+                        arguments: [zone])
+                })
+            var records: [InstanceRecord] = []
+            for index in 0..<min(fits, request.maxCount) {
+                guard let address = InstanceNetwork.freePrivateAddress(zoneIndex: zoneIndex, taken: taken) else {
+                    if records.count >= request.minCount { break }
+                    throw ComputeErrors.insufficientCapacity("the subnet of \(zone) has no free address")
+                }
+                taken.insert(address)
+                let id = ResourceID.make("i")
+                let volume = VolumeRecord(
+                    id: ResourceID.make("vol"), zone: zone, sizeGiB: image.rootSizeGiB, volumeType: "gp3", iops: 3000,
+                    throughput: 125, state: .creating, createTime: now, encrypted: false, multiAttachEnabled: false,
+                    snapshotId: nil, clientToken: nil)
+                let instance = InstanceRecord(
+                    id: id, reservationId: reservationId, imageId: image.id, instanceType: type.name, zone: zone,
+                    state: .pending, privateIp: address, macAddress: InstanceNetwork.macAddress(instanceId: id),
+                    publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume.id, userData: userData,
+                    clientToken: request.clientToken)
+                try db.catching {
+                    try volume.insert(db)
+                    try instance.insert(db)
+                    try VolumeAttachmentRecord(
+                        volumeId: volume.id, instanceId: id, device: "/dev/xvda", state: "attaching", attachTime: now,
+                        deleteOnTermination: true
+                    ).insert(db)
+                }
+                try TagService.upsert(instanceTags, on: id, type: "instance", in: db)
+                try TagService.upsert(volumeTags, on: volume.id, type: "volume", in: db)
+                records.append(instance)
+            }
+            return (records, true)
+        }
+        guard fresh else {
+            return Reservation(
+                reservationId: launched[0].reservationId, ownerId: account,
+                instances: try await describe(ids: launched.map(\.id)))
+        }
+        volumes.count.adjust(by: launched.count)
+        await CrashPoint.reach("instance.run.after-intent")
+        for instance in launched {
+            logger.info(
+                "instance launching",
+                metadata: [
+                    "iaas.instance.id": "\(instance.id)", "iaas.zone": "\(zone)",
+                    "iaas.image.id": "\(instance.imageId)",
+                    "iaas.instance.type": "\(instance.instanceType)", "iaas.private-ip": "\(instance.privateIp)",
+                ])
+            bootInBackground(instance.id)
+        }
+        return Reservation(
+            reservationId: reservationId, ownerId: account, instances: try await describe(ids: launched.map(\.id)))
+    }
+
+    /// The zone of `Placement.AvailabilityZone`, or of `SubnetId`, or the default region's first.
+    private func chooseZone(_ request: RunInstancesRequest) throws(CloudError) -> String {
+        if let zone = request.placement?.availabilityZone {
+            guard catalog.zone(named: zone) != nil else {
+                // RunInstances words it so, unlike CreateVolume's InvalidZone.NotFound.
+                throw .invalidParameterValue(
+                    "Invalid availability zone: [\(zone)]. Zones: \(catalog.zones.map(\.zone.zoneName).joined(separator: ", "))."
+                )
+            }
+            if let subnet = request.subnetId, subnet != subnetId(of: zone) {
+                throw .invalidParameterCombination(
+                    "Subnet \(subnet) is not in \(zone) (its subnet is \(subnetId(of: zone))).")
+            }
+            return zone
+        }
+        if let subnet = request.subnetId {
+            guard let zone = catalog.zones.map(\.zone.zoneName).first(where: { subnetId(of: $0) == subnet }) else {
+                throw CloudError(code: "InvalidSubnetID.NotFound", message: "The subnet ID '\(subnet)' does not exist")
+            }
+            return zone
+        }
+        guard let zone = catalog.regions.first?.zones.first?.zoneName else {
+            throw .invalidParameterValue("This cloud has no availability zone.")
+        }
+        return zone
+    }
+
+    func subnetId(of zone: String) -> String {
+        let (_, index) = placement(of: zone)
+        let region = catalog.regions.firstIndex { $0.zones.contains { $0.zoneName == zone } } ?? 0
+        return InstanceNetwork.subnetId(zoneIndex: region * 16 + index)
+    }
+
+    static func decodeUserData(_ text: String?) throws(CloudError) -> Data? {
+        guard let text else { return nil }
+        guard let data = Data(base64Encoded: text) else {
+            throw .invalidParameterValue("Invalid BASE64 encoding of user data.")
+        }
+        guard data.count <= maxUserData else {
+            throw .invalidParameterValue("User data is limited to \(maxUserData) bytes (got \(data.count)).")
+        }
+        return data
+    }
+
+    /// The tags of `TagSpecifications` for the instances and for their volumes.
+    static func launchTags(_ specifications: [TagSpecification]?) throws(CloudError) -> (
+        instance: [Tag], volume: [Tag]
+    ) {
+        var instance: [Tag] = []
+        var volume: [Tag] = []
+        for specification in specifications ?? [] {
+            switch specification.resourceType {
+            case "instance": instance += specification.tags
+            case "volume": volume += specification.tags
+            default:
+                throw .invalidParameterValue(
+                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'instance' or 'volume'."
+                )
+            }
+        }
+        try TagRules.validate(instance)
+        try TagRules.validate(volume)
+        return (instance, volume)
+    }
+}

@@ -1,0 +1,118 @@
+import API
+import Engine
+import Foundation
+import GRDB
+import Logging
+import Store
+
+/// EC2 instances: rows of the control plane, machines of the engine (`Hypervisor`), a root EBS volume made
+/// from the image, addresses from the zone's subnet and the daemon's public pool.
+///
+/// Every action follows the crash protocol: the intent (a transitional state) is committed, the machine is
+/// started or stopped, and the final state is committed; `ComputeReconciler` finishes what a crash left.
+/// Launches and starts return at `pending`, as in AWS: the boot runs in the background, and the instance
+/// is `running` once its guest printed its readiness line.
+public struct InstanceService: Sendable {
+    /// What the host offers instances; RunInstances beyond it is InsufficientInstanceCapacity.
+    public struct Capacity: Sendable {
+        public var vcpus: Int
+        public var memoryMiB: Int
+
+        public init(vcpus: Int, memoryMiB: Int) {
+            self.vcpus = vcpus
+            self.memoryMiB = memoryMiB
+        }
+
+        /// Four vCPUs per core and the host's memory: guests under TCG are mostly idle.
+        public static var host: Capacity {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let memory = Int(ProcessInfo.processInfo.physicalMemory / (1 << 20))
+            return Capacity(vcpus: cores * 4, memoryMiB: memory)
+        }
+    }
+
+    let database: StoreDatabase
+    let catalog: RegionCatalog
+    let hypervisor: any Hypervisor
+    let volumes: VolumeService
+    public let images: ImageCatalog
+    let account: String
+    let capacity: Capacity
+    /// A guest gets its type's memory divided by this.
+    let memoryDivisor: Int
+    let bootTimeout: Duration
+    let network = InstanceNetwork()
+    let locks = KeyedLock()
+    let logger = Logger(label: "iaas.ec2")
+
+    public init(
+        database: StoreDatabase, catalog: RegionCatalog, hypervisor: any Hypervisor, volumes: VolumeService,
+        images: ImageCatalog, account: String, capacity: Capacity = .host, memoryDivisor: Int = 1,
+        bootTimeout: Duration = .seconds(120)
+    ) {
+        self.database = database
+        self.catalog = catalog
+        self.hypervisor = hypervisor
+        self.volumes = volumes
+        self.images = images
+        self.account = account
+        self.capacity = capacity
+        self.memoryDivisor = memoryDivisor
+        self.bootTimeout = bootTimeout
+    }
+
+    /// The zone's region and its index in that region (which names its subnet).
+    func placement(of zone: String) -> (region: String, index: Int) {
+        for region in catalog.regions {
+            if let index = region.zones.firstIndex(where: { $0.zoneName == zone }) {
+                return (region.regionName, index)
+            }
+        }
+        return (catalog.regions.first?.regionName ?? "us-east-1", 0)
+    }
+
+    /// The instance's machine as the engine runs it: its type's vCPUs and memory, the image's kernel, the
+    /// root volume's replicas, one NIC with its private address and hostname.
+    func machine(_ record: InstanceRecord, image: ImageRecord, root: VolumeRecord) throws(CloudError)
+        -> MachineDescription
+    {
+        let type = try InstanceType.named(record.instanceType)
+        let files = volumes.replicaFiles(root)
+        let replicas = (0..<VolumeReplicaFiles.replicaCount).map { replica in
+            Replica(
+                segments: files.segments(replica: replica).map {
+                    Replica.Segment(path: $0.path.string, bytes: UInt64($0.size))
+                })
+        }
+        let (region, index) = placement(of: record.zone)
+        let hostname = String(InstanceNetwork.privateDnsName(record.privateIp, region: region).prefix { $0 != "." })
+        return MachineDescription(
+            id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
+            kernel: image.kernelPath, initrd: image.initrdPath,
+            disks: [Disk(id: "root", backing: .replicated(replicas))],
+            nics: [
+                NIC(
+                    mac: record.macAddress, address: record.privateIp, hostname: hostname,
+                    subnet: InstanceNetwork.subnetText(zoneIndex: index))
+            ])
+    }
+
+    /// Fetches instances by id, or `InvalidInstanceID.NotFound` naming those that are not there.
+    static func fetch(_ ids: [String], in db: Database) throws(CloudError) -> [InstanceRecord] {
+        for id in ids where !ResourceID.isWellFormed(id, prefix: "i") { throw ComputeErrors.malformedInstanceID(id) }
+        let records = try db.catching { try InstanceRecord.filter(keys: ids).fetchAll(db) }
+        let found = Set(records.map(\.id))
+        let missing = ids.filter { !found.contains($0) }
+        guard missing.isEmpty else { throw ComputeErrors.instanceNotFound(missing) }
+        return ids.compactMap { id in records.first { $0.id == id } }
+    }
+
+    /// AWS's wording of a user-initiated transition: "User initiated (2026-12-01 10:00:00 GMT)".
+    static func userInitiated(at date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return "User initiated (\(formatter.string(from: date)) GMT)"
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+
+/// A row of the `image` table: an AMI, the files it boots from.
+public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "image"
+
+    public var id: String
+    public var name: String
+    public var description: String
+    /// `amazon` for the built-in images, the account id for registered ones.
+    public var ownerId: String
+    public var state: String
+    public var kernelPath: String
+    public var initrdPath: String?
+    /// The root disk a new instance's root volume starts as.
+    public var rootDiskPath: String
+    /// The root volume's size, GiB (at least the disk's).
+    public var rootSizeGiB: Int
+    public var creationDate: Date
+    public var builtIn: Bool
+
+    public init(
+        id: String, name: String, description: String, ownerId: String, state: String, kernelPath: String,
+        initrdPath: String?, rootDiskPath: String, rootSizeGiB: Int, creationDate: Date, builtIn: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.ownerId = ownerId
+        self.state = state
+        self.kernelPath = kernelPath
+        self.initrdPath = initrdPath
+        self.rootDiskPath = rootDiskPath
+        self.rootSizeGiB = rootSizeGiB
+        self.creationDate = creationDate
+        self.builtIn = builtIn
+    }
+}

@@ -1,0 +1,46 @@
+import API
+
+/// EC2 instance calls as tests and benchmarks make them.
+extension IaasClient {
+    /// Launches one instance of `image`; returns it as RunInstances answered (`pending`).
+    public func runInstance(
+        image: String, type: String = "t3.micro", zone: String? = nil, userData: String? = nil
+    ) async throws -> Instance {
+        let reservation = try await call(
+            Methods.runInstances,
+            RunInstancesRequest(
+                imageId: image, instanceType: type, placement: zone.map { Placement(availabilityZone: $0) },
+                userData: userData))
+        return reservation.instances[0]
+    }
+
+    public func instance(_ id: String) async throws -> Instance {
+        let result = try await call(Methods.describeInstances, DescribeInstancesRequest(instanceIds: [id]))
+        return result.reservations[0].instances[0]
+    }
+
+    /// Polls DescribeInstances until the instance is in `state` (as `aws ec2 wait` does); throws at the
+    /// timeout, naming the state it was in.
+    @discardableResult
+    public func waitForInstance(_ id: String, state: String, timeout: Duration = .seconds(120)) async throws
+        -> Instance
+    {
+        let deadline = ContinuousClock.now + timeout
+        var last = try await instance(id)
+        while last.state.name != state {
+            guard ContinuousClock.now < deadline else {
+                throw GuestShellError(
+                    description:
+                        "instance \(id) is \(last.state.name), not \(state): \(last.stateReason?.message ?? "")")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            last = try await instance(id)
+        }
+        return last
+    }
+
+    /// The default AMI's id, from DescribeImages.
+    public func defaultImage() async throws -> String {
+        try await call(Methods.describeImages, DescribeImagesRequest(owners: ["amazon"])).images[0].imageId
+    }
+}
