@@ -5,6 +5,9 @@ public protocol Hypervisor: Sendable {
     /// The driver's name, as `DescribeInstances` may show it.
     var name: String { get }
 
+    /// The most disks a machine can have, its root included.
+    var maxDisks: Int { get }
+
     /// Starts a machine; returns once its VMM runs (the guest may still be booting).
     func start(_ machine: MachineDescription) async throws(EngineError)
 

@@ -6,7 +6,7 @@ import ArgumentParser
 struct Iaasctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iaasctl",
-        abstract: "Drive the iaas cloud: volumes, queues, regions, tags. Talks JSON-RPC to iaasd.",
+        abstract: "Drive the iaas cloud: instances, volumes, queues, regions, tags. Talks JSON-RPC to iaasd.",
         version: "0.1.0",
         subcommands: [
             Status.self,
@@ -17,6 +17,9 @@ struct Iaasctl: AsyncParsableCommand {
             CreateTags.self, DeleteTags.self, DescribeTags.self,
             CreateQueue.self, ListQueues.self, GetQueueAttributes.self, PurgeQueue.self, DeleteQueue.self,
             SendMessage.self, ReceiveMessage.self, DeleteMessage.self, PeekMessages.self,
+            RunInstances.self, DescribeInstances.self, StartInstances.self, StopInstances.self,
+            RebootInstances.self, TerminateInstances.self, GetConsoleOutput.self, DescribeImages.self,
+            DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self,
         ]
     )
 

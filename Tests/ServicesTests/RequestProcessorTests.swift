@@ -58,7 +58,8 @@ final class RequestProcessorTests {
             Methods.listMessageMoveTasks.name, Methods.cancelMessageMoveTask.name, Methods.runInstances.name,
             Methods.describeInstances.name, Methods.startInstances.name, Methods.stopInstances.name,
             Methods.rebootInstances.name, Methods.terminateInstances.name, Methods.getConsoleOutput.name,
-            Methods.describeImages.name, Methods.describeInstanceTypes.name,
+            Methods.describeImages.name, Methods.describeInstanceTypes.name, Methods.attachVolume.name,
+            Methods.detachVolume.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

@@ -61,7 +61,7 @@ extract '\x02\x21\x4c\x18' "lz4 -dc" || extract '\x28\xb5\x2f\xfd' "zstd -dc" \
 root="initramfs"
 mkdir -p "$root"/{bin,dev,etc,lib/modules,proc,sys,mnt,run,tmp,var,www}
 cp busybox/bin/busybox "$root/bin/busybox"
-for module in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_mmio virtio_blk failover net_failover virtio_net virtio_console evdev button; do
+for module in virtio_ring virtio virtio_mmio virtio_blk virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_console evdev button; do
     cp "$(find "kernel/lib/modules/$version" -name "$module.ko" | head -1)" "$root/lib/modules/"
 done
 cp "$here/init" "$root/init"

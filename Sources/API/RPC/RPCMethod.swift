@@ -55,6 +55,8 @@ public enum Methods {
         "ec2.DescribeVolumeStatus"
     )
 
+    public static let attachVolume = RPCMethod<AttachVolumeRequest, VolumeAttachment>("ec2.AttachVolume")
+    public static let detachVolume = RPCMethod<DetachVolumeRequest, VolumeAttachment>("ec2.DetachVolume")
     public static let runInstances = RPCMethod<RunInstancesRequest, Reservation>("ec2.RunInstances")
     public static let describeInstances = RPCMethod<DescribeInstancesRequest, DescribeInstancesResult>(
         "ec2.DescribeInstances")

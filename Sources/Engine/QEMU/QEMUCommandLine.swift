@@ -49,18 +49,25 @@ struct QEMUCommandLine: Sendable {
         ]
         if let initrd = machine.initrd { arguments += ["-initrd", initrd] }
         var descriptors: [(FilePath, String)] = []
-        for disk in machine.disks {
+        for slot in 0..<Self.hotplugSlots {
+            arguments += ["-device", "pcie-root-port,id=\(Self.slotName(slot)),chassis=\(slot + 1),slot=\(slot)"]
+        }
+        // The root disk is a virtio-mmio device; the others sit in the PCIe root ports, so that they can be
+        // unplugged like the disks plugged in later.
+        for (index, disk) in machine.disks.enumerated() {
             let (blockdevs, written) = Self.blockdevs(disk, files: files)
             for blockdev in blockdevs { arguments += ["-blockdev", blockdev] }
             descriptors += written
-            arguments += ["-device", "virtio-blk-device,drive=\(disk.id),id=\(disk.id)-device"]
+            arguments += [
+                "-device",
+                index == 0
+                    ? "virtio-blk-device,drive=\(disk.id),id=\(disk.id)-device"
+                    : "virtio-blk-pci,drive=\(disk.id),id=\(disk.id)-device,bus=\(Self.slotName(index - 1)),serial=\(disk.id.prefix(20))",
+            ]
         }
         for (index, nic) in machine.nics.enumerated() {
             arguments += ["-netdev", Self.userNetwork(nic, id: "net\(index)")]
             arguments += ["-device", "virtio-net-device,netdev=net\(index),mac=\(nic.mac)"]
-        }
-        for slot in 0..<Self.hotplugSlots {
-            arguments += ["-device", "pcie-root-port,id=\(Self.slotName(slot)),chassis=\(slot + 1),slot=\(slot)"]
         }
         return (arguments, descriptors)
     }

@@ -11,6 +11,8 @@ import SystemPackage
 /// pid file, a QMP socket and a console log under `run/<id>/`, driven over QMP.
 public actor QEMUDriver: Hypervisor {
     public nonisolated let name = "qemu"
+    /// The root disk and one per PCIe root port.
+    public nonisolated let maxDisks = QEMUCommandLine.hotplugSlots + 1
     public nonisolated let events: AsyncStream<MachineEvent>
     private let sink: AsyncStream<MachineEvent>.Continuation
     private let runDirectory: FilePath

@@ -18,12 +18,13 @@ extension VolumeService {
         )
         let ids = try VolumeErrors.explicitIds(request.volumeIds)
         let query = VolumeQuery(ids: ids, filters: request.filters)
-        let (records, tags) = try await database.readOrThrow { db in
+        let (records, tags, attachments) = try await database.readOrThrow { db in
             let records = try query.fetch(page: page, in: db)
             // Past a few hundred ids, one pass over the whole tag table beats a long IN list (and SQLite's
             // bound on parameters).
             let tagged = records.count > 500 ? nil : records.map(\.id)
-            return (records, try TagService.tags(of: tagged, in: db))
+            let attachments = try VolumeAttachmentRecord.fetchAll(db)
+            return (records, try TagService.tags(of: tagged, in: db), Dictionary(grouping: attachments, by: \.volumeId))
         }
         try VolumeErrors.requireFound(ids, in: Set(records.map(\.id)))
         // Filters SQL could not answer (wildcards) are applied here; exact ones match again, harmlessly.
@@ -31,7 +32,9 @@ extension VolumeService {
             filters.matches { name in Self.attribute(name, of: record, tags: tags[record.id] ?? []) }
         }
         let (items, next) = page.apply(matching, id: \.id)
-        return DescribeVolumesResult(volumes: items.map { Self.volume($0, tags: tags[$0.id]) }, nextToken: next)
+        return DescribeVolumesResult(
+            volumes: items.map { Self.volume($0, tags: tags[$0.id], attachments: attachments[$0.id] ?? []) },
+            nextToken: next)
     }
 
     /// The visible volumes, sorted by id, or exactly the given ones (`InvalidVolume.NotFound` if one is absent).

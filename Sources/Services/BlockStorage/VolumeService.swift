@@ -69,7 +69,7 @@ public struct VolumeService: Sendable {
     }
 
     /// The API shape of a stored volume.
-    static func volume(_ record: VolumeRecord, tags: [Tag]?) -> Volume {
+    static func volume(_ record: VolumeRecord, tags: [Tag]?, attachments: [VolumeAttachmentRecord] = []) -> Volume {
         let type = (try? VolumeType.named(record.volumeType)) ?? .defaultType
         return Volume(
             volumeId: record.id,
@@ -83,7 +83,12 @@ public struct VolumeService: Sendable {
             encrypted: record.encrypted,
             multiAttachEnabled: record.multiAttachEnabled,
             snapshotId: record.snapshotId,
-            attachments: [],
+            attachments: attachments.map { attachment in
+                VolumeAttachment(
+                    volumeId: attachment.volumeId, instanceId: attachment.instanceId, device: attachment.device,
+                    state: attachment.state, attachTime: attachment.attachTime,
+                    deleteOnTermination: attachment.deleteOnTermination)
+            },
             tags: tags.flatMap { $0.isEmpty ? nil : $0 }
         )
     }

@@ -17,6 +17,7 @@ public struct ComputeReconciler: Sendable {
         public var stopsFinished = 0
         public var terminationsFinished = 0
         public var strayMachinesKilled = 0
+        public var attachmentsFinished = 0
     }
 
     let service: InstanceService
@@ -76,6 +77,19 @@ public struct ComputeReconciler: Sendable {
             case .terminated:
                 break
             }
+        }
+        // Attaches and detaches a crash interrupted (a root volume's attachment is its launch's).
+        let pending = try await service.database.read { db in
+            try VolumeAttachmentRecord.filter(["attaching", "detaching"].contains(Column("state")))
+                .filter(Column("device") != InstanceService.rootDevice).fetchAll(db)
+        }
+        for attachment in pending {
+            if attachment.state == "attaching" {
+                await service.finishAttach(attachment.volumeId, instance: attachment.instanceId)
+            } else {
+                await service.finishDetach(attachment.volumeId, instance: attachment.instanceId, force: true)
+            }
+            report.attachmentsFinished += 1
         }
         return report
     }

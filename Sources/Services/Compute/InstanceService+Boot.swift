@@ -19,11 +19,11 @@ extension InstanceService {
     func boot(_ id: String) async {
         await locks.withLock(id) { () async -> Void in
             do throws(CloudError) {
-                guard let (instance, image, root) = try await bootRecords(id) else { return }
+                guard let (instance, image, root, attached) = try await bootRecords(id) else { return }
                 if root.state == .creating { try await makeRootVolume(root, from: image) }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
-                let machine = try self.machine(instance, image: image, root: root)
+                let machine = try self.machine(instance, image: image, root: root, attached: attached)
                 await hypervisor.kill(id)
                 do {
                     try await hypervisor.start(machine)
@@ -53,14 +53,20 @@ extension InstanceService {
         }
     }
 
-    /// The instance (if still `pending`), its image and its root volume.
-    private func bootRecords(_ id: String) async throws(CloudError) -> (InstanceRecord, ImageRecord, VolumeRecord)? {
+    /// The instance (if still `pending`), its image, its root volume and the other volumes attached to it.
+    private func bootRecords(_ id: String) async throws(CloudError) -> (
+        InstanceRecord, ImageRecord, VolumeRecord, [VolumeRecord]
+    )? {
         try await database.readOrThrow { db in
             guard let instance = try InstanceRecord.fetchOne(db, key: id), instance.state == .pending,
                 let image = try ImageRecord.fetchOne(db, key: instance.imageId),
                 let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
             else { return nil }
-            return (instance, image, root)
+            let others = try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == id)
+                .filter(Column("state") == "attached").filter(Column("device") != Self.rootDevice)
+                .order(Column("device")).fetchAll(db)
+            let attached = try VolumeRecord.filter(keys: others.map(\.volumeId)).fetchAll(db)
+            return (instance, image, root, attached)
         }
     }
 

@@ -73,8 +73,8 @@ public struct InstanceService: Sendable {
 
     /// The instance's machine as the engine runs it: its type's vCPUs and memory, the image's kernel, the
     /// root volume's replicas, one NIC with its private address and hostname.
-    func machine(_ record: InstanceRecord, image: ImageRecord, root: VolumeRecord) throws(CloudError)
-        -> MachineDescription
+    func machine(_ record: InstanceRecord, image: ImageRecord, root: VolumeRecord, attached: [VolumeRecord] = [])
+        throws(CloudError) -> MachineDescription
     {
         let type = try InstanceType.named(record.instanceType)
         let files = volumes.replicaFiles(root)
@@ -89,7 +89,7 @@ public struct InstanceService: Sendable {
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: image.kernelPath, initrd: image.initrdPath,
-            disks: [Disk(id: "root", backing: .replicated(replicas))],
+            disks: [Disk(id: "root", backing: .replicated(replicas))] + attached.map(disk(of:)),
             nics: [
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,

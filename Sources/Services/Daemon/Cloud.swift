@@ -124,6 +124,10 @@ public struct Cloud: Sendable {
         router.register(Methods.getConsoleOutput) { request throws(CloudError) in
             try await instances.getConsoleOutput(request)
         }
+        router.register(Methods.attachVolume) { request throws(CloudError) in try await instances.attachVolume(request)
+        }
+        router.register(Methods.detachVolume) { request throws(CloudError) in try await instances.detachVolume(request)
+        }
         router.register(Methods.describeImages) { request throws(CloudError) in
             try await instances.describeImages(request)
         }

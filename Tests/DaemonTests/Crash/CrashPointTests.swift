@@ -154,6 +154,7 @@ struct CrashPointTests {
                 "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",
                 "instance.terminate.after-machine",
+                "volume.attach.after-intent", "volume.attach.after-plug", "volume.detach.after-intent",
             ])
     }
 }

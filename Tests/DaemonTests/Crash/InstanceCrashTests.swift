@@ -63,4 +63,42 @@ struct InstanceCrashTests {
             await fixture.stop()
         }
     }
+
+    /// Crashes while attaching or detaching a volume of a running instance: finished at the next start, the
+    /// guest's view matching the record.
+    @Test(arguments: ["volume.attach.after-intent", "volume.attach.after-plug", "volume.detach.after-intent"])
+    func anAttachOrDetachInterruptedByACrashIsFinished(point: String) async throws {
+        try await GuestLease.exclusive {
+            let fixture = try await ComputeFixture.start()
+            let id = try await fixture.client.runInstance(image: fixture.image).instanceId
+            try await fixture.client.waitForInstance(id, state: "running")
+            let volume = try await fixture.client.newVolume()
+            let attach = AttachVolumeRequest(volumeId: volume, instanceId: id, device: "/dev/sdf")
+            let detaching = point.hasPrefix("volume.detach")
+            if detaching {
+                _ = try await fixture.client.call(Methods.attachVolume, attach)
+                try await fixture.client.waitForVolume(volume, state: "in-use", attachment: "attached")
+            }
+            try await fixture.restart(crashAt: point)
+            if detaching {
+                _ = try? await fixture.client.call(Methods.detachVolume, DetachVolumeRequest(volumeId: volume))
+            } else {
+                _ = try? await fixture.client.call(Methods.attachVolume, attach)
+            }
+            #expect(await fixture.daemon.waitForExit() == CrashPoint.exitStatus, "iaasd should have died at \(point)")
+            try await fixture.restart()
+            let shell = try fixture.shell(id)
+            if detaching {
+                try await fixture.client.waitForVolume(volume, state: "available")
+                #expect(try await shell.run("sleep 1; ls /dev/vdb 2>&1").contains("No such file"))
+            } else {
+                try await fixture.client.waitForVolume(volume, state: "in-use", attachment: "attached")
+                #expect(
+                    try await shell.run(
+                        "for i in $(seq 100); do [ -b /dev/vdb ] && break; sleep 0.1; done; ls /dev/vdb")
+                        == "/dev/vdb")
+            }
+            await fixture.stop()
+        }
+    }
 }

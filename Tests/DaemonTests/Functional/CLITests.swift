@@ -114,6 +114,37 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aTourOfTheInstanceCommands() async throws {
+        try await GuestLease.exclusive {
+            let fixture = try await ComputeFixture.start()
+            let socket = fixture.daemon.socketPath
+            let images = try iaasctl(["describe-images", "--owners", "amazon"], socket: socket)
+            #expect(images.stdout.contains(fixture.image), "\(images.stdout)")
+            let run = try iaasctl(["run-instances", "--image-id", fixture.image, "-o", "json"], socket: socket)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let instance = try #require((json["Instances"] as? [[String: Any]])?.first)
+            let id = try #require(instance["InstanceId"] as? String)
+            try await fixture.client.waitForInstance(id, state: "running")
+            let listed = try iaasctl(
+                ["describe-instances", "--filters", "Name=instance-state-name,Values=running"], socket: socket)
+            #expect(listed.stdout.contains(id) && listed.stdout.contains("172.31.0.4"), "\(listed.stdout)")
+            let console = try iaasctl(["get-console-output", "--instance-id", id], socket: socket)
+            #expect(console.stdout.contains("iaas-guest: ready hostname=ip-172-31-0-4"), "\(console.stdout)")
+            let volume = try await fixture.client.newVolume()
+            let attached = try iaasctl(
+                ["attach", "--volume-id", volume, "--instance-id", id, "--device", "/dev/sdf"], socket: socket)
+            #expect(attached.status == 0 && attached.stdout.contains("attaching"), "\(attached.stderr)")
+            try await fixture.client.waitForVolume(volume, state: "in-use", attachment: "attached")
+            let wrongState = try iaasctl(["start-instances", "--instance-ids", "i-0123456789abcdef0"], socket: socket)
+            #expect(wrongState.status == 254 && wrongState.stderr.contains("InvalidInstanceID.NotFound"))
+            let terminated = try iaasctl(["terminate-instances", "--instance-ids", id], socket: socket)
+            #expect(terminated.stdout.contains("shutting-down"), "\(terminated.stdout)")
+            try await fixture.client.waitForInstance(id, state: "terminated")
+            await fixture.stop()
+        }
+    }
+
     @Test func aFifoQueueFromTheCommandLine() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
@@ -146,8 +177,8 @@ struct CLITests {
     }
 
     static let expectedHelp = """
-        OVERVIEW: Drive the iaas cloud: volumes, queues, regions, tags. Talks JSON-RPC
-        to iaasd.
+        OVERVIEW: Drive the iaas cloud: instances, volumes, queues, regions, tags.
+        Talks JSON-RPC to iaasd.
 
         USAGE: iaasctl [--socket <socket>] [--output <output>] <subcommand>
 
@@ -185,9 +216,23 @@ struct CLITests {
           delete-message          Delete a received message by its receipt handle.
           peek-messages           Show a queue's oldest messages and their state
                                   without receiving them (not an AWS action).
+          run-instances           Launch instances (real VMs) of an image; they start
+                                  `pending` and boot to `running`.
+          describe-instances      List instances.
+          start-instances         Start stopped instances.
+          stop-instances          Stop instances: the guest powers off (or is cut off
+                                  with --force); EBS data stays.
+          reboot-instances        Reset running instances.
+          terminate-instances     Terminate instances: their VMs and
+                                  DeleteOnTermination volumes go.
+          get-console-output      Print an instance's serial console (last 64 KiB).
+          describe-images         List AMIs.
+          describe-instance-types List instance types and what a guest gets here.
+          attach-volume, attach   Attach a volume to an instance of its zone
+                                  (hot-plugged into a running one).
+          detach-volume, detach   Detach a volume (the guest lets go of it first).
 
           See 'iaasctl help <subcommand>' for detailed help.
-
         """
 
     @Test func badShorthandIsAUsageError() throws {
