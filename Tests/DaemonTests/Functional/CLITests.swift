@@ -233,6 +233,7 @@ struct CLITests {
           detach-volume, detach   Detach a volume (the guest lets go of it first).
 
           See 'iaasctl help <subcommand>' for detailed help.
+
         """
 
     @Test func badShorthandIsAUsageError() throws {
