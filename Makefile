@@ -19,7 +19,7 @@ release: deps
 
 ## Builds release and runs iaasd in the foreground on the default data directory.
 run: release image
-	.build/release/iaasd $(IAASD_ARGS)
+	.build/release/iaasd --image-directory .build/images/default $(IAASD_ARGS)
 
 ## The whole suite: unit tests of every module and the daemon tests that run the real iaasd.
 test: deps image
@@ -29,6 +29,7 @@ test: deps image
 bench: deps
 	$(SWIFT) run -c release iaas-bench volumes
 	$(SWIFT) run -c release iaas-bench sqs
+	$(SWIFT) run -c release iaas-bench instances
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -284,6 +284,8 @@ public actor QEMUDriver: Hypervisor {
                         "drive": .string(disk.id), "bus": .string(QEMUCommandLine.slotName(slot)),
                         "serial": .string(String(disk.id.prefix(20))),
                     ])
+                // Attached once the guest has taken it: an unplug asked before that is ignored by the guest.
+                await waitForGuest(Self.deviceID(disk.id), of: monitor, timeout: .seconds(30))
                 logger.info(
                     "disk attached",
                     metadata: ["iaas.instance.id": "\(id)", "iaas.disk": "\(disk.id)", "slot": "\(slot)"])
@@ -296,6 +298,31 @@ public actor QEMUDriver: Hypervisor {
             _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string(node)])
         }
         throw .commandFailed(lastError)
+    }
+
+    /// Waits until the guest has configured a plugged PCI device (QEMU reports its BARs at -1 until then).
+    private func waitForGuest(_ device: String, of monitor: Monitor, timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard let buses = try? await monitor.connection.execute("query-pci"), case .array(let list) = buses else {
+                return
+            }
+            for bus in list {
+                guard case .array(let devices)? = bus["devices"] else { continue }
+                for port in devices {
+                    guard case .array(let behind)? = port["pci_bridge"]?["devices"] else { continue }
+                    for candidate in behind where candidate["qdev_id"]?.string == device {
+                        guard case .array(let regions)? = candidate["regions"] else { return }
+                        let assigned = regions.contains { region in
+                            if case .number(let address)? = region["address"] { return address >= 0 }
+                            return false
+                        }
+                        if assigned { return }
+                    }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     public func detach(_ diskID: String, from id: String, force: Bool) async throws(EngineError) {

@@ -23,11 +23,12 @@ public struct InstanceService: Sendable {
             self.memoryMiB = memoryMiB
         }
 
-        /// Four vCPUs per core and the host's memory: guests under TCG are mostly idle.
+        /// Sixteen vCPUs per core and the host's memory: an idle guest costs little CPU, and its memory is
+        /// allocated only as it is touched.
         public static var host: Capacity {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let memory = Int(ProcessInfo.processInfo.physicalMemory / (1 << 20))
-            return Capacity(vcpus: cores * 4, memoryMiB: memory)
+            return Capacity(vcpus: cores * 16, memoryMiB: memory)
         }
     }
 

@@ -1,0 +1,173 @@
+import API
+import ArgumentParser
+import Foundation
+import IaasTesting
+import NIOCore
+import NIOPosix
+
+/// `iaas-bench instances`: the default AMI booted by bare QEMU (the same kernel, initramfs and machine
+/// type, no disk or network) against RunInstances → running for 1 and 10 instances, stop and start,
+/// attach and detach, and the memory an idle instance's QEMU holds.
+struct InstancesBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instances", abstract: "Benchmark EC2 instances (real QEMU guests).")
+
+    @Option(help: "Boots of each kind for the single-instance figures.")
+    var rounds = 5
+
+    @Option(help: "Instances launched at once for the concurrent figure.")
+    var concurrent = 10
+
+    func run() async throws {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        let temporary = try TemporaryDirectory(prefix: "iaas-bench")
+        defer { temporary.remove() }
+        let images = try GuestImage.directory()
+        print("iaas-bench instances on \(Machine.summary)")
+        print("iaasd: \(try DaemonProcess.binary()); default AMI in \(images); QEMU TCG, microvm")
+
+        var bare = Latency()
+        for round in 0..<rounds {
+            bare.record(try await bareBoot(images: images, directory: temporary.path + "/bare\(round)"))
+        }
+        print("bare QEMU, kernel to readiness line: \(bare.summary)")
+
+        let daemon = try await DaemonProcess(
+            dataDirectory: temporary.path + "/data", arguments: ["--image-directory", images], logLevel: "notice")
+        let client = try await daemon.client()
+        let image = try await client.defaultImage()
+
+        var single = Latency()
+        for _ in 0..<rounds {
+            let (instance, took) = try await timed {
+                let launched = try await client.runInstance(image: image)
+                try await client.waitForInstance(launched.instanceId, state: "running")
+                return launched
+            }
+            single.record(took)
+            _ = try await client.call(
+                Methods.terminateInstances, InstanceIdsRequest(instanceIds: [instance.instanceId]))
+            try await client.waitForInstance(instance.instanceId, state: "terminated")
+        }
+        print("RunInstances → running, 1 instance: \(single.summary)")
+
+        let start = ContinuousClock.now
+        let reservation = try await client.call(
+            Methods.runInstances,
+            RunInstancesRequest(imageId: image, instanceType: "t3.nano", minCount: concurrent, maxCount: concurrent))
+        var many = Latency()
+        var pending = Set(reservation.instances.map(\.instanceId))
+        while !pending.isEmpty {
+            for id in pending where try await client.instance(id).state.name == "running" {
+                many.record(ContinuousClock.now - start)
+                pending.remove(id)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        print("RunInstances → running, \(concurrent) at once: \(many.summary) (p90 \(many.millis(90)))")
+
+        try await Task.sleep(for: .seconds(5))
+        let rss = reservation.instances.compactMap { instance in
+            Self.rssMiB(dataDirectory: temporary.path + "/data", id: instance.instanceId)
+        }
+        print(
+            "RSS of an idle instance's QEMU (t3.nano, 512 MiB guest): mean \(rss.reduce(0, +) / max(1, rss.count)) MiB, max \(rss.max() ?? 0) MiB"
+        )
+
+        let one = reservation.instances[0].instanceId
+        var stops = Latency()
+        var starts = Latency()
+        for _ in 0..<3 {
+            stops.record(
+                try await timed {
+                    _ = try await client.call(Methods.stopInstances, StopInstancesRequest(instanceIds: [one]))
+                    try await client.waitForInstance(one, state: "stopped")
+                }.1)
+            starts.record(
+                try await timed {
+                    _ = try await client.call(Methods.startInstances, InstanceIdsRequest(instanceIds: [one]))
+                    try await client.waitForInstance(one, state: "running")
+                }.1)
+        }
+        print("StopInstances → stopped (guest powers off): \(stops.summary)")
+        print("StartInstances → running: \(starts.summary)")
+
+        var attaches = Latency()
+        var detaches = Latency()
+        let volume = try await client.newVolume()
+        for _ in 0..<3 {
+            attaches.record(
+                try await timed {
+                    _ = try await client.call(
+                        Methods.attachVolume, AttachVolumeRequest(volumeId: volume, instanceId: one, device: "/dev/sdf")
+                    )
+                    try await client.waitForVolume(volume, state: "in-use", attachment: "attached")
+                }.1)
+            detaches.record(
+                try await timed {
+                    _ = try await client.call(Methods.detachVolume, DetachVolumeRequest(volumeId: volume))
+                    try await client.waitForVolume(volume, state: "available")
+                }.1)
+        }
+        print("AttachVolume → attached (hot-plug): \(attaches.summary)")
+        print("DetachVolume → available (the guest releases it): \(detaches.summary)")
+
+        _ = try await client.call(
+            Methods.terminateInstances, InstanceIdsRequest(instanceIds: reservation.instances.map(\.instanceId)))
+        for instance in reservation.instances {
+            try await client.waitForInstance(instance.instanceId, state: "terminated")
+        }
+        await client.close()
+        await daemon.terminate()
+    }
+
+    /// One boot of the default AMI by QEMU alone: spawn to the readiness line on the serial console.
+    private func bareBoot(images: String, directory: String) async throws -> Duration {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let console = directory + "/console.log"
+        FileManager.default.createFile(atPath: console, contents: nil)
+        let khz = Self.tscKHz()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64")
+        // Its output is not ours: a QEMU left behind must not hold the benchmark's pipes open.
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        process.arguments = [
+            "-M", "microvm,acpi=on", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "512M", "-nodefaults",
+            "-no-user-config", "-display", "none", "-kernel", images + "/vmlinux", "-initrd", images + "/initrd.img",
+            "-append", "console=ttyS0 tsc_early_khz=\(khz) quiet cryptomgr.notests no_timer_check",
+            "-chardev", "file,id=console,path=\(console)", "-serial", "chardev:console",
+        ]
+        let start = ContinuousClock.now
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        while ContinuousClock.now - start < .seconds(60) {
+            if let text = try? String(contentsOfFile: console, encoding: .utf8), text.contains("iaas-guest: ready") {
+                return ContinuousClock.now - start
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw ValidationError("the bare guest did not boot in 60 s")
+    }
+
+    private static func tscKHz() -> Int {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = info.split(separator: "\n").first { $0.hasPrefix("cpu MHz") }
+        let mhz = line.flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 2000
+        return Int(mhz * 1000)
+    }
+
+    private static func rssMiB(dataDirectory: String, id: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "\(dataDirectory)/run/\(id)/vmm.pid", encoding: .utf8),
+            let status = try? String(
+                contentsOfFile: "/proc/\(text.trimmingCharacters(in: .whitespacesAndNewlines))/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kib / 1024
+    }
+}
