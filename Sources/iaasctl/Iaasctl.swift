@@ -19,7 +19,8 @@ struct Iaasctl: AsyncParsableCommand {
             SendMessage.self, ReceiveMessage.self, DeleteMessage.self, PeekMessages.self,
             RunInstances.self, DescribeInstances.self, StartInstances.self, StopInstances.self,
             RebootInstances.self, TerminateInstances.self, GetConsoleOutput.self, DescribeImages.self,
-            DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self,
+            DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self, AllocateAddress.self,
+            AssociateAddress.self, DisassociateAddress.self, ReleaseAddress.self, DescribeAddresses.self,
         ]
     )
 

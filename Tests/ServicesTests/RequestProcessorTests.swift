@@ -59,7 +59,8 @@ final class RequestProcessorTests {
             Methods.describeInstances.name, Methods.startInstances.name, Methods.stopInstances.name,
             Methods.rebootInstances.name, Methods.terminateInstances.name, Methods.getConsoleOutput.name,
             Methods.describeImages.name, Methods.describeInstanceTypes.name, Methods.attachVolume.name,
-            Methods.detachVolume.name,
+            Methods.detachVolume.name, Methods.allocateAddress.name, Methods.associateAddress.name,
+            Methods.disassociateAddress.name, Methods.releaseAddress.name, Methods.describeAddresses.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

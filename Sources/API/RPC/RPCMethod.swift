@@ -57,6 +57,15 @@ public enum Methods {
 
     public static let attachVolume = RPCMethod<AttachVolumeRequest, VolumeAttachment>("ec2.AttachVolume")
     public static let detachVolume = RPCMethod<DetachVolumeRequest, VolumeAttachment>("ec2.DetachVolume")
+    public static let allocateAddress = RPCMethod<AllocateAddressRequest, AllocateAddressResult>(
+        "ec2.AllocateAddress")
+    public static let associateAddress = RPCMethod<AssociateAddressRequest, AssociateAddressResult>(
+        "ec2.AssociateAddress")
+    public static let disassociateAddress = RPCMethod<DisassociateAddressRequest, ReturnResult>(
+        "ec2.DisassociateAddress")
+    public static let releaseAddress = RPCMethod<ReleaseAddressRequest, ReturnResult>("ec2.ReleaseAddress")
+    public static let describeAddresses = RPCMethod<DescribeAddressesRequest, DescribeAddressesResult>(
+        "ec2.DescribeAddresses")
     public static let runInstances = RPCMethod<RunInstancesRequest, Reservation>("ec2.RunInstances")
     public static let describeInstances = RPCMethod<DescribeInstancesRequest, DescribeInstancesResult>(
         "ec2.DescribeInstances")

@@ -94,10 +94,7 @@ extension InstanceService {
         if let address = instance.publicIp { return address }
         let network = self.network
         return try await database.writeOrThrow { db throws(CloudError) -> String? in
-            let taken = Set(
-                try db.catching {
-                    try String.fetchAll(db, sql: "SELECT publicIp FROM instance WHERE publicIp IS NOT NULL")
-                })
+            let taken = try Self.publicAddressesInUse(db)
             let avoided = taken.union(instance.lastPublicIp.map { [$0] } ?? [])
             guard let address = network.freePublicAddress(taken: avoided) ?? network.freePublicAddress(taken: taken)
             else { return nil }

@@ -135,10 +135,18 @@ extension InstanceService {
         do {
             return try await database.writeOrThrow { db throws(CloudError) -> Bool in
                 try db.catching {
+                    // An Elastic IP stays with a stopped instance; a terminated one lets it go.
+                    if to == .terminated {
+                        try AddressRecord.filter(AddressRecord.Columns.instanceId == id).updateAll(
+                            db, AddressRecord.Columns.instanceId.set(to: nil),
+                            AddressRecord.Columns.associationId.set(to: nil))
+                    }
+                    let elastic = try String.fetchOne(
+                        db, sql: "SELECT publicIp FROM address WHERE instanceId = ?", arguments: [id])
                     var assignments = [
                         InstanceRecord.Columns.state.set(to: to.rawValue),
                         Column("lastPublicIp").set(to: InstanceRecord.Columns.publicIp),
-                        InstanceRecord.Columns.publicIp.set(to: nil),
+                        InstanceRecord.Columns.publicIp.set(to: elastic),
                     ]
                     if let reason {
                         assignments += [

@@ -128,6 +128,21 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.detachVolume) { request throws(CloudError) in try await instances.detachVolume(request)
         }
+        router.register(Methods.allocateAddress) { request throws(CloudError) in
+            try await instances.allocateAddress(request)
+        }
+        router.register(Methods.associateAddress) { request throws(CloudError) in
+            try await instances.associateAddress(request)
+        }
+        router.register(Methods.disassociateAddress) { request throws(CloudError) in
+            try await instances.disassociateAddress(request)
+        }
+        router.register(Methods.releaseAddress) { request throws(CloudError) in
+            try await instances.releaseAddress(request)
+        }
+        router.register(Methods.describeAddresses) { request throws(CloudError) in
+            try await instances.describeAddresses(request)
+        }
         router.register(Methods.describeImages) { request throws(CloudError) in
             try await instances.describeImages(request)
         }

@@ -131,6 +131,15 @@ enum Schema {
                 index: "volumeAttachment_on_instance", on: VolumeAttachmentRecord.databaseTableName,
                 columns: ["instanceId"])
         }
+        migrator.registerMigration("v5-addresses") { db in
+            try db.create(table: AddressRecord.databaseTableName) { t in
+                t.primaryKey("allocationId", .text)
+                t.column("publicIp", .text).notNull().unique()
+                t.column("associationId", .text).unique()
+                t.column("instanceId", .text).unique()
+                t.column("allocatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -231,6 +231,12 @@ struct CLITests {
           attach-volume, attach   Attach a volume to an instance of its zone
                                   (hot-plugged into a running one).
           detach-volume, detach   Detach a volume (the guest lets go of it first).
+          allocate-address        Allocate an Elastic IP from the public pool.
+          associate-address       Give an instance an Elastic IP: it replaces its
+                                  public address and stays through stops.
+          disassociate-address    Take an Elastic IP off its instance.
+          release-address         Give an Elastic IP back to the pool.
+          describe-addresses      List Elastic IPs.
 
           See 'iaasctl help <subcommand>' for detailed help.
 
