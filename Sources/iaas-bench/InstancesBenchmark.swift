@@ -117,8 +117,39 @@ struct InstancesBenchmark: AsyncParsableCommand {
         for instance in reservation.instances {
             try await client.waitForInstance(instance.instanceId, state: "terminated")
         }
+        try await diskThroughput(client: client, image: image, data: temporary.path + "/data")
+        for instance in reservation.instances {
+            try await client.waitForInstance(instance.instanceId, state: "terminated")
+        }
         await client.close()
         await daemon.terminate()
+    }
+
+    /// Sequential writes in a c5d.large guest (`dd`, 256 MiB, then fsync): to its instance store (a local
+    /// file) and to an EBS volume (a quorum over two replicas).
+    private func diskThroughput(client: IaasClient, image: String, data: String) async throws {
+        let id = try await client.runInstance(image: image, type: "c5d.large").instanceId
+        try await client.waitForInstance(id, state: "running")
+        let volume = try await client.newVolume(size: 2)
+        _ = try await client.call(
+            Methods.attachVolume, AttachVolumeRequest(volumeId: volume, instanceId: id, device: "/dev/sdf"))
+        try await client.waitForVolume(volume, state: "in-use", attachment: "attached")
+        let shell = try GuestShell(socket: data + "/run/\(id)/shell.sock", log: data + "/run/\(id)/shell.log")
+        for (name, device) in [("instance store", "/dev/vdb"), ("EBS (two replicas)", "/dev/vdc")] {
+            // The guest's own clock (busybox dd prints no rate).
+            let output = try await shell.run(
+                "a=$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero of=\(device) bs=1M count=256 conv=fsync 2>/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo $a $b",
+                timeout: .seconds(120))
+            let times = output.split(separator: " ").compactMap { Double($0) }
+            guard times.count == 2, times[1] > times[0] else {
+                print("guest dd, \(name): no timing (\(output))")
+                continue
+            }
+            print(
+                "guest dd, 256 MiB sequential write then fsync, \(name): \(Int(256 / (times[1] - times[0]))) MiB/s")
+        }
+        _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
+        try await client.waitForInstance(id, state: "terminated")
     }
 
     /// One boot of the default AMI by QEMU alone: spawn to the readiness line on the serial console.

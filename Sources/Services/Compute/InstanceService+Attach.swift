@@ -31,7 +31,9 @@ extension InstanceService {
             let taken = try db.catching {
                 try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == instance.id).fetchAll(db)
             }
-            guard taken.count < maxDisks else {
+            // The instance store takes a slot too.
+            let slots = maxDisks - ((try? InstanceType.named(instance.instanceType).instanceStorageGB) == nil ? 0 : 1)
+            guard taken.count < slots else {
                 throw CloudError(
                     code: "AttachmentLimitExceeded",
                     message:

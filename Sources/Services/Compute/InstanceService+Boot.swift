@@ -23,7 +23,11 @@ extension InstanceService {
                 if root.state == .creating { try await makeRootVolume(root, from: image) }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
-                let machine = try self.machine(instance, image: image, root: root, attached: attached)
+                var machine = try self.machine(instance, image: image, root: root, attached: attached)
+                if let store = try await freshInstanceStore(instance) {
+                    // After the root, before the volumes: /dev/vdb in the guest.
+                    machine.disks.insert(Disk(id: "instance-store", backing: .local(path: store)), at: 1)
+                }
                 await hypervisor.kill(id)
                 do {
                     try await hypervisor.start(machine)
@@ -87,6 +91,39 @@ extension InstanceService {
         logger.info(
             "root volume made from the image",
             metadata: ["iaas.volume.id": "\(root.id)", "iaas.image.id": "\(image.id)"])
+    }
+
+    /// The instance store of a type that has one: a new empty sparse file at every start (what the last run
+    /// wrote is gone, as on AWS after a stop), not replicated.
+    private func freshInstanceStore(_ instance: InstanceRecord) async throws(CloudError) -> String? {
+        guard let gigabytes = try InstanceType.named(instance.instanceType).instanceStorageGB else { return nil }
+        let path = instanceStorePath(instance)
+        try await volumes.fileWork(instance.id, "make the instance store") { () throws(FileSystemError) in
+            _ = try DurableFiles.removeIfPresent(path)
+            try DurableFiles.ensureSparseFile(at: path, size: Int64(gigabytes) * 1_000_000_000)
+        }
+        return path.string
+    }
+
+    /// `zones/<az>/instance-store/<instance-id>.raw`.
+    func instanceStorePath(_ instance: InstanceRecord) -> FilePath {
+        volumes.files.dataDirectory.zone(instance.zone).instanceStore.appending("\(instance.id).raw")
+    }
+
+    /// Erases the instance store (at stop and terminate, once the machine is gone).
+    func eraseInstanceStore(_ id: String) async {
+        let found = try? await database.readOrThrow { db in try InstanceRecord.fetchOne(db, key: id) }
+        guard let instance = found ?? nil, (try? InstanceType.named(instance.instanceType).instanceStorageGB) != nil
+        else { return }
+        let path = instanceStorePath(instance)
+        do {
+            _ = try await volumes.fileWork(id, "erase the instance store") { () throws(FileSystemError) in
+                try DurableFiles.removeIfPresent(path)
+            }
+        } catch {
+            logger.error(
+                "could not erase an instance store", metadata: ["iaas.instance.id": "\(id)", "iaas.error": "\(error)"])
+        }
     }
 
     /// Gives a starting instance a public address from the pool, unless it has one.

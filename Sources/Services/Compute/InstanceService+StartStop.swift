@@ -34,6 +34,7 @@ extension InstanceService {
         await locks.withLock(id) { () async -> Void in
             if force { await hypervisor.kill(id) } else { await hypervisor.stop(id, grace: .seconds(30)) }
             await CrashPoint.reach("instance.stop.after-machine")
+            await eraseInstanceStore(id)
             await settle(id, from: .stopping, to: .stopped)
             logger.info("instance stopped", metadata: ["iaas.instance.id": "\(id)"])
         }

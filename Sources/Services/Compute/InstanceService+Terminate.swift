@@ -36,6 +36,7 @@ extension InstanceService {
         await locks.withLock(id) { () async -> Void in
             await hypervisor.stop(id, grace: .seconds(10))
             await CrashPoint.reach("instance.terminate.after-machine")
+            await eraseInstanceStore(id)
             do {
                 try await deleteVolumesOnTermination(of: id)
             } catch {

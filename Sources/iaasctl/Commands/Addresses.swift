@@ -48,7 +48,7 @@ extension Iaasctl {
         func run() async throws {
             try await Invocation(options: global).run(
                 Methods.disassociateAddress, DisassociateAddressRequest(associationId: associationId)
-            ) { _ in Table(headers: ["RETURN"], rows: [["true"]]) }
+            ) { returnTable($0) }
         }
     }
 
@@ -62,7 +62,7 @@ extension Iaasctl {
         func run() async throws {
             try await Invocation(options: global).run(
                 Methods.releaseAddress, ReleaseAddressRequest(allocationId: allocationId)
-            ) { _ in Table(headers: ["RETURN"], rows: [["true"]]) }
+            ) { returnTable($0) }
         }
     }
 

@@ -16,6 +16,10 @@ extension Iaasctl {
             })
     }
 
+    static func returnTable(_ result: ReturnResult) -> Table {
+        Table(headers: ["RETURN"], rows: [[String(result.return)]])
+    }
+
     static func stateChangeTable(_ changes: [InstanceStateChange]) -> Table {
         Table(
             headers: ["INSTANCE-ID", "PREVIOUS", "CURRENT"],
@@ -128,7 +132,7 @@ extension Iaasctl {
         func run() async throws {
             try await Invocation(options: global).run(
                 Methods.rebootInstances, InstanceIdsRequest(instanceIds: instanceIds)
-            ) { _ in Table(headers: ["RETURN"], rows: [["true"]]) }
+            ) { returnTable($0) }
         }
     }
 
