@@ -61,6 +61,7 @@ final class RequestProcessorTests {
             Methods.describeImages.name, Methods.describeInstanceTypes.name, Methods.attachVolume.name,
             Methods.detachVolume.name, Methods.allocateAddress.name, Methods.associateAddress.name,
             Methods.disassociateAddress.name, Methods.releaseAddress.name, Methods.describeAddresses.name,
+            Methods.modifyInstanceAttribute.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

@@ -66,6 +66,8 @@ public enum Methods {
     public static let releaseAddress = RPCMethod<ReleaseAddressRequest, ReturnResult>("ec2.ReleaseAddress")
     public static let describeAddresses = RPCMethod<DescribeAddressesRequest, DescribeAddressesResult>(
         "ec2.DescribeAddresses")
+    public static let modifyInstanceAttribute = RPCMethod<ModifyInstanceAttributeRequest, ReturnResult>(
+        "ec2.ModifyInstanceAttribute")
     public static let runInstances = RPCMethod<RunInstancesRequest, Reservation>("ec2.RunInstances")
     public static let describeInstances = RPCMethod<DescribeInstancesRequest, DescribeInstancesResult>(
         "ec2.DescribeInstances")

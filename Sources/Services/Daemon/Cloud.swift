@@ -128,6 +128,9 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.detachVolume) { request throws(CloudError) in try await instances.detachVolume(request)
         }
+        router.register(Methods.modifyInstanceAttribute) { request throws(CloudError) in
+            try await instances.modifyInstanceAttribute(request)
+        }
         router.register(Methods.allocateAddress) { request throws(CloudError) in
             try await instances.allocateAddress(request)
         }

@@ -264,3 +264,27 @@ extension Iaasctl {
         }
     }
 }
+
+extension Iaasctl {
+    struct ModifyInstanceAttribute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a stopped instance's type (or user data); it takes effect at the next start.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option var instanceId: String
+
+        @Option(help: "The new instance type.")
+        var instanceType: String?
+
+        @Option(help: "New user data (text; sent base64-encoded).")
+        var userData: String?
+
+        func run() async throws {
+            let request = ModifyInstanceAttributeRequest(
+                instanceId: instanceId, instanceType: instanceType.map { AttributeValue(value: $0) },
+                userData: userData.map { AttributeValue(value: Data($0.utf8).base64EncodedString()) })
+            try await Invocation(options: global).run(Methods.modifyInstanceAttribute, request) { returnTable($0) }
+        }
+    }
+}

@@ -237,6 +237,9 @@ struct CLITests {
           disassociate-address    Take an Elastic IP off its instance.
           release-address         Give an Elastic IP back to the pool.
           describe-addresses      List Elastic IPs.
+          modify-instance-attribute
+                                  Change a stopped instance's type (or user data); it
+                                  takes effect at the next start.
 
           See 'iaasctl help <subcommand>' for detailed help.
 
