@@ -36,7 +36,11 @@ final class StoreDatabaseTests {
         }
         #expect(tables == [true, true, true])
         let applied = try await database.read { db in try Schema.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses"])
+        #expect(
+            applied == [
+                "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
+                "v6-loopback-ports",
+            ])
         let journal = try await database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let synchronous = try await database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
@@ -68,7 +72,11 @@ final class StoreDatabaseTests {
         let fetched = try await second.read { db in try VolumeRecord.fetchAll(db) }
         #expect(fetched == [original])
         let applied = try await second.read { db in try Schema.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses"])
+        #expect(
+            applied == [
+                "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
+                "v6-loopback-ports",
+            ])
     }
 
     @Test("transitional() returns only creating and deleting rows")

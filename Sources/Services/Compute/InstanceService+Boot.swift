@@ -19,10 +19,13 @@ extension InstanceService {
     func boot(_ id: String) async {
         await locks.withLock(id) { () async -> Void in
             do throws(CloudError) {
-                guard let (instance, image, root, attached) = try await bootRecords(id) else { return }
+                guard case (var instance, let image, let root, let attached)? = try await bootRecords(id) else {
+                    return
+                }
                 if root.state == .creating { try await makeRootVolume(root, from: image) }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
+                instance.loopbackHttpPort = try await assignLoopbackPort(id)
                 var machine = try self.machine(instance, image: image, root: root, attached: attached)
                 if let store = try await freshInstanceStore(instance) {
                     // After the root, before the volumes: /dev/vdb in the guest.
@@ -124,6 +127,17 @@ extension InstanceService {
             logger.error(
                 "could not erase an instance store", metadata: ["iaas.instance.id": "\(id)", "iaas.error": "\(error)"])
         }
+    }
+
+    /// A port of the host's 127.0.0.1 for the guest's HTTP, recorded before the machine starts.
+    private func assignLoopbackPort(_ id: String) async throws(CloudError) -> Int? {
+        let port = Host.freeLoopbackPort()
+        try await database.writeOrThrow { db throws(CloudError) in
+            try db.catching {
+                try InstanceRecord.filter(key: id).updateAll(db, Column("loopbackHttpPort").set(to: port))
+            }
+        }
+        return port
     }
 
     /// Gives a starting instance a public address from the pool, unless it has one.

@@ -109,7 +109,9 @@ extension InstanceService {
                         macAddress: record.macAddress, privateIpAddress: record.privateIp,
                         privateDnsName: privateName, subnetId: subnet, vpcId: InstanceNetwork.vpcId, status: "in-use")
                 ],
-            clientToken: record.clientToken, tags: tags.flatMap { $0.isEmpty ? nil : $0 })
+            clientToken: record.clientToken, tags: tags.flatMap { $0.isEmpty ? nil : $0 },
+            networkMode: record.state == .terminated ? nil : "user",
+            localHttpPort: record.state == .running ? record.loopbackHttpPort : nil)
     }
 
     private static func attribute(_ name: String, of instance: Instance) -> [String]? {

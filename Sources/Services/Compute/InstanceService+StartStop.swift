@@ -148,6 +148,7 @@ extension InstanceService {
                         InstanceRecord.Columns.state.set(to: to.rawValue),
                         Column("lastPublicIp").set(to: InstanceRecord.Columns.publicIp),
                         InstanceRecord.Columns.publicIp.set(to: elastic),
+                        Column("loopbackHttpPort").set(to: nil),
                     ]
                     if let reason {
                         assignments += [

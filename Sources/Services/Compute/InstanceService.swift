@@ -94,7 +94,8 @@ public struct InstanceService: Sendable {
             nics: [
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,
-                    subnet: InstanceNetwork.subnetText(zoneIndex: index))
+                    subnet: InstanceNetwork.subnetText(zoneIndex: index),
+                    forwards: record.loopbackHttpPort.map { [NIC.PortForward(hostPort: $0, guestPort: 80)] } ?? [])
             ])
     }
 

@@ -140,6 +140,9 @@ enum Schema {
                 t.column("allocatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v6-loopback-ports") { db in
+            try db.alter(table: InstanceRecord.databaseTableName) { t in t.add(column: "loopbackHttpPort", .integer) }
+        }
         return migrator
     }
 }

@@ -40,6 +40,9 @@ public struct InstanceRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var publicIp: String?
     /// The address released at the last stop: the next start gets another one, as in AWS.
     public var lastPublicIp: String?
+    /// While it runs: the port on the host's 127.0.0.1 forwarded to the guest's port 80 (user-mode
+    /// networking, until the VPC data plane routes its public address).
+    public var loopbackHttpPort: Int?
     public var launchTime: Date
     public var launchIndex: Int
     public var rootVolumeId: String

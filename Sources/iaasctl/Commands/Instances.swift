@@ -5,12 +5,13 @@ import Foundation
 extension Iaasctl {
     static func instanceTable(_ instances: [Instance]) -> Table {
         Table(
-            headers: ["INSTANCE-ID", "STATE", "TYPE", "ZONE", "PRIVATE-IP", "PUBLIC-IP", "IMAGE", "TAGS"],
+            headers: ["INSTANCE-ID", "STATE", "TYPE", "ZONE", "PRIVATE-IP", "PUBLIC-IP", "HTTP", "IMAGE", "TAGS"],
             rows: instances.map { instance in
                 [
                     instance.instanceId, instance.state.name, instance.instanceType,
                     instance.placement.availabilityZone ?? "-", instance.privateIpAddress,
-                    instance.publicIpAddress ?? "-", instance.imageId,
+                    instance.publicIpAddress ?? "-", instance.localHttpPort.map { "127.0.0.1:\($0)" } ?? "-",
+                    instance.imageId,
                     (instance.tags ?? []).map { "\($0.key)=\($0.value)" }.joined(separator: ","),
                 ]
             })

@@ -39,6 +39,10 @@ public struct Instance: Codable, Sendable, Hashable {
     public var networkInterfaces: [InstanceNetworkInterface]
     public var clientToken: String?
     public var tags: [Tag]?
+    /// Not AWS's: how packets reach the instance here. `user`: QEMU's user-mode networking, its HTTP port
+    /// forwarded from the host's 127.0.0.1 (`LocalHttpPort`) until the VPC data plane routes its addresses.
+    public var networkMode: String?
+    public var localHttpPort: Int?
 
     public init(
         instanceId: String, imageId: String, instanceType: String, state: InstanceStateValue,
@@ -47,7 +51,8 @@ public struct Instance: Codable, Sendable, Hashable {
         placement: Placement, subnetId: String, vpcId: String, architecture: String = "x86_64",
         rootDeviceType: String = "ebs", rootDeviceName: String = "/dev/xvda", virtualizationType: String = "hvm",
         hypervisor: String, blockDeviceMappings: [InstanceBlockDeviceMapping],
-        networkInterfaces: [InstanceNetworkInterface], clientToken: String?, tags: [Tag]?
+        networkInterfaces: [InstanceNetworkInterface], clientToken: String?, tags: [Tag]?,
+        networkMode: String? = nil, localHttpPort: Int? = nil
     ) {
         self.instanceId = instanceId
         self.imageId = imageId
@@ -73,6 +78,8 @@ public struct Instance: Codable, Sendable, Hashable {
         self.networkInterfaces = networkInterfaces
         self.clientToken = clientToken
         self.tags = tags
+        self.networkMode = networkMode
+        self.localHttpPort = localHttpPort
     }
 }
 

@@ -30,6 +30,10 @@ struct InstanceLifecycleTests {
             let text = String(decoding: Data(base64Encoded: console.output) ?? Data(), as: UTF8.self)
             #expect(
                 text.contains("iaas-guest: ready hostname=ip-172-31-0-4 address=172.31.0.4 root=mounted"), "\(text)")
+            // The guest's HTTP page, through its forwarded port on the host's loopback.
+            #expect(running.networkMode == "user")
+            let port = try #require(running.localHttpPort)
+            #expect(LoopbackHTTP.get(port: port) == "hello from ip-172-31-0-4 (172.31.0.4)\n")
             let volume = try await client.call(
                 Methods.describeVolumes, DescribeVolumesRequest(volumeIds: [rootVolume])
             ).volumes[0]
