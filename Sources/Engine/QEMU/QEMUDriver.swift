@@ -32,8 +32,9 @@ public actor QEMUDriver: Hypervisor {
     }
 
     private var monitors: [String: Monitor] = [:]
-    private var exitWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
-    private var deviceWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Callers waiting for something to happen: a machine's exit (`exit/<id>`), a device's removal
+    /// (`device/<id>/<device>`). Woken when it happens, or at their timeout.
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// Devices QEMU reported deleted before anyone waited for them.
     private var deletedDevices: Set<String> = []
 
@@ -126,7 +127,7 @@ public actor QEMUDriver: Hypervisor {
             guard let device = data["device"]?.string else { return }
             let key = id + "/" + device
             deletedDevices.insert(key)
-            for waiter in deviceWaiters.removeValue(forKey: key) ?? [] { waiter.resume() }
+            wake("device/" + key)
         default:
             break
         }
@@ -144,7 +145,7 @@ public actor QEMUDriver: Hypervisor {
             "machine exited",
             metadata: ["iaas.instance.id": "\(id)", "iaas.guest-initiated": "\(monitor.guestInitiated)"])
         sink.yield(.exited(id: id, guestInitiated: monitor.guestInitiated, requested: monitor.exitRequested))
-        for waiter in exitWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+        wake("exit/" + id)
     }
 
     // MARK: - Readiness, console
@@ -228,17 +229,22 @@ public actor QEMUDriver: Hypervisor {
     /// Waits until the machine's QMP connection closed; false at the timeout.
     private func waitForExit(_ id: String, timeout: Duration) async -> Bool {
         guard monitors[id] != nil else { return true }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.timeOutExitWaiters(id)
-        }
-        await withCheckedContinuation { continuation in exitWaiters[id, default: []].append(continuation) }
-        timer.cancel()
+        await wait("exit/" + id, timeout: timeout)
         return monitors[id] == nil
     }
 
-    private func timeOutExitWaiters(_ id: String) {
-        for waiter in exitWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+    /// Waits until `wake(key)` or the timeout, whichever is first.
+    private func wait(_ key: String, timeout: Duration) async {
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.wake(key)
+        }
+        await withCheckedContinuation { continuation in waiters[key, default: []].append(continuation) }
+        timer.cancel()
+    }
+
+    private func wake(_ key: String) {
+        for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.resume() }
     }
 
     public func status(_ id: String) async -> MachineStatus {
@@ -347,17 +353,8 @@ public actor QEMUDriver: Hypervisor {
 
     private func waitForDevice(_ key: String, timeout: Duration) async -> Bool {
         if deletedDevices.remove(key) != nil { return true }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.timeOutDeviceWaiters(key)
-        }
-        await withCheckedContinuation { continuation in deviceWaiters[key, default: []].append(continuation) }
-        timer.cancel()
+        await wait("device/" + key, timeout: timeout)
         return deletedDevices.remove(key) != nil
-    }
-
-    private func timeOutDeviceWaiters(_ key: String) {
-        for waiter in deviceWaiters.removeValue(forKey: key) ?? [] { waiter.resume() }
     }
 
     static func deviceID(_ diskID: String) -> String { "\(diskID)-device" }

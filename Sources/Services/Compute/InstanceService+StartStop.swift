@@ -83,11 +83,10 @@ extension InstanceService {
         return ReturnResult()
     }
 
-    /// What a transition does to an instance in a given state.
+    /// What a transition does to an instance in a given state; nil: already there or on its way (reported,
+    /// unchanged).
     enum Step {
         case to(InstanceState)
-        /// Already there or on its way: reported, unchanged.
-        case none
         /// IncorrectInstanceState.
         case refused
 
@@ -114,7 +113,7 @@ extension InstanceService {
                     try db.catching { try record.update(db) }
                 case .refused?:
                     throw ComputeErrors.incorrectState(record.id, previous.rawValue, action: action)
-                case .none?, nil:
+                case nil:
                     break
                 }
                 changes.append(

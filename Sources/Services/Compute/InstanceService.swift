@@ -78,19 +78,12 @@ public struct InstanceService: Sendable {
         throws(CloudError) -> MachineDescription
     {
         let type = try InstanceType.named(record.instanceType)
-        let files = volumes.replicaFiles(root)
-        let replicas = (0..<VolumeReplicaFiles.replicaCount).map { replica in
-            Replica(
-                segments: files.segments(replica: replica).map {
-                    Replica.Segment(path: $0.path.string, bytes: UInt64($0.size))
-                })
-        }
         let (region, index) = placement(of: record.zone)
         let hostname = String(InstanceNetwork.privateDnsName(record.privateIp, region: region).prefix { $0 != "." })
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: image.kernelPath, initrd: image.initrdPath,
-            disks: [Disk(id: "root", backing: .replicated(replicas))] + attached.map(disk(of:)),
+            disks: [Disk(id: "root", backing: disk(of: root).backing)] + attached.map(disk(of:)),
             nics: [
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,
