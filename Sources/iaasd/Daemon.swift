@@ -21,6 +21,8 @@ struct DaemonOptions: Sendable {
     var imageDirectory: String?
     var qemu: String
     var memoryDivisor: Int
+    var acceleration: AccelerationMode
+    var kvmProbeCache: String
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -65,14 +67,18 @@ struct Daemon {
 
         let info = DaemonInfo(
             pid: Int(getpid()), startedAt: startedAt, dataDirectory: root.string, socketPath: options.socketPath)
-        let hypervisor = QEMUDriver(runDirectory: dataDirectory.run, binary: FilePath(options.qemu))
+        let hypervisor = QEMUDriver(
+            runDirectory: dataDirectory.run, binary: FilePath(options.qemu),
+            acceleration: options.acceleration == .kvm ? .kvm : .tcg)
+        let acceleration = AccelerationChoice(
+            options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
             repairInterval: options.repairInterval, account: options.account,
             cooldowns: .init(enforced: options.cooldowns),
             compute: ComputeConfiguration(
                 hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
-                memoryDivisor: options.memoryDivisor))
+                memoryDivisor: options.memoryDivisor, acceleration: acceleration))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
         logger.info(
             "reconciled",
@@ -105,6 +111,8 @@ struct Daemon {
                 "iaas.ec2.terminations": "\(compute.terminationsFinished)",
                 "iaas.ec2.stray-machines": "\(compute.strayMachinesKilled)",
             ])
+
+        if options.acceleration == .auto { probeKVM(hypervisor, choice: acceleration) }
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another
         // daemon's, which must not be taken over.

@@ -50,6 +50,16 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "The QEMU binary that runs instances.")
     var qemu: String = "/usr/bin/qemu-system-x86_64"
 
+    @Option(
+        help: """
+            How guests run: auto (TCG until a probe boots a guest under KVM; the verdict is cached per host), \
+            tcg, or kvm (without a probe).
+            """)
+    var acceleration: AccelerationMode = .auto
+
+    @Option(help: "Where the KVM probe's verdict is cached (default: <cache directory>/kvm-probe.json).")
+    var kvmProbeCache: String?
+
     @Option(help: "A guest gets its instance type's memory divided by this (a small host runs more instances).")
     var memoryDivisor: Int = 1
 
@@ -114,7 +124,9 @@ struct Iaasd: AsyncParsableCommand {
             cooldowns: !sqsNoCooldowns,
             imageDirectory: imageDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             qemu: qemu,
-            memoryDivisor: memoryDivisor
+            memoryDivisor: memoryDivisor,
+            acceleration: acceleration,
+            kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json"
         )
         do {
             try await Daemon(options: options).run()

@@ -14,6 +14,14 @@ public enum DefaultPaths {
         return (environment["HOME"] ?? "/tmp") + "/.local/share/iaasd"
     }
 
+    /// `/var/cache/iaasd` for root, else `$XDG_CACHE_HOME/iaasd` (`~/.cache/iaasd`): what the host's
+    /// daemons share, such as the KVM probe's verdict.
+    public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if getuid() == 0 { return "/var/cache/iaasd" }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/iaasd" }
+        return (environment["HOME"] ?? "/tmp") + "/.cache/iaasd"
+    }
+
     /// `$IAAS_SOCKET`, else `<default data directory>/iaasd.sock`.
     public static func socket(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let socket = environment["IAAS_SOCKET"], !socket.isEmpty { return socket }

@@ -13,10 +13,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// Files in the zones' `lost+found/` directories: data the database could not account for, kept for an
     /// operator to look at.
     public var lostAndFoundFiles: Int
+    /// How guests start now: `tcg` or `kvm`, and why (the KVM probe's verdict, or the daemon's option).
+    public var acceleration: String?
+    public var accelerationReason: String?
 
     public init(
         version: String, pid: Int, uptimeSeconds: Double, dataDirectory: String, socketPath: String,
-        regions: Int, availabilityZones: Int, volumes: Int, lostAndFoundFiles: Int
+        regions: Int, availabilityZones: Int, volumes: Int, lostAndFoundFiles: Int, acceleration: String? = nil,
+        accelerationReason: String? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -27,11 +31,13 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.availabilityZones = availabilityZones
         self.volumes = volumes
         self.lostAndFoundFiles = lostAndFoundFiles
+        self.acceleration = acceleration
+        self.accelerationReason = accelerationReason
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, uptimeSeconds, dataDirectory, socketPath, regions, availabilityZones, volumes
-        case lostAndFoundFiles
+        case lostAndFoundFiles, acceleration, accelerationReason
     }
 
     /// Members added after the first release may be absent: a newer client still reads an older daemon.
@@ -46,5 +52,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         availabilityZones = try container.decode(Int.self, forKey: .availabilityZones)
         volumes = try container.decode(Int.self, forKey: .volumes)
         lostAndFoundFiles = try container.decodeIfPresent(Int.self, forKey: .lostAndFoundFiles) ?? 0
+        acceleration = try container.decodeIfPresent(String.self, forKey: .acceleration)
+        accelerationReason = try container.decodeIfPresent(String.self, forKey: .accelerationReason)
     }
 }

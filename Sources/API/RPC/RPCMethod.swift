@@ -76,6 +76,9 @@ public enum Methods {
     public static let rebootInstances = RPCMethod<InstanceIdsRequest, ReturnResult>("ec2.RebootInstances")
     public static let terminateInstances = RPCMethod<InstanceIdsRequest, TerminateInstancesResult>(
         "ec2.TerminateInstances")
+    public static let describeInstanceStatus = RPCMethod<
+        DescribeInstanceStatusRequest, DescribeInstanceStatusResult
+    >("ec2.DescribeInstanceStatus")
     public static let getConsoleOutput = RPCMethod<GetConsoleOutputRequest, GetConsoleOutputResult>(
         "ec2.GetConsoleOutput")
     public static let describeImages = RPCMethod<DescribeImagesRequest, DescribeImagesResult>("ec2.DescribeImages")

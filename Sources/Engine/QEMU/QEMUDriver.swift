@@ -17,7 +17,7 @@ public actor QEMUDriver: Hypervisor {
     private let sink: AsyncStream<MachineEvent>.Continuation
     private let runDirectory: FilePath
     private let binary: FilePath
-    private let acceleration: Acceleration
+    private var acceleration: Acceleration
     private let tscKHz: Int
     private let logger = Logger(label: "iaas.engine.qemu")
 
@@ -47,6 +47,11 @@ public actor QEMUDriver: Hypervisor {
         self.acceleration = acceleration
         self.tscKHz = tscKHz ?? Host.tscKHz()
         (events, sink) = AsyncStream<MachineEvent>.makeStream()
+    }
+
+    /// How machines started from now on run (a KVM probe's verdict may arrive after the first start).
+    public func use(_ acceleration: Acceleration) {
+        self.acceleration = acceleration
     }
 
     // MARK: - Start

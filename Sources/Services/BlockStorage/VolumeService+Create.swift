@@ -13,12 +13,7 @@ extension VolumeService {
                 throw .invalidParameterValue("ClientToken must be 1 to 64 ASCII characters.")
             }
         }
-        let record = VolumeRecord(
-            id: ResourceID.make("vol"), zone: request.availabilityZone, sizeGiB: spec.sizeGiB,
-            volumeType: spec.type.name, iops: spec.iops, throughput: spec.throughput, state: .creating,
-            createTime: Date(), encrypted: false, multiAttachEnabled: spec.multiAttachEnabled, snapshotId: nil,
-            clientToken: request.clientToken
-        )
+        let record = spec.record(zone: request.availabilityZone, clientToken: request.clientToken)
         // (1) Intent: the row in `creating`, with its tags.
         let existing = try await database.writeOrThrow { db throws(CloudError) -> VolumeRecord? in
             if let token = record.clientToken {

@@ -1,4 +1,6 @@
 import API
+import Foundation
+import Store
 
 /// A validated size, type and performance of a volume: what `CreateVolume` and `ModifyVolume` check
 /// against the limits of the type.
@@ -76,5 +78,15 @@ struct VolumeSpec: Sendable, Hashable {
         self.iops = resolvedIops
         self.throughput = resolvedThroughput
         self.multiAttachEnabled = multiAttachEnabled
+    }
+}
+
+extension VolumeSpec {
+    /// A new volume of this spec, `creating`.
+    func record(zone: String, createTime: Date = Date(), clientToken: String? = nil) -> VolumeRecord {
+        VolumeRecord(
+            id: ResourceID.make("vol"), zone: zone, sizeGiB: sizeGiB, volumeType: type.name, iops: iops,
+            throughput: throughput, state: .creating, createTime: createTime, encrypted: false,
+            multiAttachEnabled: multiAttachEnabled, snapshotId: nil, clientToken: clientToken)
     }
 }

@@ -81,7 +81,9 @@ public struct ComputeReconciler: Sendable {
         // Attaches and detaches a crash interrupted (a root volume's attachment is its launch's).
         let pending = try await service.database.read { db in
             try VolumeAttachmentRecord.filter(["attaching", "detaching"].contains(Column("state")))
-                .filter(Column("device") != InstanceService.rootDevice).fetchAll(db)
+                .filter(Column("device") != InstanceService.rootDevice)
+                // Volumes of a launch that are still being made are the boot's to finish.
+                .filter(sql: "volumeId NOT IN (SELECT id FROM volume WHERE state = 'creating')").fetchAll(db)
         }
         for attachment in pending {
             if attachment.state == "attaching" {

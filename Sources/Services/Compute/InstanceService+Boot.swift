@@ -22,7 +22,10 @@ extension InstanceService {
                 guard case (var instance, let image, let root, let attached)? = try await bootRecords(id) else {
                     return
                 }
-                if root.state == .creating { try await makeRootVolume(root, from: image) }
+                if root.state == .creating { try await makeLaunchVolume(root, of: id, filledFrom: image) }
+                for volume in attached where volume.state == .creating {
+                    try await makeLaunchVolume(volume, of: id, filledFrom: nil)
+                }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
                 instance.loopbackHttpPort = try await assignLoopbackPort(id)
@@ -69,31 +72,46 @@ extension InstanceService {
                 let image = try ImageRecord.fetchOne(db, key: instance.imageId),
                 let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
             else { return nil }
+            // Attached volumes, and those of the launch's block device mappings that are still being made.
             let others = try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == id)
-                .filter(Column("state") == "attached").filter(Column("device") != Self.rootDevice)
+                .filter(Column("device") != Self.rootDevice)
+                .filter(
+                    sql:
+                        "state = 'attached' OR (state = 'attaching' AND volumeId IN (SELECT id FROM volume WHERE state = 'creating'))"
+                )
                 .order(Column("device")).fetchAll(db)
-            let attached = try VolumeRecord.filter(keys: others.map(\.volumeId)).fetchAll(db)
-            return (instance, image, root, attached)
+            let byId = Dictionary(
+                uniqueKeysWithValues: try VolumeRecord.filter(keys: others.map(\.volumeId)).fetchAll(db).map {
+                    ($0.id, $0)
+                })
+            return (instance, image, root, others.compactMap { byId[$0.volumeId] })
         }
     }
 
-    /// The root volume's replicas, filled with the image's root disk, then `in-use` and attached.
-    private func makeRootVolume(_ root: VolumeRecord, from image: ImageRecord) async throws(CloudError) {
-        let files = volumes.replicaFiles(root)
+    /// A volume of the launch: its replicas made (the root's filled with the image's root disk), then
+    /// `in-use` and attached, or `available` when the instance was terminated first (`attached` false).
+    func makeLaunchVolume(
+        _ volume: VolumeRecord, of instance: String, filledFrom image: ImageRecord?, attached: Bool = true
+    ) async throws(CloudError) {
+        let files = volumes.replicaFiles(volume)
         let store = volumes.files
-        try await volumes.fileWork(root.id, "create the root volume") { () throws(FileSystemError) in
+        try await volumes.fileWork(volume.id, "create a volume of the launch") { () throws(FileSystemError) in
             try store.ensure(files)
-            try store.fill(files, from: FilePath(image.rootDiskPath))
+            if let image { try store.fill(files, from: FilePath(image.rootDiskPath)) }
         }
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching {
-                try VolumeRecord.filter(key: root.id).updateAll(db, Column("state").set(to: VolumeState.inUse.rawValue))
-                try VolumeAttachmentRecord.filter(key: root.id).updateAll(db, Column("state").set(to: "attached"))
+                try VolumeRecord.filter(key: volume.id).updateAll(
+                    db, Column("state").set(to: (attached ? VolumeState.inUse : .available).rawValue))
+                if attached {
+                    try VolumeAttachmentRecord.filter(key: volume.id).updateAll(
+                        db, Column("state").set(to: "attached"))
+                }
             }
         }
         logger.info(
-            "root volume made from the image",
-            metadata: ["iaas.volume.id": "\(root.id)", "iaas.image.id": "\(image.id)"])
+            image == nil ? "volume of the launch made" : "root volume made from the image",
+            metadata: ["iaas.volume.id": "\(volume.id)", "iaas.instance.id": "\(instance)"])
     }
 
     /// The instance store of a type that has one: a new empty sparse file at every start (what the last run

@@ -21,8 +21,22 @@ extension InstanceService {
         let ids = request.instanceIds ?? []
         let page = try Page(
             maxResults: request.maxResults, nextToken: request.nextToken, range: 5...1000, withIds: !ids.isEmpty)
+        let records = try await listed(ids)
+        let described = zip(records.map(\.reservationId), try await describe(records))
+        let matching = described.filter { reservation, instance in
+            filters.matches { name in
+                name == "reservation-id" ? [reservation] : Self.attribute(name, of: instance)
+            }
+        }
+        let (items, next) = page.apply(matching.map { Described(reservationId: $0, instance: $1) }, id: \.id)
+        return DescribeInstancesResult(reservations: reservations(items), nextToken: next)
+    }
+
+    /// The instances of `ids` (InvalidInstanceID.NotFound for any unknown), or every instance still listed
+    /// (terminated ones for an hour), by id.
+    func listed(_ ids: [String]) async throws(CloudError) -> [InstanceRecord] {
         let cutoff = Date().addingTimeInterval(-Self.terminatedVisibility)
-        let records = try await database.readOrThrow { db throws -> [InstanceRecord] in
+        return try await database.readOrThrow { db throws -> [InstanceRecord] in
             if !ids.isEmpty {
                 do {
                     return try Self.fetch(ids, in: db).sorted { $0.id < $1.id }
@@ -33,14 +47,6 @@ extension InstanceService {
             return try InstanceRecord.order(Column("id")).fetchAll(db)
                 .filter { $0.terminatedAt.map { $0 > cutoff } ?? true }
         }
-        let described = zip(records.map(\.reservationId), try await describe(records))
-        let matching = described.filter { reservation, instance in
-            filters.matches { name in
-                name == "reservation-id" ? [reservation] : Self.attribute(name, of: instance)
-            }
-        }
-        let (items, next) = page.apply(matching.map { Described(reservationId: $0, instance: $1) }, id: \.id)
-        return DescribeInstancesResult(reservations: reservations(items), nextToken: next)
     }
 
     private struct Described {

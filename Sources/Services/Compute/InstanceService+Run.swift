@@ -7,8 +7,9 @@ extension InstanceService {
     /// The most user data RunInstances takes, decoded, as in AWS.
     static let maxUserData = 16 << 10
 
-    /// `ec2.RunInstances`: (1) intent: the instances `pending`, each with its private address and its root
-    /// volume (`creating`, attached as `/dev/xvda`), in one transaction; then each boots in the background
+    /// `ec2.RunInstances`: (1) intent: the instances `pending`, each with its private address, its root
+    /// volume (`creating`, attached as `/dev/xvda`) and the volumes of its other block device mappings, in
+    /// one transaction; then each boots in the background
     /// (`boot`). Answers at `pending`, as AWS does.
     public func runInstances(_ request: RunInstancesRequest) async throws(CloudError) -> Reservation {
         let type = try InstanceType.named(request.instanceType ?? InstanceType.defaultName)
@@ -23,6 +24,9 @@ extension InstanceService {
         if let token = request.clientToken, token.isEmpty || token.count > 64 || !token.allSatisfy(\.isASCII) {
             throw .invalidParameterValue("ClientToken must be 1 to 64 ASCII characters.")
         }
+        let devices = try LaunchBlockDevices(
+            request.blockDeviceMappings, zone: zone, catalog: catalog,
+            slots: hypervisor.maxDisks - 1 - (type.instanceStorageGB == nil ? 0 : 1))
         let zoneIndex = placement(of: zone).index
         let capacity = self.capacity
         let divisor = memoryDivisor
@@ -37,6 +41,7 @@ extension InstanceService {
                 if !earlier.isEmpty { return (earlier, false) }
             }
             let image = try ImageCatalog.image(request.imageId, in: db)
+            let rootDevice = try devices.rootDevice(imageSizeGiB: image.rootSizeGiB)
             let live = try db.catching {
                 try InstanceRecord.filter(
                     [InstanceState.pending, .running, .stopping].map(\.rawValue).contains(
@@ -70,25 +75,27 @@ extension InstanceService {
                 }
                 taken.insert(address)
                 let id = ResourceID.make("i")
-                let volume = VolumeRecord(
-                    id: ResourceID.make("vol"), zone: zone, sizeGiB: image.rootSizeGiB, volumeType: "gp3", iops: 3000,
-                    throughput: 125, state: .creating, createTime: now, encrypted: false, multiAttachEnabled: false,
-                    snapshotId: nil, clientToken: nil)
+                let volume = rootDevice.spec.record(zone: zone, createTime: now)
                 let instance = InstanceRecord(
                     id: id, reservationId: reservationId, imageId: image.id, instanceType: type.name, zone: zone,
                     state: .pending, privateIp: address, macAddress: InstanceNetwork.macAddress(instanceId: id),
                     publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume.id, userData: userData,
                     clientToken: request.clientToken)
-                try db.catching {
-                    try volume.insert(db)
-                    try instance.insert(db)
-                    try VolumeAttachmentRecord(
-                        volumeId: volume.id, instanceId: id, device: "/dev/xvda", state: "attaching", attachTime: now,
-                        deleteOnTermination: true
-                    ).insert(db)
+                try db.catching { try instance.insert(db) }
+                // The volumes are `creating`, their attachments `attaching`: the boot makes their files.
+                for (device, volume) in [(rootDevice, volume)]
+                    + devices.extras.map({ ($0, $0.spec.record(zone: zone, createTime: now)) })
+                {
+                    try db.catching {
+                        try volume.insert(db)
+                        try VolumeAttachmentRecord(
+                            volumeId: volume.id, instanceId: id, device: device.name, state: "attaching",
+                            attachTime: now, deleteOnTermination: device.deleteOnTermination
+                        ).insert(db)
+                    }
+                    try TagService.upsert(volumeTags, on: volume.id, type: "volume", in: db)
                 }
                 try TagService.upsert(instanceTags, on: id, type: "instance", in: db)
-                try TagService.upsert(volumeTags, on: volume.id, type: "volume", in: db)
                 records.append(instance)
             }
             return (records, true)
@@ -98,7 +105,7 @@ extension InstanceService {
                 reservationId: launched[0].reservationId, ownerId: account,
                 instances: try await describe(ids: launched.map(\.id)))
         }
-        volumes.count.adjust(by: launched.count)
+        volumes.count.adjust(by: launched.count * (1 + devices.extras.count))
         await CrashPoint.reach("instance.run.after-intent")
         for instance in launched {
             logger.info(

@@ -51,22 +51,36 @@ extension InstanceService {
     }
 
     /// Detaches every volume of the instance; those marked DeleteOnTermination go (intent `deleting`, files,
-    /// row forgotten), the others become `available`.
+    /// row forgotten), the others become `available` (made first, if the instance never booted).
     private func deleteVolumesOnTermination(of id: String) async throws(CloudError) {
-        let doomed = try await database.writeOrThrow { db throws(CloudError) -> [VolumeRecord] in
+        let (doomed, unmade, image) = try await database.writeOrThrow {
+            db throws(CloudError) -> ([VolumeRecord], [(VolumeRecord, isRoot: Bool)], ImageRecord?) in
             try db.catching {
                 let attachments = try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == id)
                     .fetchAll(db)
                 var doomed: [VolumeRecord] = []
+                var unmade: [(VolumeRecord, isRoot: Bool)] = []
                 for attachment in attachments {
                     guard var volume = try VolumeRecord.fetchOne(db, key: attachment.volumeId) else { continue }
-                    volume.state = attachment.deleteOnTermination ? .deleting : .available
+                    if attachment.deleteOnTermination {
+                        volume.state = .deleting
+                        doomed.append(volume)
+                    } else if volume.state == .creating {
+                        unmade.append((volume, attachment.device == Self.rootDevice))
+                    } else {
+                        volume.state = .available
+                    }
                     try volume.update(db)
-                    if attachment.deleteOnTermination { doomed.append(volume) }
                     try attachment.delete(db)
                 }
-                return doomed
+                let instance = try InstanceRecord.fetchOne(db, key: id)
+                return (doomed, unmade, try instance.flatMap { try ImageRecord.fetchOne(db, key: $0.imageId) })
             }
+        }
+        // A kept volume the launch had not made yet is made now, as the instance would have had it. (A crash
+        // before this leaves it `creating` without an attachment: the volume reconciler then makes it, empty.)
+        for (volume, isRoot) in unmade {
+            try await makeLaunchVolume(volume, of: id, filledFrom: isRoot ? image : nil, attached: false)
         }
         for volume in doomed {
             try await volumes.removeFiles(of: volume)

@@ -94,6 +94,7 @@ public struct InstanceService: Sendable {
 
     /// Fetches instances by id, or `InvalidInstanceID.NotFound` naming those that are not there.
     static func fetch(_ ids: [String], in db: Database) throws(CloudError) -> [InstanceRecord] {
+        try ListLimits.require(ids.count, valuesOf: "InstanceIds")
         for id in ids where !ResourceID.isWellFormed(id, prefix: "i") { throw ComputeErrors.malformedInstanceID(id) }
         let records = try db.catching { try InstanceRecord.filter(keys: ids).fetchAll(db) }
         let found = Set(records.map(\.id))

@@ -9,15 +9,18 @@ public struct ComputeConfiguration: Sendable {
     public var images: ImageCatalog
     public var capacity: InstanceService.Capacity
     public var memoryDivisor: Int
+    /// What `daemon.Status` says of how guests run.
+    public var acceleration: AccelerationChoice
 
     public init(
         hypervisor: any Hypervisor, images: ImageCatalog, capacity: InstanceService.Capacity = .host,
-        memoryDivisor: Int = 1
+        memoryDivisor: Int = 1, acceleration: AccelerationChoice = AccelerationChoice(.tcg, reason: "the default")
     ) {
         self.hypervisor = hypervisor
         self.images = images
         self.capacity = capacity
         self.memoryDivisor = memoryDivisor
+        self.acceleration = acceleration
     }
 }
 
@@ -64,13 +67,16 @@ public struct Cloud: Sendable {
         machineEvents = MachineEventMonitor(service: instances)
 
         var router = Router()
+        let acceleration = compute.acceleration
         router.registerInline(Methods.status) { _ throws(CloudError) in
-            DaemonStatus(
+            let (accelerator, reason) = acceleration.current
+            return DaemonStatus(
                 version: DaemonInfo.version, pid: info.pid,
                 uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
                 availabilityZones: catalog.zones.count, volumes: volumes.volumeCount,
-                lostAndFoundFiles: volumes.lostAndFoundFiles.value
+                lostAndFoundFiles: volumes.lostAndFoundFiles.value, acceleration: accelerator.rawValue,
+                accelerationReason: reason
             )
         }
         router.registerInline(Methods.describeRegions) { request throws(CloudError) in
@@ -120,6 +126,9 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.terminateInstances) { request throws(CloudError) in
             try await instances.terminateInstances(request)
+        }
+        router.register(Methods.describeInstanceStatus) { request throws(CloudError) in
+            try await instances.describeInstanceStatus(request)
         }
         router.register(Methods.getConsoleOutput) { request throws(CloudError) in
             try await instances.getConsoleOutput(request)

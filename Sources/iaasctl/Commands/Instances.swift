@@ -48,6 +48,13 @@ extension Iaasctl {
         @Option(help: "User data (text; sent base64-encoded, at most 16 KiB).")
         var userData: String?
 
+        @Option(
+            parsing: .upToNextOption,
+            help:
+                "DeviceName=/dev/sdf,Ebs={VolumeSize=10,VolumeType=gp3,DeleteOnTermination=false} (/dev/xvda: the root)"
+        )
+        var blockDeviceMappings: [String] = []
+
         @Option(parsing: .upToNextOption, help: "ResourceType=instance,Tags=[{Key=K,Value=V}]")
         var tagSpecifications: [String] = []
 
@@ -59,6 +66,8 @@ extension Iaasctl {
                 imageId: imageId, instanceType: instanceType, minCount: count, maxCount: count,
                 placement: availabilityZone.map { Placement(availabilityZone: $0) },
                 userData: userData.map { Data($0.utf8).base64EncodedString() },
+                blockDeviceMappings: blockDeviceMappings.isEmpty
+                    ? nil : try blockDeviceMappings.map(Shorthand.blockDeviceMapping),
                 tagSpecifications: tagSpecifications.isEmpty
                     ? nil : try tagSpecifications.map(Shorthand.tagSpecification),
                 clientToken: clientToken)
@@ -87,6 +96,35 @@ extension Iaasctl {
                 filters: filters.isEmpty ? nil : try filters.map(Shorthand.filter))
             try await Invocation(options: global).run(Methods.describeInstances, request) { result in
                 instanceTable(result.reservations.flatMap(\.instances))
+            }
+        }
+    }
+
+    struct DescribeInstanceStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the system and instance status checks of running instances.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(parsing: .upToNextOption, help: "Only these instances.")
+        var instanceIds: [String] = []
+
+        @Flag(help: "Include instances that are not running (their checks are not-applicable).")
+        var includeAllInstances = false
+
+        func run() async throws {
+            let request = DescribeInstanceStatusRequest(
+                instanceIds: instanceIds.isEmpty ? nil : instanceIds,
+                includeAllInstances: includeAllInstances ? true : nil)
+            try await Invocation(options: global).run(Methods.describeInstanceStatus, request) { result in
+                Table(
+                    headers: ["INSTANCE-ID", "ZONE", "STATE", "SYSTEM", "INSTANCE"],
+                    rows: result.instanceStatuses.map { status in
+                        [
+                            status.instanceId, status.availabilityZone, status.instanceState.name,
+                            status.systemStatus.status, status.instanceStatus.status,
+                        ]
+                    })
             }
         }
     }

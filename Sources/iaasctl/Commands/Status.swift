@@ -18,6 +18,10 @@ extension Iaasctl {
                         ["regions", String(status.regions)], ["availability-zones", String(status.availabilityZones)],
                         ["volumes", String(status.volumes)],
                         ["lost-and-found-files", String(status.lostAndFoundFiles)],
+                        [
+                            "acceleration",
+                            status.acceleration.map { "\($0) (\(status.accelerationReason ?? ""))" } ?? "-",
+                        ],
                     ])
             }
         }

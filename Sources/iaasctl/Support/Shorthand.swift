@@ -48,6 +48,39 @@ enum Shorthand {
         return TagSpecification(resourceType: head["ResourceType"], tags: tags)
     }
 
+    /// `DeviceName=/dev/sdf,Ebs={VolumeSize=10,VolumeType=gp3,DeleteOnTermination=false}`,
+    /// `DeviceName=/dev/sdb,VirtualName=ephemeral0` or `DeviceName=/dev/sdg,NoDevice=`.
+    static func blockDeviceMapping(_ text: String) throws -> BlockDeviceMapping {
+        var head = text
+        var ebs: EbsBlockDevice?
+        if let open = text.range(of: "Ebs={") {
+            guard text.hasSuffix("}") else {
+                throw ValidationError("Ebs={...} must come last in a block device mapping (got '\(text)').")
+            }
+            let fields = try pairs(String(text[open.upperBound..<text.index(before: text.endIndex)]))
+            func number(_ key: String) throws -> Int? {
+                guard let value = fields[key] else { return nil }
+                guard let number = Int(value) else {
+                    throw ValidationError("Ebs \(key) must be a number (got '\(value)').")
+                }
+                return number
+            }
+            ebs = EbsBlockDevice(
+                volumeSize: try number("VolumeSize"), volumeType: fields["VolumeType"], iops: try number("Iops"),
+                throughput: try number("Throughput"),
+                deleteOnTermination: fields["DeleteOnTermination"].map { $0 == "true" },
+                encrypted: fields["Encrypted"].map { $0 == "true" }, snapshotId: fields["SnapshotId"])
+            head = String(text[..<open.lowerBound]).trimmingSuffix(",")
+        }
+        let fields = try pairs(head)
+        guard let device = fields["DeviceName"] else {
+            throw ValidationError(
+                "A block device mapping is written DeviceName=/dev/sdf,Ebs={VolumeSize=10} (got '\(text)').")
+        }
+        return BlockDeviceMapping(
+            deviceName: device, ebs: ebs, virtualName: fields["VirtualName"], noDevice: fields["NoDevice"])
+    }
+
     private static func pairs(_ text: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for field in text.split(separator: ",") {

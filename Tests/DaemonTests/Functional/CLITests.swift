@@ -219,6 +219,9 @@ struct CLITests {
           run-instances           Launch instances (real VMs) of an image; they start
                                   `pending` and boot to `running`.
           describe-instances      List instances.
+          describe-instance-status
+                                  Show the system and instance status checks of running
+                                  instances.
           start-instances         Start stopped instances.
           stop-instances          Stop instances: the guest powers off (or is cut off
                                   with --force); EBS data stays.

@@ -10,6 +10,8 @@ final class ComputeFixture {
     var client: IaasClient
     let image: String
     let imageDirectory: String
+    /// The daemon's extra arguments, given again at each restart.
+    let arguments: [String]
 
     var data: String { directory.path + "/data" }
 
@@ -22,7 +24,7 @@ final class ComputeFixture {
             let client = try await daemon.client()
             return ComputeFixture(
                 directory: directory, daemon: daemon, client: client, image: try await client.defaultImage(),
-                imageDirectory: images)
+                imageDirectory: images, arguments: arguments)
         } catch {
             directory.remove()
             throw error
@@ -30,8 +32,10 @@ final class ComputeFixture {
     }
 
     private init(
-        directory: TemporaryDirectory, daemon: DaemonProcess, client: IaasClient, image: String, imageDirectory: String
+        directory: TemporaryDirectory, daemon: DaemonProcess, client: IaasClient, image: String, imageDirectory: String,
+        arguments: [String]
     ) {
+        self.arguments = arguments
         self.directory = directory
         self.daemon = daemon
         self.client = client
@@ -44,7 +48,7 @@ final class ComputeFixture {
         await client.close()
         daemon.kill()
         daemon = try await DaemonProcess(
-            dataDirectory: data, crashAt: crashAt, arguments: ["--image-directory", imageDirectory])
+            dataDirectory: data, crashAt: crashAt, arguments: ["--image-directory", imageDirectory] + arguments)
         client = try await daemon.client()
     }
 

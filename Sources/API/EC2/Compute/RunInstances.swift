@@ -9,13 +9,15 @@ public struct RunInstancesRequest: Codable, Sendable {
     public var subnetId: String?
     /// Base64, at most 16 KiB decoded, as in AWS.
     public var userData: String?
+    public var blockDeviceMappings: [BlockDeviceMapping]?
     public var tagSpecifications: [TagSpecification]?
     public var clientToken: String?
 
     public init(
         imageId: String, instanceType: String? = nil, minCount: Int = 1, maxCount: Int = 1,
         placement: Placement? = nil, subnetId: String? = nil, userData: String? = nil,
-        tagSpecifications: [TagSpecification]? = nil, clientToken: String? = nil
+        blockDeviceMappings: [BlockDeviceMapping]? = nil, tagSpecifications: [TagSpecification]? = nil,
+        clientToken: String? = nil
     ) {
         self.imageId = imageId
         self.instanceType = instanceType
@@ -24,6 +26,7 @@ public struct RunInstancesRequest: Codable, Sendable {
         self.placement = placement
         self.subnetId = subnetId
         self.userData = userData
+        self.blockDeviceMappings = blockDeviceMappings
         self.tagSpecifications = tagSpecifications
         self.clientToken = clientToken
     }

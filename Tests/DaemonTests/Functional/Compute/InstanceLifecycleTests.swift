@@ -34,6 +34,12 @@ struct InstanceLifecycleTests {
             #expect(running.networkMode == "user")
             let port = try #require(running.localHttpPort)
             #expect(LoopbackHTTP.get(port: port) == "hello from ip-172-31-0-4 (172.31.0.4)\n")
+            let checks = try await client.call(
+                Methods.describeInstanceStatus, DescribeInstanceStatusRequest(instanceIds: [launched.instanceId])
+            ).instanceStatuses
+            #expect(checks.map(\.systemStatus.status) == ["ok"] && checks.map(\.instanceStatus.status) == ["ok"])
+            #expect(
+                checks.first?.instanceStatus.details == [InstanceStatusDetails(name: "reachability", status: "passed")])
             let volume = try await client.call(
                 Methods.describeVolumes, DescribeVolumesRequest(volumeIds: [rootVolume])
             ).volumes[0]
@@ -51,6 +57,15 @@ struct InstanceLifecycleTests {
             #expect(stopped.stateReason?.code == "Client.UserInitiatedShutdown")
             #expect(stopped.stateTransitionReason.hasPrefix("User initiated ("))
             #expect(fixture.machines().isEmpty)
+            // A stopped instance has no checks, unless all instances are asked for.
+            let quiet = try await client.call(Methods.describeInstanceStatus, DescribeInstanceStatusRequest())
+            #expect(quiet.instanceStatuses.isEmpty)
+            let all = try await client.call(
+                Methods.describeInstanceStatus,
+                DescribeInstanceStatusRequest(
+                    filters: [Filter(name: "instance-state-name", values: ["stopped"])], includeAllInstances: true))
+            #expect(all.instanceStatuses.map(\.instanceId) == [launched.instanceId])
+            #expect(all.instanceStatuses.first?.systemStatus.status == "not-applicable")
 
             _ = try await client.call(Methods.startInstances, InstanceIdsRequest(instanceIds: [launched.instanceId]))
             let again = try await client.waitForInstance(launched.instanceId, state: "running")
@@ -161,6 +176,18 @@ struct InstanceLifecycleTests {
                         Methods.describeInstances,
                         DescribeInstancesRequest(filters: [Filter(name: "color", values: ["red"])]))
                 } == "InvalidParameterValue")
+            #expect(
+                await awsCode {
+                    _ = try await client.call(
+                        Methods.describeInstanceStatus,
+                        DescribeInstanceStatusRequest(filters: [Filter(name: "instance-type", values: ["t3.micro"])]))
+                } == "InvalidParameterValue")
+            #expect(
+                await awsCode {
+                    _ = try await client.call(
+                        Methods.describeInstanceStatus,
+                        DescribeInstanceStatusRequest(instanceIds: ["i-0123456789abcdef0"]))
+                } == "InvalidInstanceID.NotFound")
             // Nothing was launched by any of these.
             #expect(try await client.call(Methods.describeInstances, DescribeInstancesRequest()).reservations.isEmpty)
             #expect(try await client.call(Methods.describeVolumes, DescribeVolumesRequest()).volumes.isEmpty)
