@@ -67,11 +67,17 @@ struct InstancesBenchmark: AsyncParsableCommand {
         print("RunInstances → running, \(concurrent) at once: \(many.summary) (p90 \(many.millis(90)))")
 
         try await Task.sleep(for: .seconds(5))
-        let rss = reservation.instances.compactMap { instance in
-            Self.rssMiB(dataDirectory: temporary.path + "/data", id: instance.instanceId)
+        func memory(_ file: String, _ field: String) -> [Int] {
+            reservation.instances.compactMap { instance in
+                Self.memoryMiB(
+                    dataDirectory: temporary.path + "/data", id: instance.instanceId, file: file, field: field)
+            }
         }
+        let rss = memory("status", "VmRSS:")
+        // PSS shares the pages the machines have in common (the kernel file, QEMU's code) among them.
+        let pss = memory("smaps_rollup", "Pss:")
         print(
-            "RSS of an idle instance's QEMU (t3.nano, 512 MiB guest): mean \(rss.reduce(0, +) / max(1, rss.count)) MiB, max \(rss.max() ?? 0) MiB"
+            "RSS of an idle instance's QEMU (t3.nano, 512 MiB guest): mean \(rss.reduce(0, +) / max(1, rss.count)) MiB, max \(rss.max() ?? 0) MiB; PSS with \(concurrent) running: mean \(pss.reduce(0, +) / max(1, pss.count)) MiB"
         )
 
         let one = reservation.instances[0].instanceId
@@ -192,11 +198,13 @@ struct InstancesBenchmark: AsyncParsableCommand {
         return Int(mhz * 1000)
     }
 
-    private static func rssMiB(dataDirectory: String, id: String) -> Int? {
+    /// A `/proc/<pid>/<file>` line's kiB, in MiB, for the instance's QEMU.
+    private static func memoryMiB(dataDirectory: String, id: String, file: String, field: String) -> Int? {
         guard let text = try? String(contentsOfFile: "\(dataDirectory)/run/\(id)/vmm.pid", encoding: .utf8),
             let status = try? String(
-                contentsOfFile: "/proc/\(text.trimmingCharacters(in: .whitespacesAndNewlines))/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                contentsOfFile: "/proc/\(text.trimmingCharacters(in: .whitespacesAndNewlines))/\(file)", encoding: .utf8
+            ),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return nil }
         return kib / 1024

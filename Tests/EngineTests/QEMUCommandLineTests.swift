@@ -60,7 +60,7 @@ struct QEMUCommandLineTests {
             arguments.indices.filter { arguments[$0] == flag }.map { arguments[$0 + 1] }
         }
         #expect(value("-M") == ["microvm,acpi=on,pcie=on,rtc=on"])
-        #expect(value("-accel") == ["tcg"] && value("-smp") == ["2"] && value("-m") == ["512M"])
+        #expect(value("-accel") == ["tcg,tb-size=32"] && value("-smp") == ["2"] && value("-m") == ["512M"])
         #expect(value("-append").first?.contains("tsc_early_khz=2596122") == true)
         #expect(value("-append").first?.hasSuffix("pcie_ports=native iaas.extra=1") == true)
         #expect(arguments.contains("-daemonize") && value("-pidfile") == ["/data/run/i-0123456789abcdef0/vmm.pid"])

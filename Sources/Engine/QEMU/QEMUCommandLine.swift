@@ -19,7 +19,9 @@ struct QEMUCommandLine: Sendable {
         var arguments = [
             "-name", "\(machine.id),debug-threads=off",
             "-M", "microvm,acpi=on,pcie=on,rtc=on",
-            "-accel", acceleration.rawValue,
+            // TCG's translation cache: 32 MiB holds a boot's code and saves ~20 MiB of resident memory per
+            // machine against the default (which may grow to 1 GiB); 16 MiB slows boots by a quarter.
+            "-accel", acceleration == .tcg ? "tcg,tb-size=32" : acceleration.rawValue,
             "-cpu", acceleration == .kvm ? "host" : "max",
             "-smp", String(machine.vcpus),
             "-m", "\(machine.memoryMiB)M",
