@@ -141,6 +141,7 @@ struct Daemon {
                 services: [
                     .init(service: cloud.repairer),
                     .init(service: cloud.sweeper),
+                    .init(service: cloud.collector),
                     .init(service: cloud.machineEvents),
                     .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],

@@ -77,4 +77,22 @@ public struct DataDirectoryInspector {
         }
         return problems
     }
+
+    /// The blob files of a zone (`zones/<az>/blobs/ab/cd/<sha256>`), by name.
+    public func blobs(zone: String) -> [String] {
+        let root = self.root + "/zones/\(zone)/blobs"
+        let manager = FileManager.default
+        var names: [String] = []
+        for first in (try? manager.contentsOfDirectory(atPath: root)) ?? [] where first.count == 2 {
+            for second in (try? manager.contentsOfDirectory(atPath: root + "/" + first)) ?? [] {
+                names += (try? manager.contentsOfDirectory(atPath: root + "/" + first + "/" + second)) ?? []
+            }
+        }
+        return names.sorted()
+    }
+
+    /// Blobs being written in a zone (`zones/<az>/blobs/tmp/`).
+    public func blobTemporaries(zone: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: root + "/zones/\(zone)/blobs/tmp")) ?? []
+    }
 }

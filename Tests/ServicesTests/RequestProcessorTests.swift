@@ -31,8 +31,8 @@ final class RequestProcessorTests {
     }
 
     private func respond(_ message: JSONValue) async throws -> JSONValue? {
-        guard let bytes = await cloud.processor.respond(to: message) else { return nil }
-        return try JSONParser.parse(bytes)
+        guard let reply = await cloud.processor.respond(to: message) else { return nil }
+        return try JSONParser.parse(reply.line)
     }
 
     private func call(_ method: String, _ params: JSONValue? = nil, id: JSONValue = 1) async throws -> JSONValue {
@@ -61,7 +61,10 @@ final class RequestProcessorTests {
             Methods.describeImages.name, Methods.describeInstanceTypes.name, Methods.attachVolume.name,
             Methods.detachVolume.name, Methods.allocateAddress.name, Methods.associateAddress.name,
             Methods.disassociateAddress.name, Methods.releaseAddress.name, Methods.describeAddresses.name,
-            Methods.modifyInstanceAttribute.name,
+            Methods.modifyInstanceAttribute.name, Methods.describeInstanceStatus.name, Methods.createBucket.name,
+            Methods.deleteBucket.name, Methods.headBucket.name, Methods.getBucketLocation.name,
+            Methods.listBuckets.name, Methods.putObject.name, Methods.getObject.name, Methods.headObject.name,
+            Methods.deleteObject.name, Methods.listObjectsV2.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }
@@ -176,7 +179,7 @@ final class RequestProcessorTests {
         let bytes = try #require(
             await cloud.processor.respond(
                 to: ["jsonrpc": "2.0", "id": 1, "method": "daemon.Status"], payloadLength: 10))
-        let response = try JSONParser.parse(bytes)
+        let response = try JSONParser.parse(bytes.line)
         #expect(response["error"]?["code"] == .int(RPCErrorObject.invalidParamsCode))
     }
 

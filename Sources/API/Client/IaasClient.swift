@@ -50,13 +50,8 @@ public final class IaasClient: Sendable {
     /// - Throws: `RPCErrorObject` when the daemon answers with an error (its `awsCode` names the AWS
     ///   error), `IaasClientError` when the connection fails.
     public func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {
-        let serialized = params is NoParams ? Array("{}".utf8) : try AWSCoding.encode(params)
-        let response = try await send(method: method.name, serializedParams: serialized)
-        do {
-            return try AWSCoding.decode(R.self, from: response)
-        } catch {
-            throw IaasClientError.badResponse("\(method.name) result: \(error.message)")
-        }
+        let response = try await send(method: method.name, params: params, payload: nil)
+        return try decode(response.message, as: R.self, method: method.name)
     }
 
     /// Calls a method that takes no parameters.
@@ -64,29 +59,64 @@ public final class IaasClient: Sendable {
         try await call(method, NoParams())
     }
 
-    private func send(method: String, serializedParams: [UInt8]) async throws -> JSONValue {
-        let promise = channel.eventLoop.makePromise(of: JSONValue.self)
-        let channel = self.channel
-        let router = self.router
-        let submit = {
-            guard let id = router.value.register(promise) else {
-                promise.fail(IaasClientError.connectionClosed)
-                return
-            }
-            var line = RPCMessage.request(id: .number(id), method: method, serializedParams: serializedParams)
-            line.append(UInt8(ascii: "\n"))
-            channel.writeAndFlush(channel.allocator.buffer(bytes: line), promise: nil)
+    /// Calls a method that takes a binary payload (its request holds a `PayloadField` of the source's
+    /// length). The payload is sent as the daemon reads it; every announced byte is sent even when the
+    /// answer comes first (an early error), since the connection's framing depends on it.
+    public func call<P, R>(_ method: RPCMethod<P, R>, _ params: P, payload: PayloadSource) async throws -> R {
+        let response = try await send(method: method.name, params: params, payload: payload)
+        return try decode(response.message, as: R.self, method: method.name)
+    }
+
+    /// Calls a method whose result carries a binary payload; read the payload before the next call that
+    /// returns one on this connection (they arrive in turn).
+    public func callReceivingPayload<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> (
+        R, ReceivedPayload
+    ) {
+        let response = try await send(method: method.name, params: params, payload: nil)
+        let result = try decode(response.message, as: R.self, method: method.name)
+        guard let payload = response.payload else {
+            throw IaasClientError.badResponse("\(method.name) answered without a payload")
         }
-        // A task already on the connection's loop (NIO as the concurrency executor) skips the hop.
-        if channel.eventLoop.inEventLoop { submit() } else { channel.eventLoop.execute(submit) }
-        let response = try await promise.futureResult.get()
+        return (result, payload)
+    }
+
+    private func decode<R: Decodable>(_ response: JSONValue, as type: R.Type, method: String) throws -> R {
         if let error = response["error"] {
             throw RPCErrorObject(json: error) ?? IaasClientError.badResponse("malformed error object")
         }
         guard let result = response["result"] else {
             throw IaasClientError.badResponse("a response with neither result nor error")
         }
-        return result
+        do {
+            return try AWSCoding.decode(R.self, from: result)
+        } catch {
+            throw IaasClientError.badResponse("\(method) result: \(error.message)")
+        }
+    }
+
+    private func send<P: Encodable>(method: String, params: P, payload: PayloadSource?) async throws
+        -> ResponseRouter.Response
+    {
+        let serializedParams = params is NoParams ? Array("{}".utf8) : try AWSCoding.encode(params)
+        let promise = channel.eventLoop.makePromise(of: ResponseRouter.Response.self)
+        let router = self.router
+        let submit = {
+            guard let id = router.value.register(promise), let writer = router.value.writer else {
+                promise.fail(IaasClientError.connectionClosed)
+                return
+            }
+            let line = RPCMessage.request(id: .number(id), method: method, serializedParams: serializedParams)
+            if let payload {
+                // A payload that cannot be sent closes the connection, which fails the call.
+                _ = writer.write(line: line, payload: payload)
+            } else {
+                writer.write(line: line)
+                router.value.flush()
+            }
+        }
+        // A task already on the connection's loop (NIO as the concurrency executor) skips the hop.
+        if channel.eventLoop.inEventLoop { submit() } else { channel.eventLoop.execute(submit) }
+        return try await promise.futureResult.get()
     }
 
     /// Closes the connection; calls still waiting fail with `connectionClosed`.

@@ -88,6 +88,17 @@ public enum Methods {
     public static let deleteTags = RPCMethod<DeleteTagsRequest, ReturnResult>("ec2.DeleteTags")
     public static let describeTags = RPCMethod<DescribeTagsRequest, DescribeTagsResult>("ec2.DescribeTags")
 
+    public static let createBucket = RPCMethod<CreateBucketRequest, CreateBucketResult>("s3.CreateBucket")
+    public static let deleteBucket = RPCMethod<BucketRequest, EmptyResult>("s3.DeleteBucket")
+    public static let headBucket = RPCMethod<BucketRequest, HeadBucketResult>("s3.HeadBucket")
+    public static let getBucketLocation = RPCMethod<BucketRequest, GetBucketLocationResult>("s3.GetBucketLocation")
+    public static let listBuckets = RPCMethod<NoParams, ListBucketsResult>("s3.ListBuckets")
+    public static let putObject = RPCMethod<PutObjectRequest, PutObjectResult>("s3.PutObject")
+    public static let getObject = RPCMethod<GetObjectRequest, GetObjectResult>("s3.GetObject")
+    public static let headObject = RPCMethod<GetObjectRequest, GetObjectResult>("s3.HeadObject")
+    public static let deleteObject = RPCMethod<ObjectRequest, EmptyResult>("s3.DeleteObject")
+    public static let listObjectsV2 = RPCMethod<ListObjectsV2Request, ListObjectsV2Result>("s3.ListObjectsV2")
+
     public static let createQueue = RPCMethod<CreateQueueRequest, QueueUrlResult>("sqs.CreateQueue")
     public static let getQueueUrl = RPCMethod<GetQueueUrlRequest, QueueUrlResult>("sqs.GetQueueUrl")
     public static let listQueues = RPCMethod<ListQueuesRequest, ListQueuesResult>("sqs.ListQueues")

@@ -32,6 +32,8 @@ public struct Cloud: Sendable {
     public let repairer: ReplicaRepairer
     public let queues: QueueService
     public let sweeper: MessageSweeper
+    public let objects: ObjectService
+    public let collector: BlobCollector
     public let instances: InstanceService
     public let machineEvents: MachineEventMonitor
     public let processor: RequestProcessor
@@ -54,6 +56,10 @@ public struct Cloud: Sendable {
             database: database, dataDirectory: dataDirectory, catalog: catalog, account: account, cooldowns: cooldowns)
         self.queues = queues
         sweeper = MessageSweeper(service: queues)
+        let objects = ObjectService(
+            database: database, dataDirectory: dataDirectory, catalog: catalog, account: account)
+        self.objects = objects
+        collector = BlobCollector(service: objects)
         let compute =
             compute
             ?? ComputeConfiguration(
@@ -101,6 +107,7 @@ public struct Cloud: Sendable {
         router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }
         router.register(Methods.describeTags) { request throws(CloudError) in try await tags.describeTags(request) }
         Self.registerQueues(queues, in: &router)
+        Self.registerObjects(objects, in: &router)
         Self.registerInstances(instances, in: &router)
         processor = RequestProcessor(router: router)
     }
@@ -160,6 +167,25 @@ public struct Cloud: Sendable {
         }
         router.registerInline(Methods.describeInstanceTypes) { request throws(CloudError) in
             try instances.describeInstanceTypes(request)
+        }
+    }
+
+    private static func registerObjects(_ objects: ObjectService, in router: inout Router) {
+        router.register(Methods.createBucket) { request throws(CloudError) in try await objects.createBucket(request) }
+        router.register(Methods.deleteBucket) { request throws(CloudError) in try await objects.deleteBucket(request) }
+        router.register(Methods.headBucket) { request throws(CloudError) in try await objects.headBucket(request) }
+        router.register(Methods.getBucketLocation) { request throws(CloudError) in
+            try await objects.getBucketLocation(request)
+        }
+        router.register(Methods.listBuckets) { (_: NoParams) throws(CloudError) in try await objects.listBuckets() }
+        router.register(Methods.putObject, payloadLimit: ObjectService.maxPutSize) {
+            request, body throws(CloudError) in try await objects.putObject(request, body: body)
+        }
+        router.register(Methods.getObject) { request throws(CloudError) in try await objects.getObject(request) }
+        router.register(Methods.headObject) { request throws(CloudError) in try await objects.headObject(request) }
+        router.register(Methods.deleteObject) { request throws(CloudError) in try await objects.deleteObject(request) }
+        router.register(Methods.listObjectsV2) { request throws(CloudError) in
+            try await objects.listObjectsV2(request)
         }
     }
 

@@ -12,6 +12,17 @@ public struct RequestProcessor: Sendable {
         self.router = router
     }
 
+    /// A response as the connection writes it: its line, then its payload if it has one.
+    public struct Reply: Sendable {
+        public var line: [UInt8]
+        public var payload: PayloadSource?
+
+        init(line: [UInt8], payload: PayloadSource? = nil) {
+            self.line = line
+            self.payload = payload
+        }
+    }
+
     /// What `respondInline` could do with a message.
     public enum InlineAnswer: Sendable {
         /// The response (nil for a notification), computed without waiting.
@@ -27,38 +38,81 @@ public struct RequestProcessor: Sendable {
         if case .array = message { return .needsAsync }
         switch prepare(message, payloadLength: nil) {
         case .answered(let response): return .answered(response)
-        case .run(let request, .inline(let handler)): return .answered(finish(request, handler(request.params)))
-        case .run(_, .async): return .needsAsync
+        case .run(let request, .inline(let handler)): return .answered(finish(request, handler(request.params))?.line)
+        case .run(_, .async), .run(_, .payload): return .needsAsync
         }
+    }
+
+    /// The most payload bytes the message's method takes; nil when it takes none (or the message is a batch,
+    /// a notification, or not a valid request), in which case a payload that follows it is dropped and
+    /// `respond(to:payloadLength:)` says why.
+    public func payloadLimit(of message: JSONValue) -> Int? {
+        guard case .success(let request) = RPCRequest.validate(message), request.id != nil,
+            case .payload(let limit, _)? = router.handler(for: request.method)
+        else { return nil }
+        return limit
+    }
+
+    /// The response to a request whose payload is arriving (its method takes one: `payloadLimit(of:)`).
+    public func respond(to message: JSONValue, payload: ReceivedPayload) async -> Reply? {
+        guard case .success(let request) = RPCRequest.validate(message),
+            case .payload(let limit, let handler)? = router.handler(for: request.method)
+        else { return await respond(to: message, payloadLength: payload.length) }
+        guard payload.length <= limit else {
+            let error = CloudError(
+                code: "EntityTooLarge",
+                message: "\(request.method) takes at most \(limit) bytes; this payload has \(payload.length).")
+            return finish(request, .failure(RPCErrorObject(error)))
+        }
+        return finish(request, await handler(request.params, payload))
     }
 
     /// The response to one message (without its newline), or nil when nothing is to be sent (notifications).
     ///
     /// - Parameter payloadLength: the size of the binary payload that followed the message, which the
-    ///   caller has already consumed; no current method takes one.
-    public func respond(to message: JSONValue, payloadLength: Int? = nil) async -> [UInt8]? {
+    ///   caller has already consumed and dropped: the message's method takes none.
+    public func respond(to message: JSONValue, payloadLength: Int? = nil) async -> Reply? {
         if case .array(let elements) = message {
             guard !elements.isEmpty else {
-                return RPCMessage.error(id: nil, .invalidRequest("An empty batch is not a request."))
+                return Reply(line: RPCMessage.error(id: nil, .invalidRequest("An empty batch is not a request.")))
             }
             guard elements.count <= 1000 else {
-                return RPCMessage.error(
-                    id: nil, .invalidRequest("A batch may hold at most 1000 requests; this one has \(elements.count)."))
+                return Reply(
+                    line: RPCMessage.error(
+                        id: nil,
+                        .invalidRequest("A batch may hold at most 1000 requests; this one has \(elements.count).")))
             }
             var responses: [[UInt8]] = []
             for element in elements {
-                if let response = await respondToOne(element, payloadLength: nil) { responses.append(response) }
+                if let response = await respondToOne(element, payloadLength: nil) {
+                    // A payload cannot follow a batch's line; a method that returns one is refused in a batch.
+                    guard response.payload == nil else {
+                        return Reply(
+                            line: RPCMessage.error(
+                                id: nil,
+                                .invalidRequest("A batch cannot hold a request whose result carries a payload.")),
+                            payload: nil)
+                    }
+                    responses.append(response.line)
+                }
             }
-            return responses.isEmpty ? nil : RPCMessage.batch(responses)
+            return responses.isEmpty ? nil : Reply(line: RPCMessage.batch(responses), payload: nil)
         }
         return await respondToOne(message, payloadLength: payloadLength)
     }
 
-    private func respondToOne(_ message: JSONValue, payloadLength: Int?) async -> [UInt8]? {
+    private func respondToOne(_ message: JSONValue, payloadLength: Int?) async -> Reply? {
         switch prepare(message, payloadLength: payloadLength) {
-        case .answered(let response): response
+        case .answered(let response): response.map { Reply(line: $0, payload: nil) }
         case .run(let request, .inline(let handler)): finish(request, handler(request.params))
         case .run(let request, .async(let handler)): finish(request, await handler(request.params))
+        case .run(let request, .payload):
+            finish(
+                request,
+                .failure(
+                    .invalidParams(
+                        .invalidParameterValue(
+                            "\(request.method) needs a binary payload (\"$bytes\": N) after its line."))))
         }
     }
 
@@ -75,18 +129,22 @@ public struct RequestProcessor: Sendable {
         case .failure(let rejected): return .answered(RPCMessage.error(id: rejected.id, rejected.error))
         }
         guard let handler = router.handler(for: request.method) else {
-            return .answered(finish(request, .failure(.methodNotFound(request.method))))
+            return .answered(finish(request, .failure(.methodNotFound(request.method)))?.line)
         }
         if let payloadLength {
+            let reason =
+                if case .payload = handler { "takes a payload only in a request with an id" } else {
+                    "takes no binary payload"
+                }
             let error = CloudError.invalidParameterValue(
-                "\(request.method) takes no binary payload; \(payloadLength) bytes were discarded.")
-            return .answered(finish(request, .failure(.invalidParams(error))))
+                "\(request.method) \(reason); \(payloadLength) bytes were discarded.")
+            return .answered(finish(request, .failure(.invalidParams(error)))?.line)
         }
         return .run(request, handler)
     }
 
     /// Logs the outcome and renders the response; nil for a notification.
-    private func finish(_ request: RPCRequest, _ outcome: Router.Outcome) -> [UInt8]? {
+    private func finish(_ request: RPCRequest, _ outcome: Router.Outcome) -> Reply? {
         // Metadata is built only when something will be logged: this runs for every request.
         func requestLogger() -> Logger {
             var logger = self.logger
@@ -98,7 +156,7 @@ public struct RequestProcessor: Sendable {
         case .success(let result):
             if logger.logLevel <= .trace { requestLogger().trace("request served") }
             guard let id = request.id else { return nil }
-            return RPCMessage.result(id: id, serializedResult: result)
+            return Reply(line: RPCMessage.result(id: id, serializedResult: result.json), payload: result.payload)
         case .failure(let error):
             let logger = requestLogger()
             if error.code == RPCErrorObject.cloudErrorBase + 500 || error.code == RPCErrorObject.internalErrorCode {
@@ -107,7 +165,7 @@ public struct RequestProcessor: Sendable {
                 logger.debug("request refused", metadata: ["iaas.error": "\(error)"])
             }
             guard let id = request.id else { return nil }
-            return RPCMessage.error(id: id, error)
+            return Reply(line: RPCMessage.error(id: id, error), payload: nil)
         }
     }
 }

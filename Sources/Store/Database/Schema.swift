@@ -143,6 +143,33 @@ enum Schema {
         migrator.registerMigration("v6-loopback-ports") { db in
             try db.alter(table: InstanceRecord.databaseTableName) { t in t.add(column: "loopbackHttpPort", .integer) }
         }
+        migrator.registerMigration("v7-s3") { db in
+            try db.create(table: BucketRecord.databaseTableName) { t in
+                t.primaryKey("name", .text)
+                t.column("region", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: ObjectRecord.databaseTableName) { t in
+                t.column("bucket", .text).notNull().references(BucketRecord.databaseTableName)
+                t.column("key", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("etag", .text).notNull()
+                t.column("contentType", .text).notNull()
+                t.column("metadata", .text).notNull()
+                t.column("lastModified", .datetime).notNull()
+                t.primaryKey(["bucket", "key"])
+            }
+            try db.create(table: ObjectChunkRecord.databaseTableName) { t in
+                t.column("bucket", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("index", .integer).notNull()
+                // The blob collector asks whether any row still refers to a blob.
+                t.column("digest", .text).notNull().indexed()
+                t.column("size", .integer).notNull()
+                t.primaryKey(["bucket", "key", "index"])
+                t.foreignKey(["bucket", "key"], references: ObjectRecord.databaseTableName, onDelete: .cascade)
+            }
+        }
         return migrator
     }
 }

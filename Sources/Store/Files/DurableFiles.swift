@@ -203,6 +203,39 @@ public enum DurableFiles {
         }
     }
 
+    /// Writes a new file with `bytes` and fsyncs it (the caller renames it into place).
+    public static func writeFile(_ path: FilePath, bytes: [UInt8]) throws(FileSystemError) {
+        let fd = try open(path, flags: O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC)
+        defer { _ = close(fd) }
+        try bytes.withUnsafeBytes { pointer in
+            Result { () throws(FileSystemError) in try writeAll(fd, pointer, path: path) }
+        }.get()
+        guard fsync(fd) == 0 else { throw error("fsync", path) }
+    }
+
+    /// Opens a new file for appending (a blob being written).
+    public static func create(_ path: FilePath) throws(FileSystemError) -> Int32 {
+        try open(path, flags: O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC)
+    }
+
+    /// Writes every byte at the descriptor's position, retrying short writes.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: FilePath) throws(FileSystemError) {
+        var written = 0
+        while written < bytes.count {
+            let result = write(fd, bytes.baseAddress! + written, bytes.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw error("write", path)
+            }
+            written += result
+        }
+    }
+
+    /// Makes a file's content durable.
+    public static func sync(_ fd: Int32, path: FilePath) throws(FileSystemError) {
+        guard fsync(fd) == 0 else { throw error("fsync", path) }
+    }
+
     private static func open(_ path: FilePath, flags: Int32) throws(FileSystemError) -> Int32 {
         while true {
             let fd = Glibc.open(path.string, flags, fileMode)

@@ -27,6 +27,10 @@ struct ConnectionStateMachine {
     private var parser: FrameParser
     private var buffered = ByteBuffer()
     private var pendingPayload: (message: JSONValue, length: Int)?
+    /// A payload its method takes is arriving: its chunks go to the request, which is already running.
+    private(set) var streamingPayload = false
+    /// The request reading that payload is behind: nothing is read until it catches up.
+    private(set) var payloadPaused = false
     let maxInFlight: Int
 
     init(limits: FrameLimits, maxInFlight: Int) {
@@ -37,12 +41,20 @@ struct ConnectionStateMachine {
     /// Whether frames may be decoded and requests started now.
     var mayDecode: Bool { lifecycle == .serving && inFlight < maxInFlight && writable }
 
+    /// Whether the socket may be read: a payload in progress belongs to a request already admitted, so it
+    /// flows whatever the in-flight count or writability, as fast as that request reads it.
+    var mayRead: Bool {
+        streamingPayload ? lifecycle != .closing && !payloadPaused : mayDecode
+    }
+
     /// Why the connection is not reading, for logs and tests; nil while it reads.
     var pauseReason: String? {
         switch lifecycle {
         case .draining: return "draining"
         case .closing: return "closing"
         case .serving:
+            if streamingPayload && payloadPaused { return "paused for the payload's reader" }
+            if streamingPayload { return nil }
             if !writable { return "paused for writability" }
             if inFlight >= maxInFlight { return "paused at the in-flight cap" }
             return nil
@@ -69,6 +81,13 @@ struct ConnectionStateMachine {
     enum FrameAction {
         /// Run this message (a request, a notification or a batch), counted in flight until `finished()`.
         case serve(JSONValue, payloadLength: Int?)
+        /// Run this request now, with the payload that follows, chunk by chunk (its method takes one);
+        /// counted in flight until `finished()`.
+        case serveWithPayload(JSONValue, length: Int)
+        /// The next bytes of the payload in progress.
+        case payloadChunk(ByteBuffer)
+        /// Its last byte has arrived.
+        case payloadEnd
         /// Answer this fault; the connection goes on.
         case answer(RPCErrorObject)
         /// Answer this fault and close: framing is lost.
@@ -77,17 +96,30 @@ struct ConnectionStateMachine {
 
     /// The next thing to do with the buffered bytes, or nil when the connection must wait: for more bytes,
     /// for requests to finish, or for the peer to read.
-    mutating func nextFrame() -> FrameAction? {
-        while mayDecode, let frame = parser.next(from: &buffered) {
+    ///
+    /// - Parameter takesPayload: whether a message's method takes the payload announced with it; if not, the
+    ///   payload is read and dropped, then the message is served to be refused.
+    mutating func nextFrame(takesPayload: (JSONValue) -> Bool = { _ in false }) -> FrameAction? {
+        while mayRead, let frame = parser.next(from: &buffered) {
             switch frame {
             case .message(let message, payloadLength: nil):
                 return .serve(message, payloadLength: nil)
             case .message(let message, payloadLength: let length?):
+                if takesPayload(message) {
+                    streamingPayload = true
+                    return .serveWithPayload(message, length: length)
+                }
                 pendingPayload = (message, length)
-            case .payloadChunk:
-                // No current method takes a payload; its bytes are read and dropped so framing holds.
+            case .payloadChunk(let chunk):
+                if streamingPayload { return .payloadChunk(chunk) }
+                // Its method takes no payload: its bytes are read and dropped so framing holds.
                 continue
             case .payloadEnd:
+                if streamingPayload {
+                    streamingPayload = false
+                    payloadPaused = false
+                    return .payloadEnd
+                }
                 guard let (message, length) = pendingPayload else { continue }
                 pendingPayload = nil
                 return .serve(message, payloadLength: length)
@@ -129,9 +161,21 @@ struct ConnectionStateMachine {
         return resumeAction()
     }
 
+    /// The request reading the payload in progress is behind: stop reading.
+    mutating func pausePayload() {
+        if streamingPayload { payloadPaused = true }
+    }
+
+    /// That request caught up (or stopped reading: the rest of the payload is dropped).
+    mutating func resumePayload() -> ResumeAction {
+        guard payloadPaused else { return .none }
+        payloadPaused = false
+        return resumeAction()
+    }
+
     /// The pipeline asks for more bytes: pass the read on only when the connection may decode them.
     mutating func readRequested() -> Bool {
-        guard mayDecode else {
+        guard mayRead else {
             readHeld = lifecycle != .closing
             return false
         }
@@ -163,7 +207,7 @@ struct ConnectionStateMachine {
 
     private mutating func resumeAction() -> ResumeAction {
         if lifecycle == .draining, inFlight == 0 { return close() }
-        guard mayDecode else { return .none }
+        guard mayRead else { return .none }
         let passRead = readHeld
         readHeld = false
         return .resume(passRead: passRead)

@@ -23,6 +23,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var state: ConnectionStateMachine
     private var unflushed = false
     private var flushScheduled = false
+    /// Lines and payloads going out, in order (made once the channel is known).
+    private var writer: FrameWriter?
+    /// Where the chunks of the payload in progress go.
+    private var feed: PayloadFeed?
 
     init(processor: RequestProcessor, limits: FrameLimits, maxInFlight: Int, logger: Logger) {
         self.processor = processor
@@ -49,7 +53,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         if state.readRequested() { context.read() }
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        writer = FrameWriter(channel: context.channel)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        // A payload cut short: its request sees the connection close and leaves nothing behind.
+        feed?.fail(ChannelError.eof)
+        feed = nil
         state.closed()
         context.fireChannelInactive()
     }
@@ -69,10 +80,18 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     /// Acts on buffered frames until the state machine says to wait.
     private func decode(context: ChannelHandlerContext) {
-        while let action = state.nextFrame() {
+        let processor = self.processor
+        while let action = state.nextFrame(takesPayload: { processor.payloadLimit(of: $0) != nil }) {
             switch action {
             case .serve(let message, let payloadLength):
                 serve(message, payloadLength: payloadLength, context: context)
+            case .serveWithPayload(let message, let length):
+                serve(message, payloadOf: length, context: context)
+            case .payloadChunk(let chunk):
+                if let feed, !feed.yield(chunk) { state.pausePayload() }
+            case .payloadEnd:
+                feed?.finish()
+                feed = nil
             case .answer(let error):
                 write(RPCMessage.error(id: nil, error), context: context)
             case .answerAndClose(let error):
@@ -111,25 +130,59 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let processor = self.processor
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         Task {
-            let response = await processor.respond(to: message, payloadLength: payloadLength)
+            let reply = await processor.respond(to: message, payloadLength: payloadLength)
             bound.eventLoop.execute {
-                bound.value.handler.finished(response, context: bound.value.context)
+                bound.value.handler.finished(reply, context: bound.value.context)
             }
         }
     }
 
-    private func finished(_ response: [UInt8]?, context: ChannelHandlerContext) {
-        if let response { write(response, context: context) }
-        scheduleFlush(context: context)
-        perform(state.finished(), context: context)
+    /// Starts a request whose payload is arriving; its chunks are fed to it as they are decoded.
+    private func serve(_ message: JSONValue, payloadOf length: Int, context: ChannelHandlerContext) {
+        state.started()
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let (feed, payload) = PayloadFeed.make(length: length) {
+            bound.eventLoop.execute {
+                let handler = bound.value.handler
+                handler.perform(handler.state.resumePayload(), context: bound.value.context)
+            }
+        }
+        self.feed = feed
+        let processor = self.processor
+        Task {
+            let reply = await processor.respond(to: message, payload: payload)
+            bound.eventLoop.execute {
+                bound.value.handler.finished(reply, context: bound.value.context)
+            }
+        }
+    }
+
+    private func finished(_ reply: RequestProcessor.Reply?, context: ChannelHandlerContext) {
+        guard let reply else {
+            perform(state.finished(), context: context)
+            return
+        }
+        guard let payload = reply.payload, context.channel.isActive, let writer else {
+            write(reply.line, context: context)
+            scheduleFlush(context: context)
+            perform(state.finished(), context: context)
+            return
+        }
+        // In flight until its payload's last byte is written: a drain waits for it.
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        writer.write(line: reply.line, payload: payload).whenComplete { result in
+            if case .failure(let error) = result {
+                bound.value.handler.logger.warning(
+                    "a response's payload could not be sent; the connection is closed",
+                    metadata: ["iaas.error": "\(error)"])
+            }
+            bound.value.handler.perform(bound.value.handler.state.finished(), context: bound.value.context)
+        }
     }
 
     private func write(_ response: [UInt8], context: ChannelHandlerContext) {
-        guard context.channel.isActive else { return }
-        var buffer = context.channel.allocator.buffer(capacity: response.count + 1)
-        buffer.writeBytes(response)
-        buffer.writeInteger(UInt8(ascii: "\n"))
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        guard context.channel.isActive, let writer else { return }
+        writer.write(line: response)
         unflushed = true
     }
 

@@ -150,6 +150,8 @@ struct CrashPointTests {
                 "sqs.queue.delete.after-intent", "sqs.queue.delete.after-messages", "sqs.queue.purge.after-intent",
                 // Tested in MoveTaskCrashTests.
                 "sqs.move-task.before-batch",
+                // Tested in ObjectCrashTests.
+                "s3.put.after-blobs", "s3.put.after-commit",
                 // Tested in InstanceCrashTests.
                 "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",

@@ -1,0 +1,176 @@
+import Foundation
+
+/// `s3.PutObject`: the object's bytes follow the request's line (`Body` is `{"$bytes": N}`).
+public struct PutObjectRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var body: PayloadField
+    public var contentType: String?
+    /// Base64 of the body's MD5; the put fails with BadDigest when the bytes do not match it.
+    public var contentMD5: String?
+    /// User metadata (`x-amz-meta-*` in S3's REST protocol).
+    public var metadata: WireMap<String>?
+
+    public init(
+        bucket: String, key: String, body: PayloadField, contentType: String? = nil, contentMD5: String? = nil,
+        metadata: WireMap<String>? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.body = body
+        self.contentType = contentType
+        self.contentMD5 = contentMD5
+        self.metadata = metadata
+    }
+}
+
+public struct PutObjectResult: Codable, Sendable, Equatable {
+    public var eTag: String
+
+    public init(eTag: String) {
+        self.eTag = eTag
+    }
+}
+
+/// `s3.GetObject` and `s3.HeadObject`: `Range` (`bytes=0-99`, `bytes=100-`, `bytes=-100`) and S3's
+/// conditions.
+public struct GetObjectRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var range: String?
+    public var ifMatch: String?
+    public var ifNoneMatch: String?
+    public var ifModifiedSince: Date?
+    public var ifUnmodifiedSince: Date?
+
+    public init(
+        bucket: String, key: String, range: String? = nil, ifMatch: String? = nil, ifNoneMatch: String? = nil,
+        ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.range = range
+        self.ifMatch = ifMatch
+        self.ifNoneMatch = ifNoneMatch
+        self.ifModifiedSince = ifModifiedSince
+        self.ifUnmodifiedSince = ifUnmodifiedSince
+    }
+}
+
+/// What GetObject answers; its `Body` (`{"$bytes": N}`) is followed by the bytes. HeadObject answers the
+/// same without a body.
+public struct GetObjectResult: Codable, Sendable, Equatable {
+    public var body: PayloadField?
+    public var contentLength: Int64
+    /// `bytes 0-99/1234` for a ranged read.
+    public var contentRange: String?
+    public var eTag: String
+    public var contentType: String
+    public var lastModified: Date
+    public var metadata: WireMap<String>
+    public var acceptRanges: String
+
+    public init(
+        body: PayloadField?, contentLength: Int64, contentRange: String?, eTag: String, contentType: String,
+        lastModified: Date, metadata: WireMap<String>, acceptRanges: String = "bytes"
+    ) {
+        self.body = body
+        self.contentLength = contentLength
+        self.contentRange = contentRange
+        self.eTag = eTag
+        self.contentType = contentType
+        self.lastModified = lastModified
+        self.metadata = metadata
+        self.acceptRanges = acceptRanges
+    }
+}
+
+/// `s3.DeleteObject`: deleting a key that does not exist succeeds, as in S3.
+public struct ObjectRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+
+    public init(bucket: String, key: String) {
+        self.bucket = bucket
+        self.key = key
+    }
+}
+
+/// `s3.ListObjectsV2`.
+public struct ListObjectsV2Request: Codable, Sendable {
+    public var bucket: String
+    public var prefix: String?
+    public var delimiter: String?
+    public var startAfter: String?
+    public var continuationToken: String?
+    /// 1 to 1000 (default 1000).
+    public var maxKeys: Int?
+
+    public init(
+        bucket: String, prefix: String? = nil, delimiter: String? = nil, startAfter: String? = nil,
+        continuationToken: String? = nil, maxKeys: Int? = nil
+    ) {
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.startAfter = startAfter
+        self.continuationToken = continuationToken
+        self.maxKeys = maxKeys
+    }
+}
+
+public struct ListObjectsV2Result: Codable, Sendable, Equatable {
+    public var name: String
+    public var prefix: String?
+    public var delimiter: String?
+    public var maxKeys: Int
+    public var keyCount: Int
+    public var isTruncated: Bool
+    public var contents: [S3Object]
+    public var commonPrefixes: [CommonPrefix]
+    public var continuationToken: String?
+    public var nextContinuationToken: String?
+    public var startAfter: String?
+
+    public init(
+        name: String, prefix: String?, delimiter: String?, maxKeys: Int, keyCount: Int, isTruncated: Bool,
+        contents: [S3Object], commonPrefixes: [CommonPrefix], continuationToken: String?,
+        nextContinuationToken: String?, startAfter: String?
+    ) {
+        self.name = name
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.maxKeys = maxKeys
+        self.keyCount = keyCount
+        self.isTruncated = isTruncated
+        self.contents = contents
+        self.commonPrefixes = commonPrefixes
+        self.continuationToken = continuationToken
+        self.nextContinuationToken = nextContinuationToken
+        self.startAfter = startAfter
+    }
+}
+
+public struct S3Object: Codable, Sendable, Equatable {
+    public var key: String
+    public var lastModified: Date
+    public var eTag: String
+    public var size: Int64
+    public var storageClass: String
+
+    public init(key: String, lastModified: Date, eTag: String, size: Int64, storageClass: String = "STANDARD") {
+        self.key = key
+        self.lastModified = lastModified
+        self.eTag = eTag
+        self.size = size
+        self.storageClass = storageClass
+    }
+}
+
+public struct CommonPrefix: Codable, Sendable, Equatable {
+    public var prefix: String
+
+    public init(prefix: String) {
+        self.prefix = prefix
+    }
+}

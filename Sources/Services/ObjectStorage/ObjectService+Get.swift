@@ -1,0 +1,136 @@
+import API
+import Foundation
+import GRDB
+import Logging
+import Store
+
+extension ObjectService {
+    /// `s3.GetObject`: S3's conditions, then the object's bytes (or its `Range`) as the result's payload,
+    /// read blob by blob as the connection sends them. Each blob is checked against its hash; a missing or
+    /// corrupt copy is read from another zone and repaired.
+    public func getObject(_ request: GetObjectRequest) async throws(CloudError) -> (GetObjectResult, PayloadSource) {
+        let (bucket, object, chunks) = try await lookUp(request)
+        let range = try ByteRange.resolve(request.range, size: object.size)
+        let first = range?.first ?? 0
+        let count = range?.count ?? object.size
+        var result = try describe(object)
+        result.contentLength = count
+        result.body = PayloadField(length: Int(count))
+        if let range { result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)" }
+        let reader = ChunkReader(store: try store(of: bucket), chunks: chunks, logger: logger)
+        let payload = PayloadSource(length: Int(count)) { offset, maxCount in
+            try await reader.read(at: first + Int64(offset), maxCount: maxCount)
+        }
+        return (result, payload)
+    }
+
+    /// `s3.HeadObject`: GetObject's answer without the body.
+    public func headObject(_ request: GetObjectRequest) async throws(CloudError) -> GetObjectResult {
+        let (_, object, _) = try await lookUp(request)
+        var result = try describe(object)
+        if let range = try ByteRange.resolve(request.range, size: object.size) {
+            result.contentLength = range.count
+            result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)"
+        }
+        return result
+    }
+
+    /// The object and its chunks, once S3's conditions hold (PreconditionFailed, NotModified).
+    private func lookUp(_ request: GetObjectRequest) async throws(CloudError) -> (
+        BucketRecord, ObjectRecord, [ObjectChunkRecord]
+    ) {
+        let (bucket, object, chunks) = try await database.readOrThrow {
+            db throws -> (BucketRecord, ObjectRecord, [ObjectChunkRecord]) in
+            let bucket = try Self.bucket(request.bucket, in: db)
+            guard let object = try ObjectRecord.fetchOne(db, key: ["bucket": request.bucket, "key": request.key]) else {
+                throw S3Errors.noSuchKey(request.bucket, request.key)
+            }
+            let chunks = try ObjectChunkRecord.filter(ObjectChunkRecord.Columns.bucket == request.bucket)
+                .filter(ObjectChunkRecord.Columns.key == request.key).order(Column("index")).fetchAll(db)
+            return (bucket, object, chunks)
+        }
+        try Self.checkConditions(request, object)
+        return (bucket, object, chunks)
+    }
+
+    /// S3's order: If-Match, then If-Unmodified-Since (ignored when If-Match held), If-None-Match, then
+    /// If-Modified-Since (ignored when If-None-Match was given). Dates compare to the second.
+    static func checkConditions(_ request: GetObjectRequest, _ object: ObjectRecord) throws(CloudError) {
+        let modified = object.lastModified.timeIntervalSince1970.rounded(.down)
+        func matches(_ header: String) -> Bool {
+            header.split(separator: ",").contains { tag in
+                let trimmed = tag.trimmingCharacters(in: .whitespaces)
+                return trimmed == "*" || trimmed == object.etag || "\"\(trimmed)\"" == object.etag
+            }
+        }
+        if let ifMatch = request.ifMatch {
+            guard matches(ifMatch) else { throw S3Errors.preconditionFailed("If-Match") }
+        } else if let since = request.ifUnmodifiedSince, modified > since.timeIntervalSince1970 {
+            throw S3Errors.preconditionFailed("If-Unmodified-Since")
+        }
+        if let ifNoneMatch = request.ifNoneMatch {
+            if matches(ifNoneMatch) { throw S3Errors.notModified() }
+        } else if let since = request.ifModifiedSince, modified <= since.timeIntervalSince1970.rounded(.down) {
+            throw S3Errors.notModified()
+        }
+    }
+
+    private func describe(_ object: ObjectRecord) throws(CloudError) -> GetObjectResult {
+        let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(object.metadata.utf8))) ?? [:]
+        return GetObjectResult(
+            body: nil, contentLength: object.size, contentRange: nil, eTag: object.etag,
+            contentType: object.contentType, lastModified: object.lastModified, metadata: WireMap(metadata))
+    }
+}
+
+/// Reads an object's bytes by offset for a GetObject payload, one blob at a time: the blob of the last read
+/// stays in memory for the next, which usually wants the bytes after it.
+actor ChunkReader {
+    private let store: BlobStore
+    private let chunks: [ObjectChunkRecord]
+    /// Where each chunk starts in the object.
+    private let starts: [Int64]
+    private var cached: (index: Int, bytes: [UInt8])?
+    private let logger: Logger
+
+    init(store: BlobStore, chunks: [ObjectChunkRecord], logger: Logger) {
+        self.store = store
+        self.chunks = chunks
+        var starts: [Int64] = []
+        var position: Int64 = 0
+        for chunk in chunks {
+            starts.append(position)
+            position += chunk.size
+        }
+        self.starts = starts
+        self.logger = logger
+    }
+
+    func read(at position: Int64, maxCount: Int) async throws -> PayloadChunk {
+        guard let index = starts.lastIndex(where: { $0 <= position }), position < starts[index] + chunks[index].size
+        else { throw PayloadError.sourceMismatch(offset: Int(position), length: Int(starts.last ?? 0)) }
+        let bytes = try await blob(index)
+        let offset = Int(position - starts[index])
+        let count = min(maxCount, bytes.count - offset)
+        return PayloadChunk(bytes[offset..<offset + count])
+    }
+
+    private func blob(_ index: Int) async throws -> [UInt8] {
+        if let cached, cached.index == index { return cached.bytes }
+        guard let digest = BlobDigest(hex: chunks[index].digest) else { throw BlobError.lost(BlobDigest(of: [])) }
+        let store = self.store
+        let (bytes, damaged) = try await BlockingIO.run { () throws(BlobError) in try store.read(digest) }
+        if !damaged.isEmpty {
+            logger.warning(
+                "a blob copy was missing or corrupt; repairing it from a good one",
+                metadata: [
+                    "iaas.blob": "\(digest)", "iaas.zones": "\(damaged.map { $0.root.lastComponent?.string ?? "" })",
+                ])
+            try? await BlockingIO.run { () throws(FileSystemError) in
+                for zone in damaged { try store.repair(digest, in: zone, from: bytes) }
+            }
+        }
+        cached = (index, bytes)
+        return bytes
+    }
+}

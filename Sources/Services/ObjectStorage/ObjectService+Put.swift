@@ -1,0 +1,153 @@
+import API
+import Crypto
+import Foundation
+import GRDB
+import Store
+
+extension ObjectService {
+    /// `s3.PutObject`: (1) the body streamed into blobs (majority of zones, fsynced) while its MD5 is
+    /// computed; (2) the object's row and chunk rows committed in one transaction, replacing any earlier
+    /// object of the key; (3) the answer. Nothing is visible before (2): a failed or abandoned put leaves
+    /// only blobs no row refers to, which the collector removes.
+    public func putObject(_ request: PutObjectRequest, body: ReceivedPayload) async throws(CloudError)
+        -> PutObjectResult
+    {
+        try ObjectKey.validate(request.key)
+        let expectedMD5 = try request.contentMD5.map { value throws(CloudError) -> [UInt8] in
+            guard let data = Data(base64Encoded: value), data.count == 16 else { throw S3Errors.invalidDigest(value) }
+            return [UInt8](data)
+        }
+        guard body.length <= Self.maxPutSize else {
+            throw CloudError(
+                code: "EntityTooLarge",
+                message:
+                    "Your proposed upload of \(body.length) bytes exceeds the maximum allowed object size of \(Self.maxPutSize) bytes; use a multipart upload."
+            )
+        }
+        let bucket = try await database.readOrThrow { db in try Self.bucket(request.bucket, in: db) }
+        let store = try store(of: bucket)
+        let metadata = request.metadata?.entries ?? [:]
+        let metadataJSON = String(decoding: (try? JSONEncoder().encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
+
+        let (chunks, md5) = try await writeBlobs(body, into: store, key: request.key)
+        defer { pins.unpin(chunks.map(\.digest)) }
+        if let expectedMD5, expectedMD5 != md5 { throw S3Errors.badDigest() }
+        await CrashPoint.reach("s3.put.after-blobs")
+
+        let etag = "\"" + md5.map { String(format: "%02x", $0) }.joined() + "\""
+        let object = ObjectRecord(
+            bucket: bucket.name, key: request.key, size: Int64(body.length), etag: etag,
+            contentType: request.contentType ?? "binary/octet-stream", metadata: metadataJSON, lastModified: Date())
+        try await database.writeOrThrow { db throws(CloudError) in
+            // The bucket may have gone while the body streamed.
+            _ = try Self.bucket(bucket.name, in: db)
+            try db.catching {
+                _ = try ObjectRecord.deleteOne(db, key: ["bucket": object.bucket, "key": object.key])
+                try object.insert(db)
+                for (index, chunk) in chunks.enumerated() {
+                    try ObjectChunkRecord(
+                        bucket: object.bucket, key: object.key, index: index, digest: chunk.digest.hex,
+                        size: Int64(chunk.size)
+                    ).insert(db)
+                }
+            }
+        }
+        await CrashPoint.reach("s3.put.after-commit")
+        logger.info(
+            "object put",
+            metadata: [
+                "iaas.bucket": "\(object.bucket)", "iaas.key": "\(object.key)", "iaas.size": "\(object.size)",
+                "iaas.etag": "\(etag)",
+            ])
+        catchUp(chunks.map(\.digest), in: store)
+        return PutObjectResult(eTag: etag)
+    }
+
+    /// Streams a body into blobs of at most `chunkSize` bytes; returns them (pinned) and the body's MD5.
+    /// The body's bytes are staged and written a mebibyte at a time, off the event loops.
+    private func writeBlobs(_ body: ReceivedPayload, into store: BlobStore, key: String) async throws(CloudError)
+        -> (chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8])
+    {
+        var md5 = Insecure.MD5()
+        var chunks: [(digest: BlobDigest, size: Int)] = []
+        var writer: BlobWriter?
+        var staged: [UInt8] = []
+        staged.reserveCapacity(Self.stagingSize + (64 << 10))
+        let pins = self.pins
+        let logger = self.logger
+        func fail(_ error: any Error) -> CloudError {
+            writer?.abandon()
+            pins.unpin(chunks.map(\.digest))
+            if let error = error as? PayloadError {
+                return S3Errors.incompleteBody("\(error)")
+            }
+            return InternalFault.cloudError(
+                error, while: "store the object's bytes", logger: logger, metadata: ["iaas.key": "\(key)"])
+        }
+        /// Writes the staged bytes (up to the current blob's end); finishes the blob when it is full or `last`.
+        func flush(last: Bool) async throws {
+            while !staged.isEmpty || (last && writer != nil) {
+                let current = try writer ?? store.writer()
+                writer = current
+                let take = min(staged.count, Self.chunkSize - current.count)
+                let bytes = Array(staged.prefix(take))
+                staged.removeFirst(take)
+                let finishing = current.count + take == Self.chunkSize || (last && staged.isEmpty)
+                let digest = try await BlockingIO.run { () throws(FileSystemError) -> BlobDigest? in
+                    try bytes.withUnsafeBytes { pointer in
+                        Result { () throws(FileSystemError) in try current.write(pointer) }
+                    }.get()
+                    return finishing ? try current.finish(pin: { pins.pin($0) }) : nil
+                }
+                if let digest {
+                    chunks.append((digest, current.count))
+                    writer = nil
+                }
+                if !last && staged.count < Self.stagingSize { return }
+            }
+        }
+        do {
+            for try await chunk in body {
+                chunk.withUnsafeBytes { pointer in
+                    md5.update(bufferPointer: pointer)
+                    staged.append(contentsOf: pointer)
+                }
+                if staged.count >= Self.stagingSize { try await flush(last: false) }
+            }
+            try await flush(last: true)
+        } catch {
+            throw fail(error)
+        }
+        return (chunks, Array(md5.finalize()))
+    }
+
+    /// Bytes gathered before a write to the blob files: fewer, larger writes, each off the event loops.
+    static let stagingSize = 1 << 20
+
+    /// Copies the blobs into the zones the put did not write, in the background.
+    func catchUp(_ digests: [BlobDigest], in store: BlobStore) {
+        let logger = self.logger
+        Task {
+            for digest in Set(digests) {
+                do {
+                    try await BlockingIO.run { () throws(BlobError) in
+                        let missing = store.zones.filter { !store.exists(digest, in: $0) }
+                        guard !missing.isEmpty else { return }
+                        let (bytes, _) = try store.read(digest)
+                        for zone in missing {
+                            do throws(FileSystemError) {
+                                try store.repair(digest, in: zone, from: bytes)
+                            } catch {
+                                throw .file(error)
+                            }
+                        }
+                    }
+                } catch {
+                    logger.warning(
+                        "a zone could not catch up on a blob; the scrub retries",
+                        metadata: ["iaas.blob": "\(digest)", "iaas.error": "\(error)"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import API
+import Foundation
+import IaasTesting
+import Store
+import Testing
+
+/// PutObject under crashes: a put that dies before its commit leaves nothing visible and its blobs are
+/// collected; one that dies after it reads back whole, and every zone catches up.
+@Suite("S3 puts under crashes")
+struct ObjectCrashTests {
+    private let body = (0..<(9 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    /// The collector's grace period, shortened so a test sees its sweep.
+    private let grace = ["IAASD_BLOB_GRACE_SECONDS": "1"]
+
+    @Test func aPutThatDiesBeforeItsCommitLeavesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let armed = try await DaemonProcess(dataDirectory: data, crashAt: "s3.put.after-blobs")
+        let armedClient = try await armed.client()
+        try await armedClient.createBucket("bucket")
+        // The daemon dies before it answers: the put fails with the connection.
+        #expect(await awsCode { try await armedClient.putObject("bucket", "k", body) }?.hasPrefix("unexpected") == true)
+        #expect(await armed.waitForExit() == CrashPoint.exitStatus)
+        let inspector = DataDirectoryInspector(root: data)
+        #expect(inspector.blobs(zone: "us-east-1a").count == 2, "two blobs were written before the crash")
+
+        let daemon = try await DaemonProcess(dataDirectory: data, environment: grace)
+        let client = try await daemon.client()
+        #expect(await awsCode { _ = try await client.getObject("bucket", "k") } == "NoSuchKey")
+        try await waitUntil {
+            ["us-east-1a", "us-east-1b", "us-east-1c"].allSatisfy { inspector.blobs(zone: $0).isEmpty }
+        }
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+
+    @Test func aPutThatDiesAfterItsCommitReadsBackWholeInEveryZone() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let armed = try await DaemonProcess(dataDirectory: data, crashAt: "s3.put.after-commit")
+        let armedClient = try await armed.client()
+        try await armedClient.createBucket("bucket")
+        _ = await awsCode { try await armedClient.putObject("bucket", "k", body) }
+        #expect(await armed.waitForExit() == CrashPoint.exitStatus)
+        let inspector = DataDirectoryInspector(root: data)
+        #expect(inspector.blobs(zone: "us-east-1c").isEmpty, "the put wrote a majority: zones a and b")
+
+        let daemon = try await DaemonProcess(dataDirectory: data, environment: grace)
+        let client = try await daemon.client()
+        #expect(try await client.getObject("bucket", "k").1 == body)
+        // The collector's repair brings zone c up, and removes nothing in use.
+        try await waitUntil { inspector.blobs(zone: "us-east-1c").count == 2 }
+        try await Task.sleep(for: .seconds(2))
+        for zone in ["us-east-1a", "us-east-1b", "us-east-1c"] { #expect(inspector.blobs(zone: zone).count == 2) }
+        #expect(try await client.getObject("bucket", "k").1 == body)
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+}
