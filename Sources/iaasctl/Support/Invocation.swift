@@ -27,6 +27,12 @@ struct Invocation {
     }
 
     func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {
+        await perform(method.name) { client in try await client.call(method, params) }
+    }
+
+    /// Runs `body` on a connection; a refusal of `method` (`s3.PutObject`) or any other failure ends the
+    /// command as `call` does.
+    func perform<T>(_ method: String, _ body: (IaasClient) async throws -> T) async -> T {
         let client: IaasClient
         do {
             client = try await IaasClient.connect(socketPath: options.socketPath)
@@ -35,9 +41,9 @@ struct Invocation {
         }
         defer { Task { await client.close() } }
         do {
-            return try await client.call(method, params)
+            return try await body(client)
         } catch let error as RPCErrorObject {
-            let action = method.name.split(separator: ".").last.map(String.init) ?? method.name
+            let action = method.split(separator: ".").last.map(String.init) ?? method
             fail(
                 "An error occurred (\(error.awsCode ?? "JSONRPC\(error.code)")) when calling the \(action) operation: \(error.message)",
                 status: ExitStatus.serviceError
@@ -47,7 +53,7 @@ struct Invocation {
         }
     }
 
-    private func fail(_ message: String, status: Int32) -> Never {
+    func fail(_ message: String, status: Int32) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         exit(status)
     }

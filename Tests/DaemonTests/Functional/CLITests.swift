@@ -114,6 +114,41 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aTourOfTheS3Commands() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let local = scratch.path + "/photo.jpg"
+        let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        FileManager.default.createFile(atPath: local, contents: Data(bytes))
+
+        #expect(try iaasctl(["s3", "mb", "s3://album"], socket: socket).stdout == "make_bucket: album\n")
+        let upload = try iaasctl(["s3", "cp", local, "s3://album/2026/"], socket: socket)
+        #expect(
+            upload.status == 0 && upload.stdout == "upload: \(local) to s3://album/2026/photo.jpg\n", "\(upload.stderr)"
+        )
+        #expect(try iaasctl(["s3", "ls"], socket: socket).stdout.hasSuffix(" album\n"))
+        #expect(try iaasctl(["s3", "ls", "s3://album"], socket: socket).stdout.contains("PRE 2026/"))
+        let listed = try iaasctl(["s3", "ls", "s3://album/2026/"], socket: socket).stdout
+        #expect(listed.contains("   3000000 photo.jpg"), "\(listed)")
+        let copy = scratch.path + "/back.jpg"
+        let download = try iaasctl(["s3", "cp", "s3://album/2026/photo.jpg", copy], socket: socket)
+        #expect(download.status == 0, "\(download.stderr)")
+        #expect(FileManager.default.contents(atPath: copy) == Data(bytes))
+        let missing = try iaasctl(["s3", "cp", "s3://album/nope", scratch.path + "/nope"], socket: socket)
+        #expect(missing.status == 254 && missing.stderr.contains("(NoSuchKey) when calling the GetObject operation"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/nope"), "no partial file")
+        let notEmpty = try iaasctl(["s3", "rb", "s3://album"], socket: socket)
+        #expect(notEmpty.status == 254 && notEmpty.stderr.contains("BucketNotEmpty"))
+        #expect(try iaasctl(["s3", "rm", "s3://album/2026/photo.jpg"], socket: socket).status == 0)
+        try FileManager.default.removeItem(atPath: copy)
+        _ = try iaasctl(["s3", "cp", local, "s3://album/again.jpg"], socket: socket)
+        let forced = try iaasctl(["s3", "rb", "s3://album", "--force"], socket: socket)
+        #expect(forced.stdout == "delete: s3://album/again.jpg\nremove_bucket: album\n", "\(forced.stdout)")
+        await fixture.stop()
+    }
+
     @Test func aTourOfTheInstanceCommands() async throws {
         try await GuestLease.exclusive {
             let fixture = try await ComputeFixture.start()
@@ -243,6 +278,7 @@ struct CLITests {
           modify-instance-attribute
                                   Change a stopped instance's type (or user data); it
                                   takes effect at the next start.
+          s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm.
 
           See 'iaasctl help <subcommand>' for detailed help.
 
