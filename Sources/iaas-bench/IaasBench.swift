@@ -5,7 +5,7 @@ import ArgumentParser
 struct IaasBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iaas-bench",
-        abstract: "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances).",
-        subcommands: [VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self]
+        abstract: "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances|s3).",
+        subcommands: [VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self]
     )
 }

@@ -95,4 +95,13 @@ public struct DataDirectoryInspector {
     public func blobTemporaries(zone: String) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: root + "/zones/\(zone)/blobs/tmp")) ?? []
     }
+
+    /// The small blobs a zone's pack holds (`zones/<az>/blobs/pack.sqlite`).
+    public func packedBlobs(zone: String) -> [String] {
+        let path = root + "/zones/\(zone)/blobs/pack.sqlite"
+        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path) else {
+            return []
+        }
+        return (try? queue.read { db in try String.fetchAll(db, sql: "SELECT digest FROM blob ORDER BY digest") }) ?? []
+    }
 }

@@ -45,18 +45,21 @@ public struct BlobCollector: Service, Sendable {
         for (region, store) in service.stores {
             guard
                 let referenced = try? await service.database.read({ db in
-                    try String.fetchSet(
+                    try Row.fetchAll(
                         db,
                         sql: """
-                            SELECT DISTINCT c.digest FROM objectChunk c JOIN bucket b ON b.name = c.bucket
+                            SELECT DISTINCT c.digest, c.size FROM objectChunk c JOIN bucket b ON b.name = c.bucket
                             WHERE b.region = ?
-                            """, arguments: [region])
+                            """, arguments: [region]
+                    ).map { (digest: $0["digest"] as String, size: $0["size"] as Int) }
                 })
             else { continue }
+            repaired += await repairPacks(store, referenced.filter { $0.size <= BlobStore.packLimit }.map(\.digest))
+            let files = Set(referenced.filter { $0.size > BlobStore.packLimit }.map(\.digest))
             repaired += await BlockingIO.run { () -> Int in
                 var copies = 0
                 let present = store.zones.map { Set(store.list(in: $0).map(\.digest.hex)) }
-                for hex in referenced {
+                for hex in files {
                     guard let digest = BlobDigest(hex: hex) else { continue }
                     let missing = store.zones.indices.filter { !present[$0].contains(hex) }.map { store.zones[$0] }
                     guard !missing.isEmpty, let (bytes, _) = try? store.read(digest) else { continue }
@@ -67,6 +70,26 @@ public struct BlobCollector: Service, Sendable {
         }
         if repaired > 0 { logger.notice("blob copies repaired", metadata: ["iaas.copies": "\(repaired)"]) }
         return repaired
+    }
+
+    /// Copies small blobs into the packs that lack them.
+    private func repairPacks(_ store: BlobStore, _ digests: [String]) async -> Int {
+        var copies = 0
+        let held = await withTaskGroup(of: (Int, Set<String>).self) { group in
+            for (index, pack) in store.packs.enumerated() {
+                group.addTask { (index, Set(((try? await pack?.pack.list()) ?? []).map(\.digest.hex))) }
+            }
+            return await group.reduce(into: [Int: Set<String>]()) { $0[$1.0] = $1.1 }
+        }
+        for hex in digests {
+            guard let digest = BlobDigest(hex: hex) else { continue }
+            let missing = store.packs.indices.filter { held[$0]?.contains(hex) != true }
+            guard !missing.isEmpty, let (bytes, _) = try? await store.readSmall(digest) else { continue }
+            for index in missing where (try? await store.packs[index]?.pack.replace(digest, bytes)) != nil {
+                copies += 1
+            }
+        }
+        return copies
     }
 
     /// One pass; returns how many blobs (counting each zone's copy) and temporary files it removed.
@@ -82,15 +105,7 @@ public struct BlobCollector: Service, Sendable {
                 removed += await BlockingIO.run { Self.removeTemporaries(store, zone, before: cutoff) }
                 for start in stride(from: 0, to: old.count, by: 500) {
                     let batch = Array(old[start..<min(start + 500, old.count)])
-                    guard
-                        let referenced = try? await service.database.read({ db in
-                            Set(
-                                try String.fetchAll(
-                                    db,
-                                    ObjectChunkRecord.select(ObjectChunkRecord.Columns.digest)
-                                        .filter(batch.map(\.hex).contains(ObjectChunkRecord.Columns.digest))))
-                        })
-                    else { continue }
+                    guard let referenced = try? await referenced(batch) else { continue }
                     let doomed = batch.filter { !referenced.contains($0.hex) }
                     removed += await BlockingIO.run { () -> Int in
                         var count = 0
@@ -107,8 +122,39 @@ public struct BlobCollector: Service, Sendable {
                 }
             }
         }
+        removed += await sweepPacks(cutoff: cutoff)
         if removed > 0 { logger.info("blobs collected", metadata: ["iaas.removed": "\(removed)"]) }
         return removed
+    }
+
+    /// The packs' share of a pass. A pack row goes only if still untouched since the cutoff, in the same
+    /// statement: a put that renews it first keeps it.
+    private func sweepPacks(cutoff: Date) async -> Int {
+        var removed = 0
+        for store in service.stores.values {
+            for pack in store.packs.compactMap({ $0?.pack }) {
+                let old = ((try? await pack.list()) ?? []).filter { $0.touched < cutoff }.map(\.digest)
+                for start in stride(from: 0, to: old.count, by: 500) {
+                    let batch = Array(old[start..<min(start + 500, old.count)])
+                    guard let referenced = try? await referenced(batch) else { continue }
+                    removed +=
+                        (try? await pack.remove(batch.filter { !referenced.contains($0.hex) }, untouchedSince: cutoff))
+                        ?? 0
+                }
+            }
+        }
+        return removed
+    }
+
+    /// Which of the digests some object chunk refers to.
+    private func referenced(_ digests: [BlobDigest]) async throws -> Set<String> {
+        try await service.database.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    ObjectChunkRecord.select(ObjectChunkRecord.Columns.digest)
+                        .filter(digests.map(\.hex).contains(ObjectChunkRecord.Columns.digest))))
+        }
     }
 
     private static func removeTemporaries(_ store: BlobStore, _ zone: ZoneDirectory, before cutoff: Date) -> Int {

@@ -119,6 +119,16 @@ actor ChunkReader {
         if let cached, cached.index == index { return cached.bytes }
         guard let digest = BlobDigest(hex: chunks[index].digest) else { throw BlobError.lost(BlobDigest(of: [])) }
         let store = self.store
+        if chunks[index].size <= BlobStore.packLimit {
+            let (bytes, damaged) = try await store.readSmall(digest)
+            for zone in damaged {
+                logger.warning(
+                    "a small blob's copy was missing or corrupt; repairing it", metadata: ["iaas.blob": "\(digest)"])
+                try? await store.packs[zone]?.pack.replace(digest, bytes)
+            }
+            cached = (index, bytes)
+            return bytes
+        }
         let (bytes, damaged) = try await BlockingIO.run { () throws(BlobError) in try store.read(digest) }
         if !damaged.isEmpty {
             logger.warning(

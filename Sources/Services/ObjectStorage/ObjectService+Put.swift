@@ -59,7 +59,7 @@ extension ObjectService {
                 "iaas.bucket": "\(object.bucket)", "iaas.key": "\(object.key)", "iaas.size": "\(object.size)",
                 "iaas.etag": "\(etag)",
             ])
-        catchUp(chunks.map(\.digest), in: store)
+        catchUp(chunks, in: store)
         return PutObjectResult(eTag: etag)
     }
 
@@ -87,6 +87,14 @@ extension ObjectService {
         /// Writes the staged bytes (up to the current blob's end); finishes the blob when it is full or `last`.
         func flush(last: Bool) async throws {
             while !staged.isEmpty || (last && writer != nil) {
+                // A small object, or the small end of a large one: a row of the zones' packs. (A blob in
+                // files always holds at least the staging size, so a blob's size says where it is.)
+                if last, writer == nil, staged.count <= BlobStore.packLimit {
+                    let bytes = staged
+                    staged = []
+                    chunks.append((try await store.putSmall(bytes, pin: { pins.pin($0) }), bytes.count))
+                    return
+                }
                 let current = try writer ?? store.writer()
                 writer = current
                 let take = min(staged.count, Self.chunkSize - current.count)
@@ -125,10 +133,22 @@ extension ObjectService {
     static let stagingSize = 1 << 20
 
     /// Copies the blobs into the zones the put did not write, in the background.
-    func catchUp(_ digests: [BlobDigest], in store: BlobStore) {
+    func catchUp(_ chunks: [(digest: BlobDigest, size: Int)], in store: BlobStore) {
         let logger = self.logger
         Task {
-            for digest in Set(digests) {
+            for (digest, size) in chunks where size <= BlobStore.packLimit {
+                do {
+                    let (bytes, _) = try await store.readSmall(digest)
+                    for pack in store.packs.compactMap({ $0 }) where try await pack.pack.get(digest) == nil {
+                        try await pack.put(digest, bytes)
+                    }
+                } catch {
+                    logger.warning(
+                        "a zone could not catch up on a blob; the collector retries",
+                        metadata: ["iaas.blob": "\(digest)", "iaas.error": "\(error)"])
+                }
+            }
+            for digest in Set(chunks.filter { $0.size > BlobStore.packLimit }.map(\.digest)) {
                 do {
                     try await BlockingIO.run { () throws(BlobError) in
                         let missing = store.zones.filter { !store.exists(digest, in: $0) }
@@ -144,7 +164,7 @@ extension ObjectService {
                     }
                 } catch {
                     logger.warning(
-                        "a zone could not catch up on a blob; the scrub retries",
+                        "a zone could not catch up on a blob; the collector retries",
                         metadata: ["iaas.blob": "\(digest)", "iaas.error": "\(error)"])
                 }
             }

@@ -13,12 +13,52 @@ import SystemPackage
 /// A write makes copies in a majority of the zones before it returns; the other zones catch up from them
 /// (`copy(_:from:to:)`). Reads verify the hash, so a missing or corrupt copy is found and another zone's
 /// served instead.
+///
+/// Blobs of at most `packLimit` bytes live instead as rows of each zone's `BlobPack` (one fsync for many),
+/// under the same rules: a majority of zones before the write returns, hashes checked on every read.
 public struct BlobStore: Sendable {
     /// The zones of the region, in their order.
     public let zones: [ZoneDirectory]
+    /// Each zone's pack of small blobs (nil when it could not be opened: that zone is down for them).
+    public let packs: [BlobPackCommitter?]
+
+    /// Blobs up to this size go to the packs; a blob's size says where it is.
+    public static let packLimit = 256 << 10
 
     public init(zones: [ZoneDirectory]) {
         self.zones = zones
+        packs = zones.map { zone in
+            try? DurableFiles.makeDirectories(zone.blobs)
+            return (try? BlobPack(path: zone.blobs.appending("pack.sqlite"))).map(BlobPackCommitter.init)
+        }
+    }
+
+    /// Stores a small blob in the packs of a majority of the zones (the first that take it); returns its
+    /// digest. `pin` is called with the digest first.
+    public func putSmall(_ bytes: [UInt8], pin: (BlobDigest) -> Void) async throws -> BlobDigest {
+        let digest = BlobDigest(of: bytes)
+        pin(digest)
+        let available = packs.compactMap { $0 }
+        guard available.count >= quorum else { throw BlobError.lost(digest) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for pack in available.prefix(quorum) { group.addTask { try await pack.put(digest, bytes) } }
+            try await group.waitForAll()
+        }
+        return digest
+    }
+
+    /// A small blob's bytes from the first pack whose copy matches its hash, and the zones whose copy
+    /// was missing or corrupt.
+    public func readSmall(_ digest: BlobDigest) async throws -> (bytes: [UInt8], damaged: [Int]) {
+        var damaged: [Int] = []
+        for (index, pack) in packs.enumerated() {
+            guard let pack, let bytes = try? await pack.pack.get(digest), BlobDigest(of: bytes) == digest else {
+                damaged.append(index)
+                continue
+            }
+            return (bytes, damaged)
+        }
+        throw BlobError.lost(digest)
     }
 
     /// Copies made before a write returns: a majority of the zones.

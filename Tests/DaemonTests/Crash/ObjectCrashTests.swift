@@ -12,6 +12,31 @@ struct ObjectCrashTests {
     /// The collector's grace period, shortened so a test sees its sweep.
     private let grace = ["IAASD_BLOB_GRACE_SECONDS": "1"]
 
+    @Test func aSmallPutThatDiesBeforeItsCommitLeavesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let armed = try await DaemonProcess(dataDirectory: data, crashAt: "s3.put.after-blobs")
+        let armedClient = try await armed.client()
+        try await armedClient.createBucket("bucket")
+        #expect(await awsCode { try await armedClient.putObject("bucket", "k", Array(body.prefix(4096))) } != nil)
+        #expect(await armed.waitForExit() == CrashPoint.exitStatus)
+        let inspector = DataDirectoryInspector(root: data)
+        #expect(inspector.packedBlobs(zone: "us-east-1a").count == 1 && inspector.blobs(zone: "us-east-1a").isEmpty)
+
+        let daemon = try await DaemonProcess(dataDirectory: data, environment: grace)
+        let client = try await daemon.client()
+        #expect(await awsCode { _ = try await client.getObject("bucket", "k") } == "NoSuchKey")
+        try await waitUntil { inspector.packedBlobs(zone: "us-east-1a").isEmpty }
+        // A small object put now is kept, and reaches every zone's pack.
+        try await client.putObject("bucket", "kept", Array(body.prefix(4096)))
+        try await waitUntil { inspector.packedBlobs(zone: "us-east-1c").count == 1 }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await client.getObject("bucket", "kept").1 == Array(body.prefix(4096)))
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+
     @Test func aPutThatDiesBeforeItsCommitLeavesNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
