@@ -64,7 +64,7 @@ final class RequestProcessorTests {
             Methods.modifyInstanceAttribute.name, Methods.describeInstanceStatus.name, Methods.createBucket.name,
             Methods.deleteBucket.name, Methods.headBucket.name, Methods.getBucketLocation.name,
             Methods.listBuckets.name, Methods.putObject.name, Methods.getObject.name, Methods.headObject.name,
-            Methods.deleteObject.name, Methods.listObjectsV2.name,
+            Methods.deleteObject.name, Methods.listObjectsV2.name, Methods.copyObject.name, Methods.deleteObjects.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

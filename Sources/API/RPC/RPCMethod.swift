@@ -98,6 +98,8 @@ public enum Methods {
     public static let headObject = RPCMethod<GetObjectRequest, GetObjectResult>("s3.HeadObject")
     public static let deleteObject = RPCMethod<ObjectRequest, EmptyResult>("s3.DeleteObject")
     public static let listObjectsV2 = RPCMethod<ListObjectsV2Request, ListObjectsV2Result>("s3.ListObjectsV2")
+    public static let copyObject = RPCMethod<CopyObjectRequest, CopyObjectResult>("s3.CopyObject")
+    public static let deleteObjects = RPCMethod<DeleteObjectsRequest, DeleteObjectsResult>("s3.DeleteObjects")
 
     public static let createQueue = RPCMethod<CreateQueueRequest, QueueUrlResult>("sqs.CreateQueue")
     public static let getQueueUrl = RPCMethod<GetQueueUrlRequest, QueueUrlResult>("sqs.GetQueueUrl")

@@ -187,6 +187,10 @@ public struct Cloud: Sendable {
         router.register(Methods.listObjectsV2) { request throws(CloudError) in
             try await objects.listObjectsV2(request)
         }
+        router.register(Methods.copyObject) { request throws(CloudError) in try await objects.copyObject(request) }
+        router.register(Methods.deleteObjects) { request throws(CloudError) in
+            try await objects.deleteObjects(request)
+        }
     }
 
     private static func registerQueues(_ queues: QueueService, in router: inout Router) {

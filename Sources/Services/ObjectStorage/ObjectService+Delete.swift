@@ -19,4 +19,34 @@ extension ObjectService {
         }
         return EmptyResult()
     }
+
+    /// `s3.DeleteObjects`: up to 1,000 keys, in one transaction; each missing key counts as deleted, as in
+    /// S3; a key that is not valid is reported in `Errors`.
+    public func deleteObjects(_ request: DeleteObjectsRequest) async throws(CloudError) -> DeleteObjectsResult {
+        let keys = request.delete.objects.map(\.key)
+        guard (1...1000).contains(keys.count) else {
+            throw CloudError(
+                code: "MalformedXML",
+                message: "A DeleteObjects request names 1 to 1,000 keys; this one names \(keys.count).")
+        }
+        var errors: [DeleteError] = []
+        var valid: [String] = []
+        for key in keys {
+            do throws(CloudError) {
+                try ObjectKey.validate(key)
+                valid.append(key)
+            } catch {
+                errors.append(DeleteError(key: key, code: error.code, message: error.message))
+            }
+        }
+        try await database.writeOrThrow { [valid] db throws(CloudError) in
+            _ = try Self.bucket(request.bucket, in: db)
+            try db.catching {
+                for key in valid { _ = try ObjectRecord.deleteOne(db, key: ["bucket": request.bucket, "key": key]) }
+            }
+        }
+        logger.info("objects deleted", metadata: ["iaas.bucket": "\(request.bucket)", "iaas.count": "\(valid.count)"])
+        return DeleteObjectsResult(
+            deleted: request.delete.quiet == true ? [] : valid.map(DeletedObject.init), errors: errors)
+    }
 }

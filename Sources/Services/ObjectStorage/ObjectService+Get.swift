@@ -45,9 +45,7 @@ extension ObjectService {
             guard let object = try ObjectRecord.fetchOne(db, key: ["bucket": request.bucket, "key": request.key]) else {
                 throw S3Errors.noSuchKey(request.bucket, request.key)
             }
-            let chunks = try ObjectChunkRecord.filter(ObjectChunkRecord.Columns.bucket == request.bucket)
-                .filter(ObjectChunkRecord.Columns.key == request.key).order(Column("index")).fetchAll(db)
-            return (bucket, object, chunks)
+            return (bucket, object, try Self.chunks(of: object, in: db))
         }
         try Self.checkConditions(request, object)
         return (bucket, object, chunks)

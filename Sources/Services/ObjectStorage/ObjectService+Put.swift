@@ -27,7 +27,7 @@ extension ObjectService {
         let bucket = try await database.readOrThrow { db in try Self.bucket(request.bucket, in: db) }
         let store = try store(of: bucket)
         let metadata = request.metadata?.entries ?? [:]
-        let metadataJSON = String(decoding: (try? JSONEncoder().encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
+        let metadataJSON = Self.metadataJSON(metadata)
 
         let (chunks, md5) = try await writeBlobs(body, into: store, key: request.key)
         defer { pins.unpin(chunks.map(\.digest)) }

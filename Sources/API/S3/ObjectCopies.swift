@@ -1,0 +1,113 @@
+import Foundation
+
+/// `s3.CopyObject`: `CopySource` is `bucket/key` (URL-encoded, an optional leading `/`); the copy shares
+/// the source's stored bytes. `MetadataDirective` `COPY` (default) keeps the source's content type and
+/// metadata, `REPLACE` takes the request's.
+public struct CopyObjectRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var copySource: String
+    public var metadataDirective: String?
+    public var contentType: String?
+    public var metadata: WireMap<String>?
+    public var copySourceIfMatch: String?
+    public var copySourceIfNoneMatch: String?
+    public var copySourceIfModifiedSince: Date?
+    public var copySourceIfUnmodifiedSince: Date?
+
+    public init(
+        bucket: String, key: String, copySource: String, metadataDirective: String? = nil,
+        contentType: String? = nil, metadata: WireMap<String>? = nil, copySourceIfMatch: String? = nil,
+        copySourceIfNoneMatch: String? = nil, copySourceIfModifiedSince: Date? = nil,
+        copySourceIfUnmodifiedSince: Date? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.copySource = copySource
+        self.metadataDirective = metadataDirective
+        self.contentType = contentType
+        self.metadata = metadata
+        self.copySourceIfMatch = copySourceIfMatch
+        self.copySourceIfNoneMatch = copySourceIfNoneMatch
+        self.copySourceIfModifiedSince = copySourceIfModifiedSince
+        self.copySourceIfUnmodifiedSince = copySourceIfUnmodifiedSince
+    }
+}
+
+public struct CopyObjectResult: Codable, Sendable, Equatable {
+    public var copyObjectResult: CopyObjectResultDetails
+
+    public init(copyObjectResult: CopyObjectResultDetails) {
+        self.copyObjectResult = copyObjectResult
+    }
+}
+
+public struct CopyObjectResultDetails: Codable, Sendable, Equatable {
+    public var eTag: String
+    public var lastModified: Date
+
+    public init(eTag: String, lastModified: Date) {
+        self.eTag = eTag
+        self.lastModified = lastModified
+    }
+}
+
+/// `s3.DeleteObjects`: up to 1,000 keys in one request.
+public struct DeleteObjectsRequest: Codable, Sendable {
+    public var bucket: String
+    public var delete: Delete
+
+    public init(bucket: String, delete: Delete) {
+        self.bucket = bucket
+        self.delete = delete
+    }
+
+    public struct Delete: Codable, Sendable {
+        public var objects: [ObjectIdentifier]
+        /// Only errors are reported.
+        public var quiet: Bool?
+
+        public init(objects: [ObjectIdentifier], quiet: Bool? = nil) {
+            self.objects = objects
+            self.quiet = quiet
+        }
+    }
+
+    public struct ObjectIdentifier: Codable, Sendable {
+        public var key: String
+
+        public init(key: String) {
+            self.key = key
+        }
+    }
+}
+
+public struct DeleteObjectsResult: Codable, Sendable, Equatable {
+    public var deleted: [DeletedObject]
+    public var errors: [DeleteError]
+
+    public init(deleted: [DeletedObject], errors: [DeleteError]) {
+        self.deleted = deleted
+        self.errors = errors
+    }
+}
+
+public struct DeletedObject: Codable, Sendable, Equatable {
+    public var key: String
+
+    public init(key: String) {
+        self.key = key
+    }
+}
+
+public struct DeleteError: Codable, Sendable, Equatable {
+    public var key: String
+    public var code: String
+    public var message: String
+
+    public init(key: String, code: String, message: String) {
+        self.key = key
+        self.code = code
+        self.message = message
+    }
+}

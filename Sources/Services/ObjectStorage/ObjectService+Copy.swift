@@ -1,0 +1,141 @@
+import API
+import Foundation
+import GRDB
+import Store
+
+extension ObjectService {
+    /// `s3.CopyObject`: within a region the copy's chunk rows name the source's blobs, in the transaction
+    /// that reads them (no byte is copied, and no collector can take them in between); into another region
+    /// the blobs are copied into its zones first.
+    public func copyObject(_ request: CopyObjectRequest) async throws(CloudError) -> CopyObjectResult {
+        try ObjectKey.validate(request.key)
+        let (sourceBucket, sourceKey) = try Self.parseCopySource(request.copySource)
+        let replace: Bool
+        switch request.metadataDirective ?? "COPY" {
+        case "COPY": replace = false
+        case "REPLACE": replace = true
+        case let other:
+            throw S3Errors.invalidArgument("Unknown metadata directive '\(other)'; use COPY or REPLACE.")
+        }
+        if !replace, sourceBucket == request.bucket, sourceKey == request.key {
+            throw CloudError(
+                code: "InvalidRequest",
+                message:
+                    "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
+            )
+        }
+        let (source, destination, object, chunks) = try await database.readOrThrow {
+            db throws -> (BucketRecord, BucketRecord, ObjectRecord, [ObjectChunkRecord]) in
+            let source = try Self.bucket(sourceBucket, in: db)
+            let destination = try Self.bucket(request.bucket, in: db)
+            guard let object = try ObjectRecord.fetchOne(db, key: ["bucket": sourceBucket, "key": sourceKey]) else {
+                throw S3Errors.noSuchKey(sourceBucket, sourceKey)
+            }
+            return (source, destination, object, try Self.chunks(of: object, in: db))
+        }
+        do {
+            try Self.checkConditions(
+                GetObjectRequest(
+                    bucket: sourceBucket, key: sourceKey, ifMatch: request.copySourceIfMatch,
+                    ifNoneMatch: request.copySourceIfNoneMatch, ifModifiedSince: request.copySourceIfModifiedSince,
+                    ifUnmodifiedSince: request.copySourceIfUnmodifiedSince), object)
+        } catch  where error.code == "NotModified" {
+            // A copy that does not happen is a failed precondition, not "not modified".
+            throw S3Errors.preconditionFailed("x-amz-copy-source-if-none-match or -if-modified-since")
+        }
+        var copied: [(digest: BlobDigest, size: Int)] = []
+        if source.region != destination.region {
+            copied = try await copyBlobs(chunks, from: try store(of: source), to: try store(of: destination))
+        }
+        defer { pins.unpin(copied.map(\.digest)) }
+        var copy = object
+        copy.bucket = request.bucket
+        copy.key = request.key
+        copy.lastModified = Date()
+        if replace {
+            copy.contentType = request.contentType ?? "binary/octet-stream"
+            copy.metadata = Self.metadataJSON(request.metadata?.entries ?? [:])
+        }
+        try await database.writeOrThrow { [copy] db throws(CloudError) in
+            _ = try Self.bucket(copy.bucket, in: db)
+            // The source as it is now: it may have been replaced since it was read.
+            guard
+                let current = try db.catching({
+                    try ObjectRecord.fetchOne(db, key: ["bucket": sourceBucket, "key": sourceKey])
+                }),
+                current.etag == object.etag
+            else { throw S3Errors.noSuchKey(sourceBucket, sourceKey) }
+            try db.catching {
+                let rows = try Self.chunks(of: current, in: db)
+                _ = try ObjectRecord.deleteOne(db, key: ["bucket": copy.bucket, "key": copy.key])
+                try copy.insert(db)
+                for var row in rows {
+                    row.bucket = copy.bucket
+                    row.key = copy.key
+                    try row.insert(db)
+                }
+            }
+        }
+        logger.info(
+            "object copied",
+            metadata: [
+                "iaas.bucket": "\(copy.bucket)", "iaas.key": "\(copy.key)",
+                "iaas.source": "\(sourceBucket)/\(sourceKey)",
+            ])
+        return CopyObjectResult(
+            copyObjectResult: CopyObjectResultDetails(eTag: copy.etag, lastModified: copy.lastModified))
+    }
+
+    /// `bucket/key` or `/bucket/key`, percent-encoded as S3 takes it.
+    static func parseCopySource(_ text: String) throws(CloudError) -> (bucket: String, key: String) {
+        let trimmed = text.hasPrefix("/") ? String(text.dropFirst()) : text
+        let decoded = trimmed.removingPercentEncoding ?? trimmed
+        guard let slash = decoded.firstIndex(of: "/"), slash != decoded.startIndex,
+            decoded.index(after: slash) != decoded.endIndex
+        else {
+            throw S3Errors.invalidArgument("Invalid copy source '\(text)': expected bucket/key.")
+        }
+        return (String(decoded[..<slash]), String(decoded[decoded.index(after: slash)...]))
+    }
+
+    static func chunks(of object: ObjectRecord, in db: Database) throws -> [ObjectChunkRecord] {
+        try ObjectChunkRecord.filter(ObjectChunkRecord.Columns.bucket == object.bucket)
+            .filter(ObjectChunkRecord.Columns.key == object.key).order(Column("index")).fetchAll(db)
+    }
+
+    static func metadataJSON(_ metadata: [String: String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Copies blobs into another region's zones (pinned until the caller commits rows for them).
+    private func copyBlobs(_ chunks: [ObjectChunkRecord], from source: BlobStore, to destination: BlobStore)
+        async throws(CloudError) -> [(digest: BlobDigest, size: Int)]
+    {
+        var copied: [(digest: BlobDigest, size: Int)] = []
+        let pins = self.pins
+        do {
+            for chunk in chunks {
+                guard let digest = BlobDigest(hex: chunk.digest) else { continue }
+                if chunk.size <= BlobStore.packLimit {
+                    let (bytes, _) = try await source.readSmall(digest)
+                    copied.append((try await destination.putSmall(bytes, pin: { pins.pin($0) }), bytes.count))
+                } else {
+                    let written = try await BlockingIO.run { () throws -> BlobDigest in
+                        let (bytes, _) = try source.read(digest)
+                        let writer = try destination.writer()
+                        try bytes.withUnsafeBytes { pointer in
+                            try Result { () throws(FileSystemError) in try writer.write(pointer) }.get()
+                        }
+                        return try writer.finish(pin: { pins.pin($0) })
+                    }
+                    copied.append((written, Int(chunk.size)))
+                }
+            }
+        } catch {
+            pins.unpin(copied.map(\.digest))
+            throw InternalFault.cloudError(error, while: "copy the object's bytes to another region", logger: logger)
+        }
+        catchUp(copied, in: destination)
+        return copied
+    }
+}
