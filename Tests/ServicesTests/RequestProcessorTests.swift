@@ -65,6 +65,8 @@ final class RequestProcessorTests {
             Methods.deleteBucket.name, Methods.headBucket.name, Methods.getBucketLocation.name,
             Methods.listBuckets.name, Methods.putObject.name, Methods.getObject.name, Methods.headObject.name,
             Methods.deleteObject.name, Methods.listObjectsV2.name, Methods.copyObject.name, Methods.deleteObjects.name,
+            Methods.createMultipartUpload.name, Methods.uploadPart.name, Methods.completeMultipartUpload.name,
+            Methods.abortMultipartUpload.name, Methods.listParts.name, Methods.listMultipartUploads.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())
     }

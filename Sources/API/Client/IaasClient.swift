@@ -100,7 +100,7 @@ public final class IaasClient: Sendable {
         let serializedParams = params is NoParams ? Array("{}".utf8) : try AWSCoding.encode(params)
         let promise = channel.eventLoop.makePromise(of: ResponseRouter.Response.self)
         let router = self.router
-        let submit = {
+        let submit: @Sendable () -> Void = {
             guard let id = router.value.register(promise), let writer = router.value.writer else {
                 promise.fail(IaasClientError.connectionClosed)
                 return

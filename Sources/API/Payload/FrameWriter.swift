@@ -59,7 +59,7 @@ public final class FrameWriter {
             return
         }
         let loop = channel.eventLoop
-        let writer = NIOLoopBound(self, eventLoop: loop)
+        let bound = NIOLoopBound(self, eventLoop: loop)
         let wanted = min(PayloadSource.chunkSize, source.length - offset)
         Task {
             do {
@@ -68,16 +68,15 @@ public final class FrameWriter {
                     throw PayloadError.sourceMismatch(offset: offset, length: source.length)
                 }
                 loop.execute {
-                    let writer = writer.value
-                    writer.channel.writeAndFlush(chunk.buffer).hop(to: loop).whenComplete { result in
+                    bound.value.channel.writeAndFlush(chunk.buffer).hop(to: loop).whenComplete { result in
                         switch result {
-                        case .success: writer.pump(source, offset: offset + chunk.count, promise: promise)
-                        case .failure(let error): writer.fail(promise, error)
+                        case .success: bound.value.pump(source, offset: offset + chunk.count, promise: promise)
+                        case .failure(let error): bound.value.fail(promise, error)
                         }
                     }
                 }
             } catch {
-                loop.execute { writer.value.fail(promise, error) }
+                loop.execute { bound.value.fail(promise, error) }
             }
         }
     }

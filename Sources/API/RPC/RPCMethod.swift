@@ -100,6 +100,16 @@ public enum Methods {
     public static let listObjectsV2 = RPCMethod<ListObjectsV2Request, ListObjectsV2Result>("s3.ListObjectsV2")
     public static let copyObject = RPCMethod<CopyObjectRequest, CopyObjectResult>("s3.CopyObject")
     public static let deleteObjects = RPCMethod<DeleteObjectsRequest, DeleteObjectsResult>("s3.DeleteObjects")
+    public static let createMultipartUpload = RPCMethod<CreateMultipartUploadRequest, CreateMultipartUploadResult>(
+        "s3.CreateMultipartUpload")
+    public static let uploadPart = RPCMethod<UploadPartRequest, UploadPartResult>("s3.UploadPart")
+    public static let completeMultipartUpload = RPCMethod<
+        CompleteMultipartUploadRequest, CompleteMultipartUploadResult
+    >("s3.CompleteMultipartUpload")
+    public static let abortMultipartUpload = RPCMethod<UploadRequest, EmptyResult>("s3.AbortMultipartUpload")
+    public static let listParts = RPCMethod<ListPartsRequest, ListPartsResult>("s3.ListParts")
+    public static let listMultipartUploads = RPCMethod<ListMultipartUploadsRequest, ListMultipartUploadsResult>(
+        "s3.ListMultipartUploads")
 
     public static let createQueue = RPCMethod<CreateQueueRequest, QueueUrlResult>("sqs.CreateQueue")
     public static let getQueueUrl = RPCMethod<GetQueueUrlRequest, QueueUrlResult>("sqs.GetQueueUrl")

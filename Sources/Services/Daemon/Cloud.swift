@@ -191,6 +191,22 @@ public struct Cloud: Sendable {
         router.register(Methods.deleteObjects) { request throws(CloudError) in
             try await objects.deleteObjects(request)
         }
+        router.register(Methods.createMultipartUpload) { request throws(CloudError) in
+            try await objects.createMultipartUpload(request)
+        }
+        router.register(Methods.uploadPart, payloadLimit: ObjectService.maxPutSize) {
+            request, body throws(CloudError) in try await objects.uploadPart(request, body: body)
+        }
+        router.register(Methods.completeMultipartUpload) { request throws(CloudError) in
+            try await objects.completeMultipartUpload(request)
+        }
+        router.register(Methods.abortMultipartUpload) { request throws(CloudError) in
+            try await objects.abortMultipartUpload(request)
+        }
+        router.register(Methods.listParts) { request throws(CloudError) in try await objects.listParts(request) }
+        router.register(Methods.listMultipartUploads) { request throws(CloudError) in
+            try await objects.listMultipartUploads(request)
+        }
     }
 
     private static func registerQueues(_ queues: QueueService, in router: inout Router) {

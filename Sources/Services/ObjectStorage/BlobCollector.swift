@@ -28,7 +28,7 @@ public struct BlobCollector: Service, Sendable {
     public func run() async throws {
         // A sweep waits minutes between passes; a shutdown does not wait for the next one.
         let collector = self
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: min(collector.interval, .seconds(max(1, collector.grace))))
                 guard !Task.isCancelled else { return }
@@ -50,7 +50,11 @@ public struct BlobCollector: Service, Sendable {
                         sql: """
                             SELECT DISTINCT c.digest, c.size FROM objectChunk c JOIN bucket b ON b.name = c.bucket
                             WHERE b.region = ?
-                            """, arguments: [region]
+                            UNION
+                            SELECT DISTINCT p.digest, p.size FROM uploadPartChunk p
+                            JOIN multipartUpload u ON u.uploadId = p.uploadId JOIN bucket b ON b.name = u.bucket
+                            WHERE b.region = ?
+                            """, arguments: [region, region]
                     ).map { (digest: $0["digest"] as String, size: $0["size"] as Int) }
                 })
             else { continue }
@@ -149,11 +153,16 @@ public struct BlobCollector: Service, Sendable {
     /// Which of the digests some object chunk refers to.
     private func referenced(_ digests: [BlobDigest]) async throws -> Set<String> {
         try await service.database.read { db in
-            Set(
+            let hexes = digests.map(\.hex)
+            // Objects' chunks, and the parts of uploads in progress.
+            return Set(
                 try String.fetchAll(
                     db,
                     ObjectChunkRecord.select(ObjectChunkRecord.Columns.digest)
-                        .filter(digests.map(\.hex).contains(ObjectChunkRecord.Columns.digest))))
+                        .filter(hexes.contains(ObjectChunkRecord.Columns.digest)))
+                    + String.fetchAll(
+                        db,
+                        UploadPartChunkRecord.select(Column("digest")).filter(hexes.contains(Column("digest")))))
         }
     }
 

@@ -36,6 +36,16 @@ extension ObjectService {
                 try ObjectRecord.filter(ObjectRecord.Columns.bucket == request.bucket).fetchCount(db) > 0
             }
             guard !hasObjects else { throw S3Errors.bucketNotEmpty(request.bucket) }
+            let uploads = try db.catching {
+                try MultipartUploadRecord.filter(Column("bucket") == request.bucket).fetchCount(db)
+            }
+            guard uploads == 0 else {
+                throw CloudError(
+                    code: "BucketNotEmpty",
+                    message:
+                        "The bucket \(request.bucket) has \(uploads) multipart uploads in progress; complete or abort them first.",
+                    status: 409)
+            }
             _ = try db.catching { try BucketRecord.deleteOne(db, key: request.bucket) }
         }
         logger.info("bucket deleted", metadata: ["iaas.bucket": "\(request.bucket)"])

@@ -13,10 +13,7 @@ extension ObjectService {
         -> PutObjectResult
     {
         try ObjectKey.validate(request.key)
-        let expectedMD5 = try request.contentMD5.map { value throws(CloudError) -> [UInt8] in
-            guard let data = Data(base64Encoded: value), data.count == 16 else { throw S3Errors.invalidDigest(value) }
-            return [UInt8](data)
-        }
+        let expectedMD5 = try Self.contentMD5(request.contentMD5)
         guard body.length <= Self.maxPutSize else {
             throw CloudError(
                 code: "EntityTooLarge",
@@ -34,7 +31,7 @@ extension ObjectService {
         if let expectedMD5, expectedMD5 != md5 { throw S3Errors.badDigest() }
         await CrashPoint.reach("s3.put.after-blobs")
 
-        let etag = "\"" + md5.map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = Self.quotedHex(md5)
         let object = ObjectRecord(
             bucket: bucket.name, key: request.key, size: Int64(body.length), etag: etag,
             contentType: request.contentType ?? "binary/octet-stream", metadata: metadataJSON, lastModified: Date())
@@ -65,7 +62,7 @@ extension ObjectService {
 
     /// Streams a body into blobs of at most `chunkSize` bytes; returns them (pinned) and the body's MD5.
     /// The body's bytes are staged and written a mebibyte at a time, off the event loops.
-    private func writeBlobs(_ body: ReceivedPayload, into store: BlobStore, key: String) async throws(CloudError)
+    func writeBlobs(_ body: ReceivedPayload, into store: BlobStore, key: String) async throws(CloudError)
         -> (chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8])
     {
         var md5 = Insecure.MD5()

@@ -170,6 +170,36 @@ enum Schema {
                 t.foreignKey(["bucket", "key"], references: ObjectRecord.databaseTableName, onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v8-s3-multipart") { db in
+            try db.create(table: MultipartUploadRecord.databaseTableName) { t in
+                t.primaryKey("uploadId", .text)
+                t.column("bucket", .text).notNull().references(BucketRecord.databaseTableName)
+                t.column("key", .text).notNull()
+                t.column("initiated", .datetime).notNull()
+                t.column("contentType", .text).notNull()
+                t.column("metadata", .text).notNull()
+            }
+            try db.create(table: UploadPartRecord.databaseTableName) { t in
+                t.column("uploadId", .text).notNull()
+                    .references(MultipartUploadRecord.databaseTableName, onDelete: .cascade)
+                t.column("partNumber", .integer).notNull()
+                t.column("size", .integer).notNull()
+                t.column("etag", .text).notNull()
+                t.column("lastModified", .datetime).notNull()
+                t.primaryKey(["uploadId", "partNumber"])
+            }
+            try db.create(table: UploadPartChunkRecord.databaseTableName) { t in
+                t.column("uploadId", .text).notNull()
+                t.column("partNumber", .integer).notNull()
+                t.column("index", .integer).notNull()
+                // The blob collector asks whether any row still refers to a blob.
+                t.column("digest", .text).notNull().indexed()
+                t.column("size", .integer).notNull()
+                t.primaryKey(["uploadId", "partNumber", "index"])
+                t.foreignKey(
+                    ["uploadId", "partNumber"], references: UploadPartRecord.databaseTableName, onDelete: .cascade)
+            }
+        }
         return migrator
     }
 }

@@ -151,7 +151,8 @@ struct CrashPointTests {
                 // Tested in MoveTaskCrashTests.
                 "sqs.move-task.before-batch",
                 // Tested in ObjectCrashTests.
-                "s3.put.after-blobs", "s3.put.after-commit",
+                "s3.put.after-blobs", "s3.put.after-commit", "s3.upload-part.after-blobs",
+                "s3.complete-multipart.after-commit",
                 // Tested in InstanceCrashTests.
                 "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",

@@ -84,3 +84,48 @@ struct ObjectCrashTests {
         #expect(await daemon.terminate() == 0)
     }
 }
+
+/// Multipart uploads under crashes: a part that dies before its commit is not listed; a completion that
+/// dies after its commit is a whole object with no upload left.
+@Suite("S3 multipart uploads under crashes")
+struct MultipartCrashTests {
+    private let part = (0..<(5 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+
+    @Test func aPartThatDiesBeforeItsCommitIsNotThereAndACompletionAfterItsCommitIs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        var daemon = try await DaemonProcess(dataDirectory: data, crashAt: "s3.upload-part.after-blobs")
+        var client = try await daemon.client()
+        try await client.createBucket("bucket")
+        let upload = try await client.call(
+            Methods.createMultipartUpload, CreateMultipartUploadRequest(bucket: "bucket", key: "k")
+        ).uploadId
+        let request = UploadPartRequest(
+            bucket: "bucket", key: "k", uploadId: upload, partNumber: 1, body: PayloadField(length: part.count))
+        _ = try? await client.call(Methods.uploadPart, request, payload: PayloadSource(bytes: part))
+        #expect(await daemon.waitForExit() == CrashPoint.exitStatus)
+
+        daemon = try await DaemonProcess(dataDirectory: data, crashAt: "s3.complete-multipart.after-commit")
+        client = try await daemon.client()
+        let parts = try await client.call(
+            Methods.listParts, ListPartsRequest(bucket: "bucket", key: "k", uploadId: upload))
+        #expect(parts.parts.isEmpty, "the interrupted part was never committed")
+        let etag = try await client.call(Methods.uploadPart, request, payload: PayloadSource(bytes: part)).eTag
+        _ = try? await client.call(
+            Methods.completeMultipartUpload,
+            CompleteMultipartUploadRequest(
+                bucket: "bucket", key: "k", uploadId: upload,
+                multipartUpload: CompletedMultipartUpload(parts: [CompletedPart(partNumber: 1, eTag: etag)])))
+        #expect(await daemon.waitForExit() == CrashPoint.exitStatus)
+
+        daemon = try await DaemonProcess(dataDirectory: data)
+        client = try await daemon.client()
+        #expect(try await client.getObject("bucket", "k").1 == part)
+        #expect(
+            try await client.call(Methods.listMultipartUploads, ListMultipartUploadsRequest(bucket: "bucket")).uploads
+                .isEmpty)
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+}

@@ -18,10 +18,11 @@ final class DaemonFixture: Sendable {
         self.client = client
     }
 
-    static func start(arguments: [String] = []) async throws -> DaemonFixture {
+    static func start(arguments: [String] = [], environment: [String: String] = [:]) async throws -> DaemonFixture {
         let directory = try TemporaryDirectory()
         do {
-            let daemon = try await DaemonProcess(dataDirectory: directory.path + "/data", arguments: arguments)
+            let daemon = try await DaemonProcess(
+                dataDirectory: directory.path + "/data", arguments: arguments, environment: environment)
             return DaemonFixture(directory: directory, daemon: daemon, client: try await daemon.client())
         } catch {
             directory.remove()

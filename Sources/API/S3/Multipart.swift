@@ -1,0 +1,205 @@
+import Foundation
+
+/// `s3.CreateMultipartUpload`.
+public struct CreateMultipartUploadRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var contentType: String?
+    public var metadata: WireMap<String>?
+
+    public init(bucket: String, key: String, contentType: String? = nil, metadata: WireMap<String>? = nil) {
+        self.bucket = bucket
+        self.key = key
+        self.contentType = contentType
+        self.metadata = metadata
+    }
+}
+
+public struct CreateMultipartUploadResult: Codable, Sendable, Equatable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+
+    public init(bucket: String, key: String, uploadId: String) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+    }
+}
+
+/// `s3.UploadPart`: part 1 to 10,000 of an upload; its bytes follow the line (`Body`).
+public struct UploadPartRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+    public var partNumber: Int
+    public var body: PayloadField
+    public var contentMD5: String?
+
+    public init(
+        bucket: String, key: String, uploadId: String, partNumber: Int, body: PayloadField, contentMD5: String? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+        self.partNumber = partNumber
+        self.body = body
+        self.contentMD5 = contentMD5
+    }
+}
+
+public struct UploadPartResult: Codable, Sendable, Equatable {
+    public var eTag: String
+
+    public init(eTag: String) {
+        self.eTag = eTag
+    }
+}
+
+/// `s3.CompleteMultipartUpload`: the parts, in ascending order, with the ETags UploadPart returned.
+public struct CompleteMultipartUploadRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+    public var multipartUpload: CompletedMultipartUpload
+
+    public init(bucket: String, key: String, uploadId: String, multipartUpload: CompletedMultipartUpload) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+        self.multipartUpload = multipartUpload
+    }
+}
+
+public struct CompletedMultipartUpload: Codable, Sendable {
+    public var parts: [CompletedPart]
+
+    public init(parts: [CompletedPart]) {
+        self.parts = parts
+    }
+}
+
+public struct CompletedPart: Codable, Sendable {
+    public var partNumber: Int
+    public var eTag: String
+
+    public init(partNumber: Int, eTag: String) {
+        self.partNumber = partNumber
+        self.eTag = eTag
+    }
+}
+
+public struct CompleteMultipartUploadResult: Codable, Sendable, Equatable {
+    public var location: String
+    public var bucket: String
+    public var key: String
+    public var eTag: String
+
+    public init(location: String, bucket: String, key: String, eTag: String) {
+        self.location = location
+        self.bucket = bucket
+        self.key = key
+        self.eTag = eTag
+    }
+}
+
+/// `s3.AbortMultipartUpload`.
+public struct UploadRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+
+    public init(bucket: String, key: String, uploadId: String) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+    }
+}
+
+/// `s3.ListParts`.
+public struct ListPartsRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+    /// 1 to 1,000 (default 1,000).
+    public var maxParts: Int?
+    public var partNumberMarker: Int?
+
+    public init(bucket: String, key: String, uploadId: String, maxParts: Int? = nil, partNumberMarker: Int? = nil) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+        self.maxParts = maxParts
+        self.partNumberMarker = partNumberMarker
+    }
+}
+
+public struct ListPartsResult: Codable, Sendable, Equatable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+    public var parts: [Part]
+    public var maxParts: Int
+    public var isTruncated: Bool
+    public var nextPartNumberMarker: Int?
+
+    public init(
+        bucket: String, key: String, uploadId: String, parts: [Part], maxParts: Int, isTruncated: Bool,
+        nextPartNumberMarker: Int?
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+        self.parts = parts
+        self.maxParts = maxParts
+        self.isTruncated = isTruncated
+        self.nextPartNumberMarker = nextPartNumberMarker
+    }
+}
+
+public struct Part: Codable, Sendable, Equatable {
+    public var partNumber: Int
+    public var eTag: String
+    public var size: Int64
+    public var lastModified: Date
+
+    public init(partNumber: Int, eTag: String, size: Int64, lastModified: Date) {
+        self.partNumber = partNumber
+        self.eTag = eTag
+        self.size = size
+        self.lastModified = lastModified
+    }
+}
+
+/// `s3.ListMultipartUploads`.
+public struct ListMultipartUploadsRequest: Codable, Sendable {
+    public var bucket: String
+    public var prefix: String?
+
+    public init(bucket: String, prefix: String? = nil) {
+        self.bucket = bucket
+        self.prefix = prefix
+    }
+}
+
+public struct ListMultipartUploadsResult: Codable, Sendable, Equatable {
+    public var bucket: String
+    public var uploads: [MultipartUpload]
+
+    public init(bucket: String, uploads: [MultipartUpload]) {
+        self.bucket = bucket
+        self.uploads = uploads
+    }
+}
+
+public struct MultipartUpload: Codable, Sendable, Equatable {
+    public var key: String
+    public var uploadId: String
+    public var initiated: Date
+
+    public init(key: String, uploadId: String, initiated: Date) {
+        self.key = key
+        self.uploadId = uploadId
+        self.initiated = initiated
+    }
+}
