@@ -163,13 +163,20 @@ extension Iaasctl.S3 {
                 }
                 defer { file.close() }
                 let payload = file.0
-                _ = await invocation.perform(Methods.putObject.name) { client in
-                    try await client.call(
-                        Methods.putObject,
-                        PutObjectRequest(
-                            bucket: target.bucket, key: target.key, body: PayloadField(length: payload.length),
-                            contentType: contentType),
-                        payload: payload)
+                if payload.length > Self.multipartThreshold {
+                    await invocation.perform(Methods.uploadPart.name) { client in
+                        try await Self.uploadInParts(
+                            payload, to: target, contentType: contentType, client: client, socket: global.socketPath)
+                    }
+                } else {
+                    _ = await invocation.perform(Methods.putObject.name) { client in
+                        try await client.call(
+                            Methods.putObject,
+                            PutObjectRequest(
+                                bucket: target.bucket, key: target.key, body: PayloadField(length: payload.length),
+                                contentType: contentType),
+                            payload: payload)
+                    }
                 }
                 progress?.finish()
                 print("upload: \(source) to s3://\(target.bucket)/\(target.key)")
@@ -194,6 +201,76 @@ extension Iaasctl.S3 {
         }
     }
 
+}
+
+extension Iaasctl.S3.Copy {
+    /// Files larger than this go up in parts, as the AWS CLI does.
+    static let multipartThreshold = 64 << 20
+    /// Parts of 16 MiB (more when a file would need over 10,000), four at a time, each on its own
+    /// connection.
+    static let partSize = 16 << 20
+    static let parallelParts = 4
+
+    /// A multipart upload of `payload`; aborted if any part fails.
+    static func uploadInParts(
+        _ payload: PayloadSource, to target: S3Path, contentType: String?, client: IaasClient, socket: String
+    ) async throws {
+        let upload = try await client.call(
+            Methods.createMultipartUpload,
+            CreateMultipartUploadRequest(bucket: target.bucket, key: target.key, contentType: contentType)
+        ).uploadId
+        let size = max(partSize, (payload.length + 9_999) / 10_000)
+        let count = (payload.length + size - 1) / size
+        do {
+            let parts = try await withThrowingTaskGroup(of: CompletedPart.self) { group in
+                var next = 0
+                var done: [CompletedPart] = []
+                func start(_ index: Int) {
+                    group.addTask {
+                        let offset = index * size
+                        let length = min(size, payload.length - offset)
+                        let part = PayloadSource(length: length) { at, maxCount in
+                            try await payload.read(at: offset + at, maxCount: min(maxCount, length - at))
+                        }
+                        let connection = try await IaasClient.connect(socketPath: socket)
+                        defer { Task { await connection.close() } }
+                        let etag = try await connection.call(
+                            Methods.uploadPart,
+                            UploadPartRequest(
+                                bucket: target.bucket, key: target.key, uploadId: upload, partNumber: index + 1,
+                                body: PayloadField(length: length)),
+                            payload: part
+                        ).eTag
+                        return CompletedPart(partNumber: index + 1, eTag: etag)
+                    }
+                }
+                while next < min(parallelParts, count) {
+                    start(next)
+                    next += 1
+                }
+                for try await part in group {
+                    done.append(part)
+                    if next < count {
+                        start(next)
+                        next += 1
+                    }
+                }
+                return done.sorted { $0.partNumber < $1.partNumber }
+            }
+            _ = try await client.call(
+                Methods.completeMultipartUpload,
+                CompleteMultipartUploadRequest(
+                    bucket: target.bucket, key: target.key, uploadId: upload,
+                    multipartUpload: CompletedMultipartUpload(parts: parts)))
+        } catch {
+            _ = try? await client.call(
+                Methods.abortMultipartUpload, UploadRequest(bucket: target.bucket, key: target.key, uploadId: upload))
+            throw error
+        }
+    }
+}
+
+extension Iaasctl.S3 {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rm", abstract: "Delete an object: s3://bucket/key.")

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import IaasTesting
 import Testing
@@ -146,6 +147,26 @@ struct CLITests {
         _ = try iaasctl(["s3", "cp", local, "s3://album/again.jpg"], socket: socket)
         let forced = try iaasctl(["s3", "rb", "s3://album", "--force"], socket: socket)
         #expect(forced.stdout == "delete: s3://album/again.jpg\nremove_bucket: album\n", "\(forced.stdout)")
+        await fixture.stop()
+    }
+
+    @Test func aBigFileGoesUpInParallelParts() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let local = scratch.path + "/big.bin"
+        let bytes = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 >> 10 &+ $0) }
+        FileManager.default.createFile(atPath: local, contents: Data(bytes))
+        try await fixture.client.createBucket("big")
+        let upload = try iaasctl(["s3", "cp", local, "s3://big/big.bin"], socket: socket)
+        #expect(upload.status == 0, "\(upload.stderr)")
+        let head = try await fixture.client.call(Methods.headObject, GetObjectRequest(bucket: "big", key: "big.bin"))
+        #expect(head.eTag.hasSuffix("-5\"") && head.contentLength == Int64(bytes.count), "five parts of 16 MiB")
+        #expect(try await fixture.client.getObject("big", "big.bin").1 == bytes)
+        #expect(
+            try await fixture.client.call(Methods.listMultipartUploads, ListMultipartUploadsRequest(bucket: "big"))
+                .uploads.isEmpty)
         await fixture.stop()
     }
 
