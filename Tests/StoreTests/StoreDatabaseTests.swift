@@ -26,6 +26,12 @@ final class StoreDatabaseTests {
         )
     }
 
+    /// Every migration in order: a new one must be added here, so that a test notices the schema moved.
+    static let everyMigration = [
+        "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
+        "v6-loopback-ports", "v7-s3", "v8-s3-multipart",
+    ]
+
     @Test("opening a fresh file creates and migrates the schema")
     func freshFile() async throws {
         let database = try StoreDatabase(path: path)
@@ -36,11 +42,7 @@ final class StoreDatabaseTests {
         }
         #expect(tables == [true, true, true])
         let applied = try await database.read { db in try Schema.migrator.appliedMigrations(db) }
-        #expect(
-            applied == [
-                "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
-                "v6-loopback-ports",
-            ])
+        #expect(applied == Self.everyMigration)
         let journal = try await database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let synchronous = try await database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
@@ -72,11 +74,7 @@ final class StoreDatabaseTests {
         let fetched = try await second.read { db in try VolumeRecord.fetchAll(db) }
         #expect(fetched == [original])
         let applied = try await second.read { db in try Schema.migrator.appliedMigrations(db) }
-        #expect(
-            applied == [
-                "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
-                "v6-loopback-ports",
-            ])
+        #expect(applied == Self.everyMigration)
     }
 
     @Test("transitional() returns only creating and deleting rows")

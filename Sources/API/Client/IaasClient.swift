@@ -38,10 +38,17 @@ public final class IaasClient: Sendable {
         } catch {
             throw IaasClientError.daemonNotRunning(socketPath: socketPath, reason: Self.reason(error))
         }
-        let router = try await channel.eventLoop.submit {
-            NIOLoopBound(
-                try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop)
-        }.get()
+        let router: NIOLoopBound<ResponseRouter>
+        do {
+            router = try await channel.eventLoop.submit {
+                NIOLoopBound(
+                    try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop
+                )
+            }.get()
+        } catch {
+            // The daemon closed the connection at once (over its cap, or shutting down): the handlers are gone.
+            throw IaasClientError.connectionClosed
+        }
         return IaasClient(channel: channel, router: router, socketPath: socketPath)
     }
 

@@ -71,8 +71,13 @@ struct MoveTaskCrashTests {
         _ = try await client.call(
             Methods.startMessageMoveTask,
             StartMessageMoveTaskRequest(sourceArn: "\(account)dlq", maxNumberOfMessagesPerSecond: 4))
-        try await Task.sleep(for: .milliseconds(1300))
-        let moving = try await client.queueCounts(dlq)
+        // Killed as soon as the first messages moved (a loaded machine may take a while to start the task).
+        var moving = try await client.queueCounts(dlq)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while moving.visible == 10, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            moving = try await client.queueCounts(dlq)
+        }
         #expect(moving.visible > 0 && moving.visible < 10, "\(moving)")
         await client.close()
         daemon.kill()

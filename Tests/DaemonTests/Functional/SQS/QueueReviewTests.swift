@@ -10,9 +10,9 @@ struct QueueReviewTests {
         let client = fixture.client
         let url = try await client.createQueue("heartbeat")
         _ = try await client.send(url, "long job")
-        let message = try #require(try await client.receive(url, visibility: 6).first)
+        let message = try #require(try await client.receive(url, visibility: 10).first)
         let extend = ChangeMessageVisibilityRequest(
-            queueUrl: url, receiptHandle: message.receiptHandle, visibilityTimeout: 6)
+            queueUrl: url, receiptHandle: message.receiptHandle, visibilityTimeout: 10)
         // Two heartbeats with the same handle, two seconds apart: the second must extend again.
         try await Task.sleep(for: .seconds(1))
         let first = ContinuousClock.now
@@ -20,14 +20,14 @@ struct QueueReviewTests {
         try await Task.sleep(for: .seconds(2))
         let second = ContinuousClock.now
         _ = try await client.call(Methods.changeMessageVisibility, extend)
-        // Past the first heartbeat's deadline, within the second's (margins of a second or more, as this
-        // machine's timers stretch under load).
-        let check = first + .milliseconds(6500)
+        // Past the first heartbeat's deadline, within the second's (margins of seconds, as this machine's
+        // timers stretch under load).
+        let check = first + .milliseconds(10500)
         try await Task.sleep(until: check, clock: .continuous)
-        if ContinuousClock.now < second + .seconds(5) {
+        if ContinuousClock.now < second + .seconds(7) {
             #expect(try await client.receive(url).isEmpty, "still in flight for its first consumer")
         }
-        let again = try await client.receive(url, wait: 10)
+        let again = try await client.receive(url, wait: 15)
         #expect(again.map(\.messageId) == [message.messageId])
         await fixture.stop()
     }
