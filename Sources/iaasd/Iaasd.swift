@@ -102,6 +102,7 @@ struct Iaasd: AsyncParsableCommand {
         // handler and back without a thread switch. Blocking work (fsync, copies) has its own queue
         // (BlockingIO) and GRDB its own, so nothing blocks a loop. Nothing else runs yet.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        MallocTuning.apply()
         // Everything the daemon creates is its owner's alone, whatever umask it was started with.
         umask(0o077)
         let level = Logger.Level(rawValue: logLevel)!

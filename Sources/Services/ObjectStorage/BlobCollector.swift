@@ -81,7 +81,7 @@ public struct BlobCollector: Service, Sendable {
         var copies = 0
         let held = await withTaskGroup(of: (Int, Set<String>).self) { group in
             for (index, pack) in store.packs.enumerated() {
-                group.addTask { (index, Set(((try? await pack?.pack.list()) ?? []).map(\.digest.hex))) }
+                group.addTask { (index, Set(((try? await pack.pack.list()) ?? []).map(\.digest.hex))) }
             }
             return await group.reduce(into: [Int: Set<String>]()) { $0[$1.0] = $1.1 }
         }
@@ -89,7 +89,7 @@ public struct BlobCollector: Service, Sendable {
             guard let digest = BlobDigest(hex: hex) else { continue }
             let missing = store.packs.indices.filter { held[$0]?.contains(hex) != true }
             guard !missing.isEmpty, let (bytes, _) = try? await store.readSmall(digest) else { continue }
-            for index in missing where (try? await store.packs[index]?.pack.replace(digest, bytes)) != nil {
+            for index in missing where (try? await store.packs[index].pack.replace(digest, bytes)) != nil {
                 copies += 1
             }
         }
@@ -136,7 +136,7 @@ public struct BlobCollector: Service, Sendable {
     private func sweepPacks(cutoff: Date) async -> Int {
         var removed = 0
         for store in service.stores.values {
-            for pack in store.packs.compactMap({ $0?.pack }) {
+            for pack in store.packs.compactMap({ try? $0.pack }) {
                 let old = ((try? await pack.list()) ?? []).filter { $0.touched < cutoff }.map(\.digest)
                 for start in stride(from: 0, to: old.count, by: 500) {
                     let batch = Array(old[start..<min(start + 500, old.count)])
@@ -166,18 +166,29 @@ public struct BlobCollector: Service, Sendable {
         }
     }
 
+    /// Removes the temporary files a crashed process left at once, and this process's own only when far
+    /// older than the grace period: a live write (a slow client's part) may fill one for minutes, and an
+    /// abandoned write removes its own.
     private static func removeTemporaries(_ store: BlobStore, _ zone: ZoneDirectory, before cutoff: Date) -> Int {
         let directory = store.temporaryDirectory(zone).string
+        let ownCutoff = cutoff.addingTimeInterval(-ownTemporaryGrace)
         var removed = 0
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             let path = directory + "/" + name
-            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                modified < cutoff
-            else { continue }
+            if BlobStore.isOwnTemporary(name) {
+                guard
+                    let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate]
+                        as? Date,
+                    modified < ownCutoff
+                else { continue }
+            }
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
         }
         return removed
     }
+
+    /// How much longer than the grace period this process's own temporary files are kept.
+    static let ownTemporaryGrace: TimeInterval = 24 * 3600
 }
 
 extension Duration {

@@ -122,7 +122,7 @@ actor ChunkReader {
             for zone in damaged {
                 logger.warning(
                     "a small blob's copy was missing or corrupt; repairing it", metadata: ["iaas.blob": "\(digest)"])
-                try? await store.packs[zone]?.pack.replace(digest, bytes)
+                try? await store.packs[zone].pack.replace(digest, bytes)
             }
             cached = (index, bytes)
             return bytes

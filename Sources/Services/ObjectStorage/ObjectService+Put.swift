@@ -129,22 +129,11 @@ extension ObjectService {
     /// Bytes gathered before a write to the blob files: fewer, larger writes, each off the event loops.
     static let stagingSize = 1 << 20
 
-    /// Copies the blobs into the zones the put did not write, in the background.
+    /// Copies the file blobs into the zones the put did not write, in the background. (Small blobs go to
+    /// every zone's pack as they are put.)
     func catchUp(_ chunks: [(digest: BlobDigest, size: Int)], in store: BlobStore) {
         let logger = self.logger
         Task {
-            for (digest, size) in chunks where size <= BlobStore.packLimit {
-                do {
-                    let (bytes, _) = try await store.readSmall(digest)
-                    for pack in store.packs.compactMap({ $0 }) where try await pack.pack.get(digest) == nil {
-                        try await pack.put(digest, bytes)
-                    }
-                } catch {
-                    logger.warning(
-                        "a zone could not catch up on a blob; the collector retries",
-                        metadata: ["iaas.blob": "\(digest)", "iaas.error": "\(error)"])
-                }
-            }
             for digest in Set(chunks.filter { $0.size > BlobStore.packLimit }.map(\.digest)) {
                 do {
                     try await BlockingIO.run { () throws(BlobError) in

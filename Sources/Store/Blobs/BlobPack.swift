@@ -1,6 +1,11 @@
 import Foundation
 import GRDB
+import Synchronization
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A zone's small blobs, as rows of one SQLite file (`zones/<az>/blobs.sqlite`, WAL, `synchronous=FULL`):
 /// a file per 4 KiB blob costs a journal commit per blob on ext4 (~20 ms here), where rows written together
@@ -83,14 +88,42 @@ public final class BlobPack: Sendable {
 
 /// Gathers the blobs that arrive for one pack while its previous transaction commits, and commits them
 /// together: concurrent small puts share one fsync, with no timer and no wait for a lone writer.
+///
+/// The pack is opened when first used and opened afresh when its file is gone or replaced (the zone's
+/// directory was lost while the daemon ran): writes then go to a file that exists, and the zone's blobs
+/// come back as the collector and scrub copy them in, rather than into a deleted file that the next start
+/// would not find.
 public actor BlobPackCommitter {
-    public nonisolated let pack: BlobPack
+    public nonisolated let path: FilePath
+    private nonisolated let opened = Mutex<(pack: BlobPack, device: UInt64, inode: UInt64)?>(nil)
     private var pending: [(blobs: [(digest: BlobDigest, bytes: [UInt8])], done: CheckedContinuation<Void, any Error>)] =
         []
     private var committing = false
 
-    public init(pack: BlobPack) {
-        self.pack = pack
+    public init(path: FilePath) {
+        self.path = path
+    }
+
+    /// The pack at `path`, opened (and its directories made) if it is not open or its file changed.
+    public nonisolated var pack: BlobPack {
+        get throws {
+            var info = stat()
+            let present = stat(path.string, &info) == 0
+            return try opened.withLock { opened in
+                if let current = opened, present, current.device == UInt64(info.st_dev),
+                    current.inode == UInt64(info.st_ino)
+                {
+                    return current.pack
+                }
+                try DurableFiles.makeDirectories(path.removingLastComponent())
+                let pack = try BlobPack(path: path)
+                guard stat(path.string, &info) == 0 else {
+                    throw FileSystemError("stat", path: path.string, errno: Errno(rawValue: errno))
+                }
+                opened = (pack, UInt64(info.st_dev), UInt64(info.st_ino))
+                return pack
+            }
+        }
     }
 
     /// Returns once the blob is durable in this pack.

@@ -19,31 +19,42 @@ import SystemPackage
 public struct BlobStore: Sendable {
     /// The zones of the region, in their order.
     public let zones: [ZoneDirectory]
-    /// Each zone's pack of small blobs (nil when it could not be opened: that zone is down for them).
-    public let packs: [BlobPackCommitter?]
+    /// Each zone's pack of small blobs, in the zones' order.
+    public let packs: [BlobPackCommitter]
 
     /// Blobs up to this size go to the packs; a blob's size says where it is.
     public static let packLimit = 256 << 10
 
     public init(zones: [ZoneDirectory]) {
         self.zones = zones
-        packs = zones.map { zone in
-            try? DurableFiles.makeDirectories(zone.blobs)
-            return (try? BlobPack(path: zone.blobs.appending("pack.sqlite"))).map(BlobPackCommitter.init)
-        }
+        packs = zones.map { zone in BlobPackCommitter(path: zone.blobs.appending("pack.sqlite")) }
+        // Opened now, so that a pack that cannot be opened is logged at start rather than at the first put.
+        for pack in packs { _ = try? pack.pack }
     }
 
-    /// Stores a small blob in the packs of a majority of the zones (the first that take it); returns its
-    /// digest. `pin` is called with the digest first.
+    /// Stores a small blob in every zone's pack and returns its digest once a majority hold it; the others
+    /// finish in the background (the collector repairs a zone that failed). `pin` is called with the digest
+    /// first.
     public func putSmall(_ bytes: [UInt8], pin: (BlobDigest) -> Void) async throws -> BlobDigest {
         let digest = BlobDigest(of: bytes)
         pin(digest)
-        let available = packs.compactMap { $0 }
-        guard available.count >= quorum else { throw BlobError.lost(digest) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for pack in available.prefix(quorum) { group.addTask { try await pack.put(digest, bytes) } }
-            try await group.waitForAll()
+        let available = packs
+        let quorum = self.quorum
+        let (results, sink) = AsyncStream<Bool>.makeStream()
+        for pack in available {
+            Task {
+                sink.yield((try? await pack.put(digest, bytes)) != nil)
+            }
         }
+        var succeeded = 0
+        var answered = 0
+        for await success in results {
+            answered += 1
+            if success { succeeded += 1 }
+            if succeeded >= quorum { break }
+            if answered == available.count { throw BlobError.lost(digest) }
+        }
+        sink.finish()
         return digest
     }
 
@@ -52,7 +63,7 @@ public struct BlobStore: Sendable {
     public func readSmall(_ digest: BlobDigest) async throws -> (bytes: [UInt8], damaged: [Int]) {
         var damaged: [Int] = []
         for (index, pack) in packs.enumerated() {
-            guard let pack, let bytes = try? await pack.pack.get(digest), BlobDigest(of: bytes) == digest else {
+            guard let bytes = try? await pack.pack.get(digest), BlobDigest(of: bytes) == digest else {
                 damaged.append(index)
                 continue
             }
@@ -73,6 +84,19 @@ public struct BlobStore: Sendable {
     /// Where blobs are written before they are named.
     public func temporaryDirectory(_ zone: ZoneDirectory) -> FilePath { zone.blobs.appending("tmp") }
 
+    /// A fresh temporary file in the zone's `tmp/`, named after this process (`<process tag>-<uuid>`), so
+    /// that a collector can tell a file a crashed process left from one a live write is still filling,
+    /// however slowly.
+    public func temporaryFile(_ zone: ZoneDirectory) -> FilePath {
+        temporaryDirectory(zone).appending(Self.processTag + "-" + UUID().uuidString)
+    }
+
+    /// Names this process's temporary files.
+    public static let processTag = String(UUID().uuidString.prefix(8))
+
+    /// Whether a temporary file's name says this process made it.
+    public static func isOwnTemporary(_ name: String) -> Bool { name.hasPrefix(processTag + "-") }
+
     /// Starts writing a blob into the first `quorum` zones (those whose directory can be written).
     public func writer() throws(FileSystemError) -> BlobWriter {
         try BlobWriter(store: self, zones: Array(zones.prefix(quorum)))
@@ -89,12 +113,7 @@ public struct BlobStore: Sendable {
     public func read(_ digest: BlobDigest) throws(BlobError) -> (bytes: [UInt8], damaged: [ZoneDirectory]) {
         var damaged: [ZoneDirectory] = []
         for zone in zones {
-            guard let data = FileManager.default.contents(atPath: file(digest, in: zone).string) else {
-                damaged.append(zone)
-                continue
-            }
-            let bytes = [UInt8](data)
-            guard BlobDigest(of: bytes) == digest else {
+            guard let bytes = DurableFiles.readAll(file(digest, in: zone)), BlobDigest(of: bytes) == digest else {
                 damaged.append(zone)
                 continue
             }
@@ -107,7 +126,7 @@ public struct BlobStore: Sendable {
     public func repair(_ digest: BlobDigest, in zone: ZoneDirectory, from bytes: [UInt8]) throws(FileSystemError) {
         let target = file(digest, in: zone)
         try DurableFiles.makeDirectories(temporaryDirectory(zone))
-        let temporary = temporaryDirectory(zone).appending(UUID().uuidString)
+        let temporary = temporaryFile(zone)
         try DurableFiles.writeFile(temporary, bytes: bytes)
         // A corrupt copy goes first: `place` never replaces an existing blob.
         _ = try DurableFiles.removeIfPresent(target)

@@ -21,9 +21,8 @@ public final class BlobWriter: @unchecked Sendable {
         var opened: [(ZoneDirectory, FilePath, Int32)] = []
         do {
             for zone in zones {
-                let directory = store.temporaryDirectory(zone)
-                try DurableFiles.makeDirectories(directory)
-                let path = directory.appending(UUID().uuidString)
+                try DurableFiles.makeDirectories(store.temporaryDirectory(zone))
+                let path = store.temporaryFile(zone)
                 opened.append((zone, path, try DurableFiles.create(path)))
             }
         } catch {

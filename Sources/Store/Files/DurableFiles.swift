@@ -213,6 +213,29 @@ public enum DurableFiles {
         guard fsync(fd) == 0 else { throw error("fsync", path) }
     }
 
+    /// A whole file's bytes, read straight into one array (no intermediate copy); nil when it cannot be
+    /// opened or read.
+    public static func readAll(_ path: FilePath) -> [UInt8]? {
+        guard let fd = try? open(path, flags: O_RDONLY | O_CLOEXEC) else { return nil }
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let result = read(fd, buffer.baseAddress! + count, size - count)
+                if result < 0, errno == EINTR { continue }
+                guard result > 0 else {
+                    failed = true
+                    return
+                }
+                count += result
+            }
+        }
+        return failed ? nil : bytes
+    }
+
     /// Opens a new file for appending (a blob being written).
     public static func create(_ path: FilePath) throws(FileSystemError) -> Int32 {
         try open(path, flags: O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC)
