@@ -45,8 +45,12 @@ final class StoreDatabaseTests {
         #expect(applied == Self.everyMigration)
         let journal = try await database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        let synchronous = try await database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(synchronous == 2)
+        // FULL (2) on the writer, whose commits count, and on the readers.
+        let writer = try await database.pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        let reader = try await database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(writer == 2 && reader == 2)
     }
 
     @Test("a VolumeRecord round-trips")

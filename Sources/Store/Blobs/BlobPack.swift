@@ -17,7 +17,7 @@ public final class BlobPack: Sendable {
 
     public init(path: FilePath) throws {
         self.path = path
-        pool = try DatabasePool(path: path.string, configuration: StoreDatabase.durable)
+        pool = try StoreDatabase.openDurable(path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-blobs") { db in
             try db.create(table: "blob") { t in

@@ -8,13 +8,24 @@ public final class StoreDatabase: Sendable {
 
     /// Opens (creating if needed) and migrates the database.
     public init(path: FilePath) throws {
-        pool = try DatabasePool(path: path.string, configuration: Self.durable)
+        pool = try Self.openDurable(path)
         try Schema.migrator.migrate(pool)
     }
 
-    /// How every database of the daemon is opened: WAL (a DatabasePool), `synchronous=FULL` so a commit
-    /// survives power loss, and a generous busy timeout.
-    public static var durable: Configuration {
+    /// Opens a database of the daemon: WAL (a DatabasePool), `synchronous=FULL` so that a commit survives
+    /// power loss (the WAL is fsynced at each commit), and a generous busy timeout.
+    ///
+    /// GRDB puts a pool's writer in `synchronous=NORMAL` when it switches it to WAL, after
+    /// `prepareDatabase` has run: a commit would then be safe from a crash of the daemon but not of the
+    /// machine. FULL is set again on the writer once the pool is open.
+    public static func openDurable(_ path: FilePath) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path.string, configuration: durable)
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
+    }
+
+    /// The configuration of `openDurable`: FULL on every connection it prepares.
+    static var durable: Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in

@@ -17,7 +17,7 @@ public final class MessagePartition: Sendable {
     public init(zone: String, path: FilePath) throws {
         self.zone = zone
         self.path = path
-        pool = try DatabasePool(path: path.string, configuration: StoreDatabase.durable)
+        pool = try StoreDatabase.openDurable(path)
         try Self.migrator.migrate(pool)
         guard let identity = Self.identity(of: path) else {
             throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "\(path) vanished while opening")
