@@ -29,4 +29,16 @@ public struct CommandRun: Sendable {
         self.stdout = String(decoding: stdout, as: UTF8.self)
         self.stderr = String(decoding: stderr, as: UTF8.self)
     }
+
+    /// The same, waited for off Swift's cooperative pool: that pool has a thread per core (two here), and a
+    /// test blocked in `waitUntilExit` on one of them stalls every other test of the run meanwhile.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    ) async throws -> CommandRun {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try CommandRun(executable, arguments, environment: environment) })
+            }
+        }
+    }
 }

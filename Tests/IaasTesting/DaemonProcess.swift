@@ -21,7 +21,7 @@ public final class DaemonProcess: @unchecked Sendable {
     public init(
         dataDirectory: String, crashAt: String? = nil, arguments: [String] = [],
         environment extra: [String: String] = [:],
-        logLevel: String = "debug", umask: String? = nil, timeout: Duration = .seconds(30)
+        logLevel: String = "debug", umask: String? = nil, timeout: Duration = .seconds(90)
     ) async throws {
         self.dataDirectory = dataDirectory
         socketPath = dataDirectory + "/iaasd.sock"

@@ -8,7 +8,7 @@ import Testing
 /// collected; one that dies after it reads back whole, and every zone catches up.
 @Suite("S3 puts under crashes")
 struct ObjectCrashTests {
-    private let body = (0..<(9 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    private let body = TestBytes.pattern(9 << 20)
     /// The collector's grace period, shortened so a test sees its sweep.
     private let grace = ["IAASD_BLOB_GRACE_SECONDS": "1"]
 
@@ -89,7 +89,7 @@ struct ObjectCrashTests {
 /// dies after its commit is a whole object with no upload left.
 @Suite("S3 multipart uploads under crashes")
 struct MultipartCrashTests {
-    private let part = (0..<(5 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    private let part = TestBytes.pattern(5 << 20, seed: 7)
 
     @Test func aPartThatDiesBeforeItsCommitIsNotThereAndACompletionAfterItsCommitIs() async throws {
         let directory = try TemporaryDirectory()

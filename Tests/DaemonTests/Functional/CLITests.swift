@@ -6,17 +6,17 @@ import Testing
 /// `iaasctl` as a person runs it: exit statuses, tables, JSON, and the AWS error code on failure.
 @Suite("iaasctl")
 struct CLITests {
-    private func iaasctl(_ arguments: [String], socket: String) throws -> CommandRun {
+    private func iaasctl(_ arguments: [String], socket: String) async throws -> CommandRun {
         let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent()
             .appendingPathComponent("iaasctl")
-        return try CommandRun(
+        return try await CommandRun.run(
             binary.path, arguments, environment: ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin", "COLUMNS": "80"])
     }
 
     @Test func aTourOfTheCommands() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
-        let created = try iaasctl(
+        let created = try await iaasctl(
             [
                 "create-volume", "--size", "8", "--availability-zone", "us-east-1a", "--volume-type", "gp3",
                 "--tag-specifications", "ResourceType=volume,Tags=[{Key=Name,Value=data},{Key=env,Value=dev}]", "-o",
@@ -28,47 +28,50 @@ struct CLITests {
         let id = try #require(json["VolumeId"] as? String)
         #expect(json["Size"] as? Int == 8)
 
-        let table = try iaasctl(["describe-volumes", "--filters", "Name=tag:Name,Values=data"], socket: socket)
+        let table = try await iaasctl(["describe-volumes", "--filters", "Name=tag:Name,Values=data"], socket: socket)
         #expect(table.status == 0)
         #expect(table.stdout.hasPrefix("VOLUME-ID"))
         #expect(table.stdout.contains(id))
         #expect(table.stdout.contains("Name=data,env=dev"))
 
         #expect(
-            try iaasctl(["modify-volume", "--volume-id", id, "--size", "16"], socket: socket).stdout.contains(
+            try await iaasctl(["modify-volume", "--volume-id", id, "--size", "16"], socket: socket).stdout.contains(
                 "8 -> 16 GiB"))
-        #expect(try iaasctl(["describe-volume-status", "--volume-ids", id], socket: socket).stdout.contains("ok"))
         #expect(
-            try iaasctl(["describe-volumes-modifications"], socket: socket).stdout.contains("completed  8 -> 16 GiB"))
+            try await iaasctl(["describe-volume-status", "--volume-ids", id], socket: socket).stdout.contains("ok"))
         #expect(
-            try iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status == 0)
-        #expect(try iaasctl(["describe-tags"], socket: socket).stdout.contains("owner"))
-        let status = try iaasctl(["status"], socket: socket).stdout.split(separator: "\n").map {
+            try await iaasctl(["describe-volumes-modifications"], socket: socket).stdout.contains(
+                "completed  8 -> 16 GiB"))
+        #expect(
+            try await iaasctl(["create-tags", "--resources", id, "--tags", "Key=owner,Value=me"], socket: socket).status
+                == 0)
+        #expect(try await iaasctl(["describe-tags"], socket: socket).stdout.contains("owner"))
+        let status = try await iaasctl(["status"], socket: socket).stdout.split(separator: "\n").map {
             $0.split(separator: " ", omittingEmptySubsequences: true)
         }
         #expect(status.contains(["volumes", "1"]))
         #expect(status.contains(["lost-and-found-files", "0"]))
-        #expect(try iaasctl(["describe-availability-zones"], socket: socket).stdout.contains("us-east-1c"))
-        #expect(try iaasctl(["delete-volume", "--volume-id", id], socket: socket).status == 0)
-        #expect(try iaasctl(["describe-volumes"], socket: socket).stdout == "(none)\n")
+        #expect(try await iaasctl(["describe-availability-zones"], socket: socket).stdout.contains("us-east-1c"))
+        #expect(try await iaasctl(["delete-volume", "--volume-id", id], socket: socket).status == 0)
+        #expect(try await iaasctl(["describe-volumes"], socket: socket).stdout == "(none)\n")
         await fixture.stop()
     }
 
     @Test func failuresNameTheAWSErrorAndExitNonZero() async throws {
         let fixture = try await DaemonFixture.start()
-        let refused = try iaasctl(
+        let refused = try await iaasctl(
             ["create-volume", "--size", "0", "--availability-zone", "us-east-1a"], socket: fixture.daemon.socketPath)
         #expect(refused.status == 254)
         #expect(
             refused.stderr.contains("An error occurred (InvalidParameterValue) when calling the CreateVolume operation")
         )
-        let missing = try iaasctl(
+        let missing = try await iaasctl(
             ["delete-volume", "--volume-id", "vol-00000000000000000"], socket: fixture.daemon.socketPath)
         #expect(missing.status == 254)
         #expect(missing.stderr.contains("InvalidVolume.NotFound"))
         await fixture.stop()
 
-        let down = try iaasctl(["status"], socket: fixture.daemon.socketPath)
+        let down = try await iaasctl(["status"], socket: fixture.daemon.socketPath)
         #expect(down.status == 255)
         #expect(down.stderr.contains("iaasd is not running"))
     }
@@ -76,10 +79,11 @@ struct CLITests {
     @Test func globalOptionsGoBeforeOrAfterTheCommand() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
-        let before = try iaasctl(["--socket", socket, "-o", "json", "describe-regions"], socket: "/nonexistent.sock")
+        let before = try await iaasctl(
+            ["--socket", socket, "-o", "json", "describe-regions"], socket: "/nonexistent.sock")
         #expect(before.status == 0, "\(before.stderr)")
         #expect(before.stdout.contains("\"RegionName\" : \"us-east-1\""))
-        let after = try iaasctl(["describe-regions", "--socket", socket], socket: "/nonexistent.sock")
+        let after = try await iaasctl(["describe-regions", "--socket", socket], socket: "/nonexistent.sock")
         #expect(after.status == 0, "\(after.stderr)")
         #expect(after.stdout.hasPrefix("REGION"))
         await fixture.stop()
@@ -88,30 +92,33 @@ struct CLITests {
     @Test func aTourOfTheQueueCommands() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
-        let created = try iaasctl(
+        let created = try await iaasctl(
             ["create-queue", "--queue-name", "jobs", "--attributes", "VisibilityTimeout=60", "-o", "json"],
             socket: socket)
         #expect(created.status == 0, "\(created.stderr)")
         let url = "https://sqs.us-east-1.amazonaws.com/000000000000/jobs"
         #expect(created.stdout.contains(url))
-        #expect(try iaasctl(["list-queues"], socket: socket).stdout.contains(url))
+        #expect(try await iaasctl(["list-queues"], socket: socket).stdout.contains(url))
         #expect(
-            try iaasctl(["send-message", "--queue-url", url, "--message-body", "hello"], socket: socket).status == 0)
-        let received = try iaasctl(["receive-message", "--queue-url", url, "-o", "json"], socket: socket)
+            try await iaasctl(["send-message", "--queue-url", url, "--message-body", "hello"], socket: socket).status
+                == 0)
+        let received = try await iaasctl(["receive-message", "--queue-url", url, "-o", "json"], socket: socket)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(received.stdout.utf8)) as? [String: Any])
         let message = try #require((json["Messages"] as? [[String: Any]])?.first)
         #expect(message["Body"] as? String == "hello")
         let handle = try #require(message["ReceiptHandle"] as? String)
-        let attributes = try iaasctl(["get-queue-attributes", "--queue-url", url], socket: socket).stdout
+        let attributes = try await iaasctl(["get-queue-attributes", "--queue-url", url], socket: socket).stdout
         #expect(attributes.contains("ApproximateNumberOfMessagesNotVisible  1"), "\(attributes)")
         #expect(
-            try iaasctl(["delete-message", "--queue-url", url, "--receipt-handle", handle], socket: socket).status == 0)
-        let missing = try iaasctl(["send-message", "--queue-url", url + "-x", "--message-body", "x"], socket: socket)
+            try await iaasctl(["delete-message", "--queue-url", url, "--receipt-handle", handle], socket: socket).status
+                == 0)
+        let missing = try await iaasctl(
+            ["send-message", "--queue-url", url + "-x", "--message-body", "x"], socket: socket)
         #expect(missing.status == 254)
         #expect(
             missing.stderr.contains("(AWS.SimpleQueueService.NonExistentQueue) when calling the SendMessage operation"))
-        #expect(try iaasctl(["purge-queue", "--queue-url", url], socket: socket).status == 0)
-        #expect(try iaasctl(["delete-queue", "--queue-url", url], socket: socket).status == 0)
+        #expect(try await iaasctl(["purge-queue", "--queue-url", url], socket: socket).status == 0)
+        #expect(try await iaasctl(["delete-queue", "--queue-url", url], socket: socket).status == 0)
         await fixture.stop()
     }
 
@@ -124,28 +131,28 @@ struct CLITests {
         let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         FileManager.default.createFile(atPath: local, contents: Data(bytes))
 
-        #expect(try iaasctl(["s3", "mb", "s3://album"], socket: socket).stdout == "make_bucket: album\n")
-        let upload = try iaasctl(["s3", "cp", local, "s3://album/2026/"], socket: socket)
+        #expect(try await iaasctl(["s3", "mb", "s3://album"], socket: socket).stdout == "make_bucket: album\n")
+        let upload = try await iaasctl(["s3", "cp", local, "s3://album/2026/"], socket: socket)
         #expect(
             upload.status == 0 && upload.stdout == "upload: \(local) to s3://album/2026/photo.jpg\n", "\(upload.stderr)"
         )
-        #expect(try iaasctl(["s3", "ls"], socket: socket).stdout.hasSuffix(" album\n"))
-        #expect(try iaasctl(["s3", "ls", "s3://album"], socket: socket).stdout.contains("PRE 2026/"))
-        let listed = try iaasctl(["s3", "ls", "s3://album/2026/"], socket: socket).stdout
+        #expect(try await iaasctl(["s3", "ls"], socket: socket).stdout.hasSuffix(" album\n"))
+        #expect(try await iaasctl(["s3", "ls", "s3://album"], socket: socket).stdout.contains("PRE 2026/"))
+        let listed = try await iaasctl(["s3", "ls", "s3://album/2026/"], socket: socket).stdout
         #expect(listed.contains("   3000000 photo.jpg"), "\(listed)")
         let copy = scratch.path + "/back.jpg"
-        let download = try iaasctl(["s3", "cp", "s3://album/2026/photo.jpg", copy], socket: socket)
+        let download = try await iaasctl(["s3", "cp", "s3://album/2026/photo.jpg", copy], socket: socket)
         #expect(download.status == 0, "\(download.stderr)")
         #expect(FileManager.default.contents(atPath: copy) == Data(bytes))
-        let missing = try iaasctl(["s3", "cp", "s3://album/nope", scratch.path + "/nope"], socket: socket)
+        let missing = try await iaasctl(["s3", "cp", "s3://album/nope", scratch.path + "/nope"], socket: socket)
         #expect(missing.status == 254 && missing.stderr.contains("(NoSuchKey) when calling the GetObject operation"))
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/nope"), "no partial file")
-        let notEmpty = try iaasctl(["s3", "rb", "s3://album"], socket: socket)
+        let notEmpty = try await iaasctl(["s3", "rb", "s3://album"], socket: socket)
         #expect(notEmpty.status == 254 && notEmpty.stderr.contains("BucketNotEmpty"))
-        #expect(try iaasctl(["s3", "rm", "s3://album/2026/photo.jpg"], socket: socket).status == 0)
+        #expect(try await iaasctl(["s3", "rm", "s3://album/2026/photo.jpg"], socket: socket).status == 0)
         try FileManager.default.removeItem(atPath: copy)
-        _ = try iaasctl(["s3", "cp", local, "s3://album/again.jpg"], socket: socket)
-        let forced = try iaasctl(["s3", "rb", "s3://album", "--force"], socket: socket)
+        _ = try await iaasctl(["s3", "cp", local, "s3://album/again.jpg"], socket: socket)
+        let forced = try await iaasctl(["s3", "rb", "s3://album", "--force"], socket: socket)
         #expect(forced.stdout == "delete: s3://album/again.jpg\nremove_bucket: album\n", "\(forced.stdout)")
         await fixture.stop()
     }
@@ -156,10 +163,10 @@ struct CLITests {
         let scratch = try TemporaryDirectory()
         defer { scratch.remove() }
         let local = scratch.path + "/big.bin"
-        let bytes = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 >> 10 &+ $0) }
+        let bytes = TestBytes.pattern(70 << 20)
         FileManager.default.createFile(atPath: local, contents: Data(bytes))
         try await fixture.client.createBucket("big")
-        let upload = try iaasctl(["s3", "cp", local, "s3://big/big.bin"], socket: socket)
+        let upload = try await iaasctl(["s3", "cp", local, "s3://big/big.bin"], socket: socket)
         #expect(upload.status == 0, "\(upload.stderr)")
         let head = try await fixture.client.call(Methods.headObject, GetObjectRequest(bucket: "big", key: "big.bin"))
         #expect(head.eTag.hasSuffix("-5\"") && head.contentLength == Int64(bytes.count), "five parts of 16 MiB")
@@ -174,27 +181,28 @@ struct CLITests {
         try await GuestLease.exclusive {
             let fixture = try await ComputeFixture.start()
             let socket = fixture.daemon.socketPath
-            let images = try iaasctl(["describe-images", "--owners", "amazon"], socket: socket)
+            let images = try await iaasctl(["describe-images", "--owners", "amazon"], socket: socket)
             #expect(images.stdout.contains(fixture.image), "\(images.stdout)")
-            let run = try iaasctl(["run-instances", "--image-id", fixture.image, "-o", "json"], socket: socket)
+            let run = try await iaasctl(["run-instances", "--image-id", fixture.image, "-o", "json"], socket: socket)
             #expect(run.status == 0, "\(run.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             let instance = try #require((json["Instances"] as? [[String: Any]])?.first)
             let id = try #require(instance["InstanceId"] as? String)
             try await fixture.client.waitForInstance(id, state: "running")
-            let listed = try iaasctl(
+            let listed = try await iaasctl(
                 ["describe-instances", "--filters", "Name=instance-state-name,Values=running"], socket: socket)
             #expect(listed.stdout.contains(id) && listed.stdout.contains("172.31.0.4"), "\(listed.stdout)")
-            let console = try iaasctl(["get-console-output", "--instance-id", id], socket: socket)
+            let console = try await iaasctl(["get-console-output", "--instance-id", id], socket: socket)
             #expect(console.stdout.contains("iaas-guest: ready hostname=ip-172-31-0-4"), "\(console.stdout)")
             let volume = try await fixture.client.newVolume()
-            let attached = try iaasctl(
+            let attached = try await iaasctl(
                 ["attach", "--volume-id", volume, "--instance-id", id, "--device", "/dev/sdf"], socket: socket)
             #expect(attached.status == 0 && attached.stdout.contains("attaching"), "\(attached.stderr)")
             try await fixture.client.waitForVolume(volume, state: "in-use", attachment: "attached")
-            let wrongState = try iaasctl(["start-instances", "--instance-ids", "i-0123456789abcdef0"], socket: socket)
+            let wrongState = try await iaasctl(
+                ["start-instances", "--instance-ids", "i-0123456789abcdef0"], socket: socket)
             #expect(wrongState.status == 254 && wrongState.stderr.contains("InvalidInstanceID.NotFound"))
-            let terminated = try iaasctl(["terminate-instances", "--instance-ids", id], socket: socket)
+            let terminated = try await iaasctl(["terminate-instances", "--instance-ids", id], socket: socket)
             #expect(terminated.stdout.contains("shutting-down"), "\(terminated.stdout)")
             try await fixture.client.waitForInstance(id, state: "terminated")
             await fixture.stop()
@@ -204,30 +212,30 @@ struct CLITests {
     @Test func aFifoQueueFromTheCommandLine() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
-        let created = try iaasctl(
+        let created = try await iaasctl(
             ["create-queue", "--queue-name", "jobs.fifo", "--attributes", "FifoQueue=true", "-o", "json"],
             socket: socket)
         #expect(created.status == 0, "\(created.stderr)")
         let url = "https://sqs.us-east-1.amazonaws.com/000000000000/jobs.fifo"
         for body in ["first", "second"] {
-            let sent = try iaasctl(
+            let sent = try await iaasctl(
                 [
                     "send-message", "--queue-url", url, "--message-body", body, "--message-group-id", "g",
                     "--message-deduplication-id", body,
                 ], socket: socket)
             #expect(sent.status == 0 && sent.stdout.contains("SEQUENCE-NUMBER"), "\(sent.stderr)")
         }
-        let received = try iaasctl(
+        let received = try await iaasctl(
             ["receive-message", "--queue-url", url, "--max-number-of-messages", "10"], socket: socket)
         let lines = received.stdout.split(separator: "\n")
         #expect(lines.count == 3 && lines[1].contains("first") && lines[2].contains("second"), "\(received.stdout)")
-        let unordered = try iaasctl(["send-message", "--queue-url", url, "--message-body", "x"], socket: socket)
+        let unordered = try await iaasctl(["send-message", "--queue-url", url, "--message-body", "x"], socket: socket)
         #expect(unordered.status != 0 && unordered.stderr.contains("MessageGroupId"), "\(unordered.stderr)")
         await fixture.stop()
     }
 
-    @Test func theHelpNamesEveryCommandAsTheAWSCLIDoes() throws {
-        let help = try iaasctl(["--help"], socket: "/nonexistent.sock")
+    @Test func theHelpNamesEveryCommandAsTheAWSCLIDoes() async throws {
+        let help = try await iaasctl(["--help"], socket: "/nonexistent.sock")
         #expect(help.status == 0)
         #expect(help.stdout == Self.expectedHelp)
     }
@@ -300,13 +308,15 @@ struct CLITests {
                                   Change a stopped instance's type (or user data); it
                                   takes effect at the next start.
           s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm.
+          scrub                   Read and verify every copy of every S3 blob in every
+                                  zone now; rewrite the bad ones.
 
           See 'iaasctl help <subcommand>' for detailed help.
 
         """
 
-    @Test func badShorthandIsAUsageError() throws {
-        let run = try iaasctl(["describe-volumes", "--filters", "status=available"], socket: "/nonexistent.sock")
+    @Test func badShorthandIsAUsageError() async throws {
+        let run = try await iaasctl(["describe-volumes", "--filters", "status=available"], socket: "/nonexistent.sock")
         #expect(run.status == 64)
         #expect(run.stderr.contains("Name=NAME,Values=V1,V2"))
     }

@@ -9,7 +9,7 @@ import Testing
 @Suite("S3 multipart uploads")
 struct MultipartTests {
     private static func part(_ size: Int, seed: UInt8) -> [UInt8] {
-        (0..<size).map { UInt8(truncatingIfNeeded: $0 >> 8) &+ seed }
+        TestBytes.pattern(size, seed: UInt64(seed))
     }
 
     private static func md5(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.MD5.hash(data: bytes)) }

@@ -26,7 +26,7 @@ struct ObjectCopyTests {
                 bucket: "europe", createBucketConfiguration: CreateBucketConfiguration(locationConstraint: "eu-west-1"))
         )
         // 10 MiB: two blob files (8 MiB and 2 MiB).
-        let body = (0..<(10 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 16) }
+        let body = TestBytes.pattern(10 << 20)
         let put = try await client.putObject("source", "a.bin", body, contentType: "text/x-a", metadata: ["v": "1"])
         try await waitUntil { inspector.blobs(zone: "us-east-1c").count == 2 }
 

@@ -54,8 +54,7 @@ struct ObjectTests {
         let client = fixture.client
         try await client.createBucket("data")
         // 20 MiB: three blobs (8 + 8 + 4 MiB).
-        var generator = SystemRandomNumberGenerator()
-        let big = (0..<(20 << 20) / 8).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
+        let big = TestBytes.pattern(20 << 20, seed: .random(in: 0...UInt64.max))
         let put = try await client.putObject(
             "data", "big.bin", big, contentType: "application/x-test", metadata: ["owner": "ada"])
         #expect(put.eTag == "\"" + Insecure.MD5.hash(data: big).map { String(format: "%02x", $0) }.joined() + "\"")

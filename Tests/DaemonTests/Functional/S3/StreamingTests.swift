@@ -12,9 +12,7 @@ struct StreamingTests {
     private static func pattern(_ length: Int) -> PayloadSource {
         PayloadSource(length: length) { offset, maxCount in
             PayloadChunk(capacity: maxCount) { buffer in
-                for index in 0..<maxCount {
-                    buffer[index] = UInt8(truncatingIfNeeded: (offset + index) / 4093 &+ index)
-                }
+                TestBytes.fill(buffer, at: offset)
                 return maxCount
             }
         }
