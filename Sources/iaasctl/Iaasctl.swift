@@ -22,7 +22,7 @@ struct Iaasctl: AsyncParsableCommand {
             RebootInstances.self, TerminateInstances.self, GetConsoleOutput.self, DescribeImages.self,
             DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self, AllocateAddress.self,
             AssociateAddress.self, DisassociateAddress.self, ReleaseAddress.self, DescribeAddresses.self,
-            ModifyInstanceAttribute.self, S3.self,
+            ModifyInstanceAttribute.self, S3.self, Scrub.self,
         ]
     )
 

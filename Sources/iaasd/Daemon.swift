@@ -12,6 +12,7 @@ struct DaemonOptions: Sendable {
     var socketPath: String
     var configFile: String?
     var repairInterval: Duration
+    var scrubInterval: Duration
     var idleTimeout: TimeAmount
     var maxConnections: Int
     var socketGroup: gid_t?
@@ -74,7 +75,7 @@ struct Daemon {
             options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
-            repairInterval: options.repairInterval, account: options.account,
+            repairInterval: options.repairInterval, scrubInterval: options.scrubInterval, account: options.account,
             cooldowns: .init(enforced: options.cooldowns),
             compute: ComputeConfiguration(
                 hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
@@ -142,6 +143,7 @@ struct Daemon {
                     .init(service: cloud.repairer),
                     .init(service: cloud.sweeper),
                     .init(service: cloud.collector),
+                    .init(service: cloud.scrubber),
                     .init(service: cloud.machineEvents),
                     .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],

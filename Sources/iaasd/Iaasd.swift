@@ -29,6 +29,9 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "Seconds between checks of volume replicas.")
     var repairInterval: Double = 30
 
+    @Option(help: "Seconds between scrubs that read and verify every copy of every S3 blob (default: a day).")
+    var scrubInterval: Double = 86_400
+
     @Option(help: "Seconds after which a connection with no traffic is closed.")
     var idleTimeout: Double = 300
 
@@ -81,7 +84,9 @@ struct Iaasd: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: qemu) else {
             throw ValidationError("--qemu: \(qemu) is not an executable (install qemu-system-x86, or give its path).")
         }
-        for (name, value) in [("--repair-interval", repairInterval), ("--idle-timeout", idleTimeout)] {
+        for (name, value) in [
+            ("--repair-interval", repairInterval), ("--scrub-interval", scrubInterval), ("--idle-timeout", idleTimeout),
+        ] {
             guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
                 throw ValidationError("\(name) must be a number of seconds from 0.01 to \(Int(Self.longestInterval)).")
             }
@@ -117,6 +122,7 @@ struct Iaasd: AsyncParsableCommand {
             socketPath: socket ?? dataDirectory + "/iaasd.sock",
             configFile: config,
             repairInterval: .milliseconds(Int(repairInterval * 1000)),
+            scrubInterval: .milliseconds(Int(scrubInterval * 1000)),
             idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
             maxConnections: maxConnections,
             socketGroup: socketGroup.flatMap(SocketPermissions.groupID(named:)),

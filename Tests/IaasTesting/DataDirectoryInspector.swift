@@ -104,4 +104,40 @@ public struct DataDirectoryInspector {
         }
         return (try? queue.read { db in try String.fetchAll(db, sql: "SELECT digest FROM blob ORDER BY digest") }) ?? []
     }
+
+    /// A zone's blob file by digest (`zones/<az>/blobs/ab/cd/<sha256>`).
+    public func blobPath(zone: String, digest: String) -> String {
+        root + "/zones/\(zone)/blobs/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))/\(digest)"
+    }
+
+    /// Flips one byte in the middle of a zone's copy of a file blob (bit rot), in place.
+    public func flipByte(zone: String, digest: String) throws {
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: blobPath(zone: zone, digest: digest)))
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        let byte = try handle.read(upToCount: 1) ?? Data([0])
+        try handle.seek(toOffset: size / 2)
+        try handle.write(contentsOf: Data([byte[byte.startIndex] ^ 0xFF]))
+    }
+
+    /// Flips one byte of a small blob's row in a zone's pack.
+    public func flipPackedByte(zone: String, digest: String) throws {
+        let queue = try DatabaseQueue(path: root + "/zones/\(zone)/blobs/pack.sqlite")
+        try queue.write { db in
+            guard var bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM blob WHERE digest = ?", arguments: [digest])
+            else { return }
+            bytes[bytes.startIndex] ^= 0xFF
+            try db.execute(sql: "UPDATE blob SET bytes = ? WHERE digest = ?", arguments: [bytes, digest])
+        }
+    }
+
+    /// The bytes of a small blob's row in a zone's pack.
+    public func packedBytes(zone: String, digest: String) -> [UInt8]? {
+        guard let queue = try? DatabaseQueue(path: root + "/zones/\(zone)/blobs/pack.sqlite") else { return nil }
+        return
+            (try? queue.read { db in
+                try Data.fetchOne(db, sql: "SELECT bytes FROM blob WHERE digest = ?", arguments: [digest])
+            }).flatMap { $0 }.map { [UInt8]($0) }
+    }
 }

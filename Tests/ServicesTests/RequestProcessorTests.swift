@@ -44,7 +44,8 @@ final class RequestProcessorTests {
     @Test("every API method is registered")
     func methods() {
         let expected = [
-            Methods.status.name, Methods.describeRegions.name, Methods.describeAvailabilityZones.name,
+            Methods.status.name, Methods.scrub.name, Methods.describeRegions.name,
+            Methods.describeAvailabilityZones.name,
             Methods.createVolume.name, Methods.describeVolumes.name, Methods.deleteVolume.name,
             Methods.modifyVolume.name, Methods.describeVolumesModifications.name,
             Methods.describeVolumeStatus.name, Methods.createTags.name, Methods.deleteTags.name,

@@ -38,6 +38,7 @@ public struct ReturnResult: Codable, Sendable, Equatable {
 /// Every method of the API, by service.
 public enum Methods {
     public static let status = RPCMethod<NoParams, DaemonStatus>("daemon.Status")
+    public static let scrub = RPCMethod<NoParams, ScrubResult>("daemon.Scrub")
 
     public static let describeRegions = RPCMethod<DescribeRegionsRequest, DescribeRegionsResult>("ec2.DescribeRegions")
     public static let describeAvailabilityZones = RPCMethod<

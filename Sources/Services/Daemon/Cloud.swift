@@ -34,13 +34,14 @@ public struct Cloud: Sendable {
     public let sweeper: MessageSweeper
     public let objects: ObjectService
     public let collector: BlobCollector
+    public let scrubber: BlobScrubber
     public let instances: InstanceService
     public let machineEvents: MachineEventMonitor
     public let processor: RequestProcessor
 
     public init(
         database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, info: DaemonInfo,
-        repairInterval: Duration, account: String = "000000000000",
+        repairInterval: Duration, scrubInterval: Duration = .seconds(86_400), account: String = "000000000000",
         cooldowns: QueueService.Cooldowns = .init(enforced: true), compute: ComputeConfiguration? = nil
     ) {
         let regions = RegionService(catalog: catalog)
@@ -60,6 +61,8 @@ public struct Cloud: Sendable {
             database: database, dataDirectory: dataDirectory, catalog: catalog, account: account)
         self.objects = objects
         collector = BlobCollector(service: objects)
+        let scrubber = BlobScrubber(service: objects, interval: scrubInterval)
+        self.scrubber = scrubber
         let compute =
             compute
             ?? ComputeConfiguration(
@@ -85,6 +88,7 @@ public struct Cloud: Sendable {
                 accelerationReason: reason
             )
         }
+        router.register(Methods.scrub) { _ throws(CloudError) in await scrubber.scrub() }
         router.registerInline(Methods.describeRegions) { request throws(CloudError) in
             try regions.describeRegions(request)
         }

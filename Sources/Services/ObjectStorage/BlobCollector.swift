@@ -43,21 +43,7 @@ public struct BlobCollector: Service, Sendable {
     public func repairMissing() async -> Int {
         var repaired = 0
         for (region, store) in service.stores {
-            guard
-                let referenced = try? await service.database.read({ db in
-                    try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT DISTINCT c.digest, c.size FROM objectChunk c JOIN bucket b ON b.name = c.bucket
-                            WHERE b.region = ?
-                            UNION
-                            SELECT DISTINCT p.digest, p.size FROM uploadPartChunk p
-                            JOIN multipartUpload u ON u.uploadId = p.uploadId JOIN bucket b ON b.name = u.bucket
-                            WHERE b.region = ?
-                            """, arguments: [region, region]
-                    ).map { (digest: $0["digest"] as String, size: $0["size"] as Int) }
-                })
-            else { continue }
+            guard let referenced = try? await service.referencedBlobs(in: region) else { continue }
             repaired += await repairPacks(store, referenced.filter { $0.size <= BlobStore.packLimit }.map(\.digest))
             let files = Set(referenced.filter { $0.size > BlobStore.packLimit }.map(\.digest))
             repaired += await BlockingIO.run { () -> Int in
@@ -150,20 +136,9 @@ public struct BlobCollector: Service, Sendable {
         return removed
     }
 
-    /// Which of the digests some object chunk refers to.
+    /// Which of the digests some object chunk or upload part refers to.
     private func referenced(_ digests: [BlobDigest]) async throws -> Set<String> {
-        try await service.database.read { db in
-            let hexes = digests.map(\.hex)
-            // Objects' chunks, and the parts of uploads in progress.
-            return Set(
-                try String.fetchAll(
-                    db,
-                    ObjectChunkRecord.select(ObjectChunkRecord.Columns.digest)
-                        .filter(hexes.contains(ObjectChunkRecord.Columns.digest)))
-                    + String.fetchAll(
-                        db,
-                        UploadPartChunkRecord.select(Column("digest")).filter(hexes.contains(Column("digest")))))
-        }
+        try await service.referenced(digests.map(\.hex))
     }
 
     /// Removes the temporary files a crashed process left at once, and this process's own only when far
