@@ -59,7 +59,8 @@ struct QueueTests {
         let vector = try await client.send(try await client.createQueue("vectors"), "test")
         #expect(vector.md5OfMessageBody == "098f6bcd4621d373cade4e832627b4f6")
 
-        let first = try #require(try await client.receive(url, visibility: 3).first)
+        // 8 s: long enough for the next checks on a loaded machine with fsyncs to wait for.
+        let first = try #require(try await client.receive(url, visibility: 8).first)
         #expect(first.body == "line one\n\tline two")
         #expect(first.messageId == sent.messageId)
         #expect(first.md5OfBody == sent.md5OfMessageBody)
@@ -69,7 +70,7 @@ struct QueueTests {
         #expect(try await client.receive(url).isEmpty)
         #expect(try await client.queueCounts(url) == (0, 1, 0))
         // ...and visible again once its visibility timeout ends, with a new receipt handle.
-        let second = try #require(try await client.receive(url, visibility: 30, wait: 10).first)
+        let second = try #require(try await client.receive(url, visibility: 30, wait: 20).first)
         #expect(second.messageId == sent.messageId)
         #expect(second.receiptHandle != first.receiptHandle)
         #expect(second.attributes?["ApproximateReceiveCount"] == "2")
