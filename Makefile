@@ -29,6 +29,7 @@ test: deps image
 bench: deps
 	$(SWIFT) run -c release iaas-bench volumes
 	$(SWIFT) run -c release iaas-bench sqs
+	$(SWIFT) run -c release iaas-bench s3
 	$(SWIFT) run -c release iaas-bench instances
 
 format:
