@@ -88,6 +88,20 @@ public final class RawSocket: @unchecked Sendable {
         return try JSONParser.parse(Array(line.utf8))
     }
 
+    /// `readLine`, waited for off Swift's cooperative pool: it blocks until a line, the end or its 20 s
+    /// timeout, and the pool has only a thread per core for every test of the run.
+    public func nextLine() async throws -> String? {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try self.readLine() }) }
+        }
+    }
+
+    /// `readMessage`, waited for off the cooperative pool.
+    public func nextMessage() async throws -> JSONValue? {
+        guard let line = try await nextLine() else { return nil }
+        return try JSONParser.parse(Array(line.utf8))
+    }
+
     /// Half-closes the sending side.
     public func shutdownWrite() {
         shutdown(fd, Int32(SHUT_WR))

@@ -12,7 +12,7 @@ struct ProtocolTests {
             #"[{"jsonrpc":"2.0","id":1,"method":"daemon.Status"},{"jsonrpc":"2.0","method":"daemon.Status"},"#
                 + #"{"jsonrpc":"2.0","id":"b","method":"ec2.Nope"},{"jsonrpc":"2.0","id":3,"method":"ec2.DescribeRegions"}]"#
                 + "\n")
-        guard case .array(let responses) = try socket.readMessage() else {
+        guard case .array(let responses) = try await socket.nextMessage() else {
             Issue.record("a batch is answered with an array")
             return
         }
@@ -22,7 +22,7 @@ struct ProtocolTests {
         // A batch of notifications only gets no answer; the next request is answered normally.
         socket.send(#"[{"jsonrpc":"2.0","method":"daemon.Status"}]"# + "\n")
         socket.send(#"{"jsonrpc":"2.0","id":9,"method":"daemon.Status"}"# + "\n")
-        #expect(try socket.readMessage()?["id"] == 9)
+        #expect(try await socket.nextMessage()?["id"] == 9)
         await fixture.stop()
     }
 
@@ -56,7 +56,7 @@ struct ProtocolTests {
         // Responses may come in any order; match them by id.
         var byID: [JSONValue: JSONValue] = [:]
         for _ in 0..<2 {
-            let message = try #require(try socket.readMessage())
+            let message = try #require(try await socket.nextMessage())
             byID[message["id"] ?? .null] = message
         }
         #expect(byID[1]?["error"]?["code"] == -32602)

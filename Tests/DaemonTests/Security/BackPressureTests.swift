@@ -76,20 +76,20 @@ struct BackPressureTests {
         let third = try RawSocket(path: fixture.daemon.socketPath)
         for socket in [second, third] {
             socket.send(#"{"jsonrpc":"2.0","id":1,"method":"daemon.Status"}"# + "\n")
-            #expect(try socket.readMessage()?["result"] != nil)
+            #expect(try await socket.nextMessage()?["result"] != nil)
         }
         let refused = try RawSocket(path: fixture.daemon.socketPath)
-        let reply = try refused.readMessage()
+        let reply = try await refused.nextMessage()
         #expect(reply?["error"]?["data"]?["code"] == "RequestLimitExceeded")
         #expect(reply?["error"]?["code"] == 1503)
-        #expect(try refused.readLine() == nil)
+        #expect(try await refused.nextLine() == nil)
         // A slot freed is a slot served again.
         withExtendedLifetime(third) {}
         _ = consume third
         try await Task.sleep(for: .milliseconds(200))
         let again = try RawSocket(path: fixture.daemon.socketPath)
         again.send(#"{"jsonrpc":"2.0","id":2,"method":"daemon.Status"}"# + "\n")
-        #expect(try again.readMessage()?["id"] == 2)
+        #expect(try await again.nextMessage()?["id"] == 2)
         withExtendedLifetime(second) {}
         await fixture.stop()
     }

@@ -42,12 +42,12 @@ struct BadInputTests {
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             for garbage in ["{\"jsonrpc\":", "not json", "{\"a\":1}}", "[1,2", "\u{1}\u{2}"] {
                 socket.send(garbage + "\n")
-                let reply = try socket.readMessage()
+                let reply = try await socket.nextMessage()
                 #expect(errorOf(reply).code == -32700, "\(garbage)")
                 #expect(reply?["id"] == .null)
             }
             socket.send(request("daemon.Status", id: 7))
-            #expect(try socket.readMessage()?["id"] == 7)
+            #expect(try await socket.nextMessage()?["id"] == 7)
         }
     }
 
@@ -62,7 +62,7 @@ struct BadInputTests {
             ]
             for text in cases {
                 socket.send(text + "\n")
-                #expect(errorOf(try socket.readMessage()).code == -32600, "\(text)")
+                #expect(errorOf(try await socket.nextMessage()).code == -32600, "\(text)")
             }
         }
     }
@@ -71,7 +71,7 @@ struct BadInputTests {
         try await withDaemon { fixture in
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             socket.send(request("ec2.LaunchRockets"))
-            let error = errorOf(try socket.readMessage())
+            let error = errorOf(try await socket.nextMessage())
             #expect(error.code == -32601)
             #expect(error.aws == "InvalidAction")
             #expect(error.message?.contains("ec2.LaunchRockets") == true)
@@ -95,7 +95,7 @@ struct BadInputTests {
             ]
             for (method, params, code, member) in cases {
                 socket.send(request(method, params))
-                let error = errorOf(try socket.readMessage())
+                let error = errorOf(try await socket.nextMessage())
                 #expect(error.code == -32602, "\(method) \(params)")
                 #expect(error.aws == code, "\(method) \(params)")
                 #expect(error.message?.contains(member) == true, "\(error.message ?? "")")
@@ -144,10 +144,10 @@ struct BadInputTests {
             var sent = 0
             // The daemon answers and closes once the line passes 4 MiB; the rest may not be accepted.
             while sent < 100, socket.send(chunk) { sent += 1 }
-            let reply = try socket.readMessage()
+            let reply = try await socket.nextMessage()
             #expect(errorOf(reply).code == -32600)
             #expect(errorOf(reply).message?.contains("at most 4194304 bytes") == true)
-            #expect(try socket.readLine() == nil, "the connection is closed after a framing error")
+            #expect(try await socket.nextLine() == nil, "the connection is closed after a framing error")
         }
     }
 
@@ -156,7 +156,7 @@ struct BadInputTests {
             let socket = try RawSocket(path: fixture.daemon.socketPath)
             let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
             socket.send(#"{"jsonrpc":"2.0","id":1,"method":"daemon.Status","params":{"x":\#(deep)}}"# + "\n")
-            let error = errorOf(try socket.readMessage())
+            let error = errorOf(try await socket.nextMessage())
             #expect(error.code == -32700)
             #expect(error.message?.contains("nesting") == true)
         }
@@ -173,8 +173,8 @@ struct BadInputTests {
             for _ in 0..<20 { _ = try await other.call(Methods.status) }
             await other.close()
             // Both idle connections are closed by the daemon after the idle timeout.
-            #expect(try silent.readLine() == nil)
-            #expect(try partial.readLine() == nil)
+            #expect(try await silent.nextLine() == nil)
+            #expect(try await partial.nextLine() == nil)
         }
     }
 
@@ -185,7 +185,7 @@ struct BadInputTests {
                 let text = request("ec2.CreateVolume", #"{"AvailabilityZone":"us-east-1a","Size":4}"#)
                 socket.send(String(text.prefix(cut)))
                 socket.shutdownWrite()
-                #expect(try socket.readLine() == nil)
+                #expect(try await socket.nextLine() == nil)
             }
             // A payload cut short is dropped too.
             let socket = try RawSocket(path: fixture.daemon.socketPath)
@@ -193,7 +193,7 @@ struct BadInputTests {
                 request("ec2.CreateVolume", #"{"AvailabilityZone":"us-east-1a","Size":4,"Body":{"$bytes":1000}}"#))
             socket.send([UInt8](repeating: 0, count: 10))
             socket.shutdownWrite()
-            #expect(try socket.readLine() == nil)
+            #expect(try await socket.nextLine() == nil)
         }
     }
 

@@ -25,11 +25,11 @@ extension BadInputTests {
                     + "\n")
             socket.send(payload)
             socket.send(status(id: 7))
-            let refusal = try socket.readMessage()
+            let refusal = try await socket.nextMessage()
             #expect(errorOf(refusal).code == -32600)
             #expect(errorOf(refusal).message?.contains("discarded") == true)
             // The delete inside the payload is not answered (it never ran); the next request is.
-            #expect(try socket.readMessage()?["id"] == 7)
+            #expect(try await socket.nextMessage()?["id"] == 7)
         }
     }
 
@@ -40,12 +40,12 @@ extension BadInputTests {
             for method in ["daemon.Status", "ec2.DescribeVolumes", "ec2.NoSuchAction"] {
                 socket.send(request(method, #"{"Body":{"$bytes":\#(payload.count)}}"#, id: 1))
                 socket.send(payload)
-                let reply = try socket.readMessage()
+                let reply = try await socket.nextMessage()
                 #expect(reply?["id"] == 1, "\(method)")
                 #expect(errorOf(reply).code == -32602 || errorOf(reply).code == -32601, "\(method)")
             }
             socket.send(status(id: 7))
-            #expect(try socket.readMessage()?["id"] == 7)
+            #expect(try await socket.nextMessage()?["id"] == 7)
         }
     }
 
@@ -64,10 +64,10 @@ extension BadInputTests {
             socket.send(line)
             socket.send(payload)
             socket.send(status(id: 7))
-            let reply = try socket.readMessage()
+            let reply = try await socket.nextMessage()
             #expect(errorOf(reply).code == -32600 || errorOf(reply).code == -32700, "\(params)")
             #expect(errorOf(reply).message?.contains("closed") == true, "\(params)")
-            #expect(try socket.readLine() == nil, "nothing after the broken line is answered: \(params)")
+            #expect(try await socket.nextLine() == nil, "nothing after the broken line is answered: \(params)")
         }
     }
 }
