@@ -81,7 +81,7 @@ public struct Cloud: Sendable {
             let (accelerator, reason) = acceleration.current
             return DaemonStatus(
                 version: DaemonInfo.version, pid: info.pid,
-                uptimeSeconds: Self.seconds(ContinuousClock.now - info.startedAt),
+                uptimeSeconds: (ContinuousClock.now - info.startedAt).totalSeconds,
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
                 availabilityZones: catalog.zones.count, volumes: volumes.volumeCount,
                 lostAndFoundFiles: volumes.lostAndFoundFiles.value, acceleration: accelerator.rawValue,
@@ -114,10 +114,6 @@ public struct Cloud: Sendable {
         Self.registerObjects(objects, in: &router)
         Self.registerInstances(instances, in: &router)
         processor = RequestProcessor(router: router)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func registerInstances(_ instances: InstanceService, in router: inout Router) {

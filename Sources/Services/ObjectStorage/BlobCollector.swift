@@ -95,7 +95,7 @@ public struct BlobCollector: Service, Sendable {
                 removed += await BlockingIO.run { Self.removeTemporaries(store, zone, before: cutoff) }
                 for start in stride(from: 0, to: old.count, by: 500) {
                     let batch = Array(old[start..<min(start + 500, old.count)])
-                    guard let referenced = try? await referenced(batch) else { continue }
+                    guard let referenced = try? await service.referenced(batch.map(\.hex)) else { continue }
                     let doomed = batch.filter { !referenced.contains($0.hex) }
                     removed += await BlockingIO.run { () -> Int in
                         var count = 0
@@ -126,7 +126,7 @@ public struct BlobCollector: Service, Sendable {
                 let old = ((try? await pack.list()) ?? []).filter { $0.touched < cutoff }.map(\.digest)
                 for start in stride(from: 0, to: old.count, by: 500) {
                     let batch = Array(old[start..<min(start + 500, old.count)])
-                    guard let referenced = try? await referenced(batch) else { continue }
+                    guard let referenced = try? await service.referenced(batch.map(\.hex)) else { continue }
                     removed +=
                         (try? await pack.remove(batch.filter { !referenced.contains($0.hex) }, untouchedSince: cutoff))
                         ?? 0
@@ -134,11 +134,6 @@ public struct BlobCollector: Service, Sendable {
             }
         }
         return removed
-    }
-
-    /// Which of the digests some object chunk or upload part refers to.
-    private func referenced(_ digests: [BlobDigest]) async throws -> Set<String> {
-        try await service.referenced(digests.map(\.hex))
     }
 
     /// Removes the temporary files a crashed process left at once, and this process's own only when far
@@ -164,11 +159,4 @@ public struct BlobCollector: Service, Sendable {
 
     /// How much longer than the grace period this process's own temporary files are kept.
     static let ownTemporaryGrace: TimeInterval = 24 * 3600
-}
-
-extension Duration {
-    fileprivate var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
 }

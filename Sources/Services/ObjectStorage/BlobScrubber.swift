@@ -63,9 +63,7 @@ public struct BlobScrubber: Service, Sendable {
                     metadata: ["iaas.blob": "\(digest)", "iaas.region": "\(region)"])
             }
         }
-        let elapsed = ContinuousClock.now - started
-        result.durationSeconds =
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        result.durationSeconds = (ContinuousClock.now - started).totalSeconds
         let metadata: Logger.Metadata = [
             "iaas.blobs": "\(result.blobsChecked)", "iaas.copies.missing": "\(result.copiesMissing)",
             "iaas.copies.corrupt": "\(result.copiesCorrupt)", "iaas.copies.repaired": "\(result.copiesRepaired)",

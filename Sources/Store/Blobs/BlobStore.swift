@@ -38,10 +38,9 @@ public struct BlobStore: Sendable {
     public func putSmall(_ bytes: [UInt8], pin: (BlobDigest) -> Void) async throws -> BlobDigest {
         let digest = BlobDigest(of: bytes)
         pin(digest)
-        let available = packs
         let quorum = self.quorum
         let (results, sink) = AsyncStream<Bool>.makeStream()
-        for pack in available {
+        for pack in packs {
             Task {
                 sink.yield((try? await pack.put(digest, bytes)) != nil)
             }
@@ -52,7 +51,7 @@ public struct BlobStore: Sendable {
             answered += 1
             if success { succeeded += 1 }
             if succeeded >= quorum { break }
-            if answered == available.count { throw BlobError.lost(digest) }
+            if answered == packs.count { throw BlobError.lost(digest) }
         }
         sink.finish()
         return digest
