@@ -23,6 +23,12 @@ public protocol Hypervisor: Sendable {
     /// Resets the machine (the guest boots again; the VMM stays).
     func reboot(_ id: String) async throws(EngineError)
 
+    /// Halts the guest's processors, its disks drained and flushed (a snapshot's point in time).
+    func pause(_ id: String) async throws(EngineError)
+
+    /// Lets a paused guest run again.
+    func resume(_ id: String) async throws(EngineError)
+
     /// Whether the machine runs.
     func status(_ id: String) async -> MachineStatus
 

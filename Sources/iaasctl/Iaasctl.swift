@@ -14,6 +14,7 @@ struct Iaasctl: AsyncParsableCommand {
             CreateVolume.self, DescribeVolumes.self, DeleteVolume.self, ModifyVolume.self,
             DescribeVolumesModifications.self,
             DescribeVolumeStatus.self,
+            CreateSnapshot.self, DescribeSnapshots.self, DeleteSnapshot.self, CopySnapshot.self,
             CreateTags.self, DeleteTags.self, DescribeTags.self,
             CreateQueue.self, ListQueues.self, GetQueueAttributes.self, PurgeQueue.self, DeleteQueue.self,
             SendMessage.self, ReceiveMessage.self, DeleteMessage.self, PeekMessages.self,

@@ -113,6 +113,15 @@ struct Daemon {
                 "iaas.ec2.stray-machines": "\(compute.strayMachinesKilled)",
             ])
 
+        // After compute: a machine a snapshot paused before a crash runs again before its job is judged.
+        let snapshots = try await SnapshotReconciler(service: cloud.snapshots).run()
+        logger.info(
+            "snapshots ready",
+            metadata: [
+                "iaas.ebs.snapshots-resumed": "\(snapshots.resumed)",
+                "iaas.ebs.snapshots-failed": "\(snapshots.failed)",
+            ])
+
         if options.acceleration == .auto { probeKVM(hypervisor, choice: acceleration) }
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another

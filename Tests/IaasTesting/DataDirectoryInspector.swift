@@ -141,3 +141,40 @@ public struct DataDirectoryInspector {
             }).flatMap { $0 }.map { [UInt8]($0) }
     }
 }
+
+extension DataDirectoryInspector {
+    /// Segment 0 of a replica of a volume (what a guest's writes reach through QEMU's quorum driver).
+    public func replica(_ volumeId: String, _ replica: Int, zone: String = "us-east-1a") -> String {
+        root + "/zones/\(zone)/ebs-\(replica)/\(volumeId).0.raw"
+    }
+
+    /// Writes bytes into both replicas of a volume at an offset, as a guest's write through the quorum
+    /// driver lands, and syncs them.
+    public func writeVolume(_ volumeId: String, at offset: Int64, _ bytes: [UInt8], zone: String = "us-east-1a")
+        throws
+    {
+        for index in 0..<2 {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: replica(volumeId, index, zone: zone)))
+            try handle.seek(toOffset: UInt64(offset))
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+            try handle.close()
+        }
+    }
+
+    /// Bytes of replica `index` of a volume.
+    public func readVolume(
+        _ volumeId: String, at offset: Int64, count: Int, replica index: Int = 0,
+        zone: String = "us-east-1a"
+    ) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: replica(volumeId, index, zone: zone)))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(offset))
+        return [UInt8](try handle.read(upToCount: count) ?? Data())
+    }
+
+    /// Bytes the file system allocated for replica `index` of a volume.
+    public func allocatedBytes(_ volumeId: String, replica index: Int = 0, zone: String = "us-east-1a") -> Int64 {
+        (try? DurableFiles.sizes(of: FilePath(replica(volumeId, index, zone: zone))))??.allocated ?? -1
+    }
+}

@@ -56,6 +56,12 @@ public enum Methods {
         "ec2.DescribeVolumeStatus"
     )
 
+    public static let createSnapshot = RPCMethod<CreateSnapshotRequest, Snapshot>("ec2.CreateSnapshot")
+    public static let describeSnapshots = RPCMethod<DescribeSnapshotsRequest, DescribeSnapshotsResult>(
+        "ec2.DescribeSnapshots")
+    public static let deleteSnapshot = RPCMethod<DeleteSnapshotRequest, ReturnResult>("ec2.DeleteSnapshot")
+    public static let copySnapshot = RPCMethod<CopySnapshotRequest, CopySnapshotResult>("ec2.CopySnapshot")
+
     public static let attachVolume = RPCMethod<AttachVolumeRequest, VolumeAttachment>("ec2.AttachVolume")
     public static let detachVolume = RPCMethod<DetachVolumeRequest, VolumeAttachment>("ec2.DetachVolume")
     public static let allocateAddress = RPCMethod<AllocateAddressRequest, AllocateAddressResult>(

@@ -223,9 +223,23 @@ public actor QEMUDriver: Hypervisor {
     }
 
     public func reboot(_ id: String) async throws(EngineError) {
+        try await command("system_reset", of: id)
+    }
+
+    /// QMP `stop`: QEMU drains and flushes every disk before the guest halts, so the replica files hold
+    /// everything the guest wrote.
+    public func pause(_ id: String) async throws(EngineError) {
+        try await command("stop", of: id)
+    }
+
+    public func resume(_ id: String) async throws(EngineError) {
+        try await command("cont", of: id)
+    }
+
+    private func command(_ name: String, of id: String) async throws(EngineError) {
         guard let monitor = monitors[id] else { throw .notRunning(id) }
         do {
-            _ = try await monitor.connection.execute("system_reset")
+            _ = try await monitor.connection.execute(name)
         } catch {
             throw .commandFailed("\(error)")
         }

@@ -5,7 +5,8 @@ import Store
 
 /// Finishes, at start-up, every volume action a crash interrupted, and puts away files no row owns.
 ///
-/// - `creating` rows are driven forward: both replicas are made whole, then the row becomes `available`
+/// - `creating` rows are driven forward: both replicas are made whole (and filled again from the snapshot
+///   a volume is restored from), then the row becomes `available`
 ///   (a client retrying with its `ClientToken` gets this volume).
 /// - `deleting` rows are driven forward: files removed, row forgotten.
 /// - `modifying` modifications are driven forward: replicas grown, attributes committed.
@@ -96,9 +97,13 @@ public struct VolumeReconciler: Sendable {
                 metadata: ["iaas.volume.id": "\(record.id)", "iaas.zone": "\(record.zone)"])
             return false
         }
-        let files = volumes.replicaFiles(record)
-        try await volumes.fileWork(record.id, "create") { [store = volumes.files] () throws(FileSystemError) in
-            try store.ensure(files)
+        if record.snapshotId != nil {
+            try await volumes.restore(record)
+        } else {
+            let files = volumes.replicaFiles(record)
+            try await volumes.fileWork(record.id, "create") { [store = volumes.files] () throws(FileSystemError) in
+                try store.ensure(files)
+            }
         }
         var created = record
         created.state = .available

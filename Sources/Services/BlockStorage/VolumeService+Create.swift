@@ -6,6 +6,8 @@ import Store
 extension VolumeService {
     /// `ec2.CreateVolume`: two sparse replicas of the requested size in the zone; no data block is allocated.
     public func createVolume(_ request: CreateVolumeRequest) async throws(CloudError) -> Volume {
+        var request = request
+        let source = try await restoreSource(of: &request)
         let spec = try Self.validate(request, catalog: catalog)
         let tags = try Self.volumeTags(request.tagSpecifications)
         if let token = request.clientToken {
@@ -13,7 +15,8 @@ extension VolumeService {
                 throw .invalidParameterValue("ClientToken must be 1 to 64 ASCII characters.")
             }
         }
-        let record = spec.record(zone: request.availabilityZone, clientToken: request.clientToken)
+        let record = spec.record(
+            zone: request.availabilityZone, clientToken: request.clientToken, snapshotId: source?.id)
         // (1) Intent: the row in `creating`, with its tags.
         let existing = try await database.writeOrThrow { db throws(CloudError) -> VolumeRecord? in
             if let token = record.clientToken {
@@ -24,7 +27,8 @@ extension VolumeService {
                     guard earlier.zone == record.zone, earlier.sizeGiB == record.sizeGiB,
                         earlier.volumeType == record.volumeType,
                         earlier.iops == record.iops, earlier.throughput == record.throughput,
-                        earlier.multiAttachEnabled == record.multiAttachEnabled
+                        earlier.multiAttachEnabled == record.multiAttachEnabled,
+                        earlier.snapshotId == record.snapshotId
                     else {
                         throw CloudError(
                             code: "IdempotentParameterMismatch",
@@ -35,12 +39,19 @@ extension VolumeService {
                     return earlier
                 }
             }
+            // The snapshot may have gone since it was looked at; deleting it waits for this row.
+            if let snapshotId = record.snapshotId { _ = try Self.completedSnapshot(snapshotId, in: db) }
             try db.catching { try record.insert(db) }
             try TagService.upsert(tags, on: record.id, type: "volume", in: db)
             return nil
         }
         guard let existing else {
             count.adjust(by: 1)
+            if record.snapshotId != nil {
+                // As in EC2, the volume is `creating` until its data is in place.
+                restoreInBackground(record)
+                return Self.volume(record, tags: tags)
+            }
             return try await finishCreate(record, tags: tags)
         }
         let existingTags = try await database.readOrThrow { db in
@@ -124,9 +135,6 @@ extension VolumeService {
 
     static func validate(_ request: CreateVolumeRequest, catalog: RegionCatalog) throws(CloudError) -> VolumeSpec {
         _ = try catalog.requireZone(request.availabilityZone)
-        if let snapshotId = request.snapshotId {
-            throw CloudError(code: "InvalidSnapshot.NotFound", message: "The snapshot '\(snapshotId)' does not exist.")
-        }
         guard let size = request.size else { throw .missingParameter("Size") }
         if request.encrypted == true {
             throw CloudError(
@@ -143,16 +151,6 @@ extension VolumeService {
 
     /// The tags of the `volume` entries of `TagSpecifications`.
     static func volumeTags(_ specifications: [TagSpecification]?) throws(CloudError) -> [Tag] {
-        var tags: [Tag] = []
-        for specification in specifications ?? [] {
-            guard specification.resourceType == nil || specification.resourceType == "volume" else {
-                throw .invalidParameterValue(
-                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'volume'."
-                )
-            }
-            tags += specification.tags
-        }
-        try TagRules.validate(tags)
-        return tags
+        try TagRules.tags(of: specifications, for: "volume")
     }
 }

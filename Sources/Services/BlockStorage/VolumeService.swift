@@ -17,12 +17,17 @@ public struct VolumeService: Sendable {
     /// Serializes file work on one volume (a repair against a delete or a grow).
     let fileLocks: KeyedLock
     let count: VolumeCount
+    /// Each region's blob store, where snapshots keep the blocks a new volume is restored from.
+    let blobs: [String: BlobStore]
     /// Files in the zones' `lost+found/`, counted by the reconciler.
     public let lostAndFoundFiles = Gauge()
     let logger = Logger(label: "iaas.ebs")
 
-    public init(database: StoreDatabase, files: VolumeFileStore, catalog: RegionCatalog) {
+    public init(
+        database: StoreDatabase, files: VolumeFileStore, catalog: RegionCatalog, blobs: [String: BlobStore] = [:]
+    ) {
         self.database = database
+        self.blobs = blobs
         self.files = files
         self.catalog = catalog
         self.fileLocks = KeyedLock()

@@ -83,10 +83,12 @@ struct VolumeSpec: Sendable, Hashable {
 
 extension VolumeSpec {
     /// A new volume of this spec, `creating`.
-    func record(zone: String, createTime: Date = Date(), clientToken: String? = nil) -> VolumeRecord {
+    func record(
+        zone: String, createTime: Date = Date(), clientToken: String? = nil, snapshotId: String? = nil
+    ) -> VolumeRecord {
         VolumeRecord(
             id: ResourceID.make("vol"), zone: zone, sizeGiB: sizeGiB, volumeType: type.name, iops: iops,
             throughput: throughput, state: .creating, createTime: createTime, encrypted: false,
-            multiAttachEnabled: multiAttachEnabled, snapshotId: nil, clientToken: clientToken)
+            multiAttachEnabled: multiAttachEnabled, snapshotId: snapshotId, clientToken: clientToken)
     }
 }

@@ -44,7 +44,12 @@ public struct ComputeReconciler: Sendable {
             let machine = machines[instance.id]
             switch instance.state {
             case .running:
-                if machine != nil {
+                if let machine {
+                    if machine.status == .paused {
+                        // Paused for a snapshot when the daemon went away: the snapshot is judged lost, the
+                        // guest goes on.
+                        try? await service.hypervisor.resume(instance.id)
+                    }
                     report.reattached += 1
                     logger.info("re-attached to a running instance", metadata: ["iaas.instance.id": "\(instance.id)"])
                 } else {

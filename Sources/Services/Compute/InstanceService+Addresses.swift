@@ -9,16 +9,7 @@ extension InstanceService {
         if let domain = request.domain, domain != "vpc", domain != "standard" {
             throw .invalidParameterValue("Invalid value '\(domain)' for Domain: use vpc.")
         }
-        var tags: [Tag] = []
-        for specification in request.tagSpecifications ?? [] {
-            guard specification.resourceType == "elastic-ip" else {
-                throw .invalidParameterValue(
-                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'elastic-ip'."
-                )
-            }
-            tags += specification.tags
-        }
-        try TagRules.validate(tags)
+        let tags = try TagRules.tags(of: request.tagSpecifications, for: "elastic-ip", allowsUntyped: false)
         let network = self.network
         let record = try await database.writeOrThrow { [tags] db throws(CloudError) -> AddressRecord in
             let taken = try Self.publicAddressesInUse(db)

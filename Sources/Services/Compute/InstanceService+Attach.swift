@@ -50,6 +50,11 @@ extension InstanceService {
                 try attachment.insert(db)
                 try VolumeRecord.filter(key: volume.id).updateAll(
                     db, Column("state").set(to: VolumeState.inUse.rawValue))
+                // A pending snapshot of the volume can no longer start over after a crash: a guest may
+                // write to the volume from now on.
+                try SnapshotRecord.filter(SnapshotRecord.Columns.volumeId == volume.id)
+                    .filter(SnapshotRecord.Columns.state == SnapshotState.pending)
+                    .updateAll(db, SnapshotRecord.Columns.resumable.set(to: false))
             }
             return attachment
         }
@@ -69,7 +74,11 @@ extension InstanceService {
                 guard let instance, let volume else { return }
                 if instance.state == .running {
                     do {
-                        try await hypervisor.attach(disk(of: volume), to: id)
+                        // Not while a snapshot reads the volume: it holds the volume's file lock meanwhile.
+                        let disk = disk(of: volume)
+                        try await volumes.fileLocks.withLock(volumeId) { () async throws(EngineError) in
+                            try await hypervisor.attach(disk, to: id)
+                        }
                     } catch {
                         // Plugged before a crash: the engine already has it.
                         guard "\(error)".contains("Duplicate") || "\(error)".contains("already") else {

@@ -28,6 +28,7 @@ public struct ComputeConfiguration: Sendable {
 public struct Cloud: Sendable {
     public let regions: RegionService
     public let volumes: VolumeService
+    public let snapshots: SnapshotService
     public let tags: TagService
     public let repairer: ReplicaRepairer
     public let queues: QueueService
@@ -45,8 +46,11 @@ public struct Cloud: Sendable {
         cooldowns: QueueService.Cooldowns = .init(enforced: true), compute: ComputeConfiguration? = nil
     ) {
         let regions = RegionService(catalog: catalog)
+        let objects = ObjectService(
+            database: database, dataDirectory: dataDirectory, catalog: catalog, account: account)
         let volumes = VolumeService(
-            database: database, files: VolumeFileStore(dataDirectory: dataDirectory), catalog: catalog)
+            database: database, files: VolumeFileStore(dataDirectory: dataDirectory), catalog: catalog,
+            blobs: objects.stores)
         let tags = TagService(database: database)
         let repairer = ReplicaRepairer(volumes: volumes, interval: repairInterval)
         self.regions = regions
@@ -57,8 +61,6 @@ public struct Cloud: Sendable {
             database: database, dataDirectory: dataDirectory, catalog: catalog, account: account, cooldowns: cooldowns)
         self.queues = queues
         sweeper = MessageSweeper(service: queues)
-        let objects = ObjectService(
-            database: database, dataDirectory: dataDirectory, catalog: catalog, account: account)
         self.objects = objects
         collector = BlobCollector(service: objects)
         let scrubber = BlobScrubber(service: objects, interval: scrubInterval)
@@ -74,6 +76,8 @@ public struct Cloud: Sendable {
             memoryDivisor: compute.memoryDivisor)
         self.instances = instances
         machineEvents = MachineEventMonitor(service: instances)
+        let snapshots = SnapshotService(database: database, volumes: volumes, objects: objects, quiescer: instances)
+        self.snapshots = snapshots
 
         var router = Router()
         let acceleration = compute.acceleration
@@ -106,6 +110,17 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.describeVolumeStatus) { request throws(CloudError) in
             try await volumes.describeVolumeStatus(request, repairer: repairer)
+        }
+        router.register(Methods.createSnapshot) { request throws(CloudError) in
+            try await snapshots.createSnapshot(request)
+        }
+        router.register(Methods.describeSnapshots) { request throws(CloudError) in
+            try await snapshots.describeSnapshots(request)
+        }
+        router.register(Methods.deleteSnapshot) { request throws(CloudError) in
+            try await snapshots.deleteSnapshot(request)
+        }
+        router.register(Methods.copySnapshot) { request throws(CloudError) in try await snapshots.copySnapshot(request)
         }
         router.register(Methods.createTags) { request throws(CloudError) in try await tags.createTags(request) }
         router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }

@@ -92,12 +92,15 @@ extension ObjectService {
                     SELECT DISTINCT p.digest, p.size FROM uploadPartChunk p
                     JOIN multipartUpload u ON u.uploadId = p.uploadId JOIN bucket b ON b.name = u.bucket
                     WHERE b.region = ?
-                    """, arguments: [region, region]
+                    UNION
+                    SELECT DISTINCT k.digest, k.size FROM snapshotBlock k JOIN snapshot s ON s.id = k.snapshotId
+                    WHERE s.region = ?
+                    """, arguments: [region, region, region]
             ).map { (digest: $0["digest"] as String, size: $0["size"] as Int) }
         }
     }
 
-    /// Which of the digests (hex) an object chunk or an upload's part refers to.
+    /// Which of the digests (hex) an object chunk, an upload's part or a snapshot block refers to.
     func referenced(_ hexes: [String]) async throws -> Set<String> {
         try await database.read { db in
             Set(
@@ -107,7 +110,11 @@ extension ObjectService {
                         .filter(hexes.contains(ObjectChunkRecord.Columns.digest)))
                     + String.fetchAll(
                         db,
-                        UploadPartChunkRecord.select(Column("digest")).filter(hexes.contains(Column("digest")))))
+                        UploadPartChunkRecord.select(Column("digest")).filter(hexes.contains(Column("digest"))))
+                    + String.fetchAll(
+                        db,
+                        SnapshotBlockRecord.select(SnapshotBlockRecord.Columns.digest)
+                            .filter(hexes.contains(SnapshotBlockRecord.Columns.digest))))
         }
     }
 }

@@ -73,6 +73,11 @@ public struct RegionCatalog: Sendable, Hashable {
         regions.flatMap { region in region.zones.map { (region, $0) } }
     }
 
+    /// The name of the region a zone belongs to.
+    public func region(ofZone name: String) -> String? {
+        zones.first { $0.zone.zoneName == name }?.region.regionName
+    }
+
     public func zone(named name: String) -> Zone? {
         zones.first { $0.zone.zoneName == name }?.zone
     }

@@ -11,6 +11,8 @@ enum ResourceExistence {
             guard let record, record.state != .deleted, record.state != .deleting else {
                 throw VolumeErrors.notFound(id)
             }
+        case "snapshot":
+            _ = try SnapshotService.fetch(id, in: db)
         default:
             throw CloudError(
                 code: "InvalidID",

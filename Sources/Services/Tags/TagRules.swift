@@ -6,6 +6,25 @@ enum TagRules {
     static let maxKeyLength = 128
     static let maxValueLength = 256
 
+    /// The tags of a create action's `TagSpecifications`, each of which must name `resourceType` (or none,
+    /// when `allowsUntyped`), checked.
+    static func tags(
+        of specifications: [TagSpecification]?, for resourceType: String, allowsUntyped: Bool = true
+    ) throws(CloudError) -> [Tag] {
+        var tags: [Tag] = []
+        for specification in specifications ?? [] {
+            guard specification.resourceType == resourceType || (allowsUntyped && specification.resourceType == nil)
+            else {
+                throw .invalidParameterValue(
+                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use '\(resourceType)'."
+                )
+            }
+            tags += specification.tags
+        }
+        try validate(tags)
+        return tags
+    }
+
     /// Checks a set of tags to apply to one resource.
     static func validate(_ tags: [Tag]) throws(CloudError) {
         guard tags.count <= maxTagsPerResource else {

@@ -200,6 +200,34 @@ enum Schema {
                     ["uploadId", "partNumber"], references: UploadPartRecord.databaseTableName, onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v9-snapshots") { db in
+            try db.create(table: SnapshotRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("region", .text).notNull()
+                t.column("volumeId", .text).notNull().indexed()
+                t.column("volumeSizeGiB", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("stateMessage", .text)
+                t.column("progress", .integer).notNull()
+                t.column("startTime", .datetime).notNull()
+                t.column("completionTime", .datetime)
+                t.column("description", .text).notNull()
+                t.column("ownerId", .text).notNull()
+                t.column("dataBytes", .integer).notNull()
+                t.column("resumable", .boolean).notNull()
+                t.column("sourceSnapshotId", .text)
+                t.column("sourceRegion", .text)
+            }
+            try db.create(table: SnapshotBlockRecord.databaseTableName) { t in
+                t.column("snapshotId", .text).notNull()
+                t.column("index", .integer).notNull()
+                // The blob collector asks whether any row still refers to a blob.
+                t.column("digest", .text).notNull().indexed()
+                t.column("size", .integer).notNull()
+                t.primaryKey(["snapshotId", "index"])
+                t.foreignKey(["snapshotId"], references: SnapshotRecord.databaseTableName, onDelete: .cascade)
+            }
+        }
         return migrator
     }
 }

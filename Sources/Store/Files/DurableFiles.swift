@@ -64,13 +64,13 @@ public enum DurableFiles {
 
     /// Creates a directory and its parents if they do not exist, durably: the parent of each directory it
     /// made is fsynced, so a crash cannot lose a directory that files were then created in.
-    public static func makeDirectories(_ path: FilePath) throws(FileSystemError) {
+    public static func makeDirectories(_ path: FilePath, syncing: Bool = true) throws(FileSystemError) {
         var prefix = path.root.map { FilePath(root: $0) } ?? FilePath()
         for component in path.components {
             let parent = prefix
             prefix.append(component)
             if mkdir(prefix.string, directoryMode) == 0 {
-                if !parent.isEmpty { try syncDirectory(parent) }
+                if syncing, !parent.isEmpty { try syncDirectory(parent) }
             } else if errno != EEXIST {
                 throw error("mkdir", prefix)
             }

@@ -56,10 +56,13 @@ extension Iaasctl {
         @Option(help: "Idempotency token: retries with the same token create one volume.")
         var clientToken: String?
 
+        @Option(help: "Restore this snapshot into the volume (Size defaults to the snapshot's).")
+        var snapshotId: String?
+
         func run() async throws {
             let request = CreateVolumeRequest(
                 availabilityZone: availabilityZone, size: size, volumeType: volumeType, iops: iops,
-                throughput: throughput, multiAttachEnabled: multiAttachEnabled ? true : nil,
+                throughput: throughput, multiAttachEnabled: multiAttachEnabled ? true : nil, snapshotId: snapshotId,
                 tagSpecifications: tagSpecifications.isEmpty
                     ? nil : try tagSpecifications.map(Shorthand.tagSpecification),
                 clientToken: clientToken)

@@ -153,6 +153,10 @@ struct CrashPointTests {
                 // Tested in ObjectCrashTests.
                 "s3.put.after-blobs", "s3.put.after-commit", "s3.upload-part.after-blobs",
                 "s3.complete-multipart.after-commit",
+                // Tested in SnapshotCrashTests.
+                "snapshot.create.after-intent", "snapshot.create.after-read", "snapshot.create.after-blobs",
+                "snapshot.copy.after-intent", "snapshot.copy.after-blobs", "volume.restore.after-intent",
+                "volume.restore.after-blocks",
                 // Tested in InstanceCrashTests.
                 "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",

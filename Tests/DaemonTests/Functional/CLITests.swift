@@ -266,6 +266,12 @@ struct CLITests {
           describe-volumes-modifications
                                   Show the most recent modification of each volume.
           describe-volume-status  Show whether each volume's replicas are healthy.
+          create-snapshot         Snapshot a volume into S3 (pending until its blocks
+                                  are stored; the volume stays usable).
+          describe-snapshots      List snapshots.
+          delete-snapshot         Delete a snapshot; blocks other snapshots share are
+                                  kept.
+          copy-snapshot           Copy a snapshot, within a region or to another.
           create-tags             Add or overwrite tags on resources.
           delete-tags             Remove tags from resources (all tags if none given).
           describe-tags           List tags.

@@ -1,0 +1,164 @@
+import API
+import Foundation
+import GRDB
+import Store
+
+extension SnapshotService {
+    /// `ec2.CreateSnapshot`: commits the snapshot `pending` and starts its job; the volume stays usable.
+    public func createSnapshot(_ request: CreateSnapshotRequest) async throws(CloudError) -> Snapshot {
+        try VolumeErrors.requireWellFormed(request.volumeId)
+        let description = try Self.validDescription(request.description)
+        let tags = try TagRules.tags(of: request.tagSpecifications, for: "snapshot")
+        let catalog = volumes.catalog
+        let account = account
+        let record = try await database.writeOrThrow { db throws(CloudError) -> SnapshotRecord in
+            let volume = try VolumeService.fetch(request.volumeId, in: db)
+            guard volume.state == .available || volume.state == .inUse else {
+                throw VolumeErrors.incorrectState(volume.id, state: volume.state.rawValue, action: "snapshotted")
+            }
+            guard let region = catalog.region(ofZone: volume.zone) else {
+                throw .internalError("The volume \(volume.id)'s zone \(volume.zone) is not configured.")
+            }
+            let attached = try db.catching {
+                try VolumeAttachmentRecord.filter(key: volume.id).fetchCount(db) > 0
+            }
+            let record = SnapshotRecord(
+                id: ResourceID.make("snap"), region: region, volumeId: volume.id, volumeSizeGiB: volume.sizeGiB,
+                state: .pending, startTime: Date(), description: description, ownerId: account,
+                resumable: !attached)
+            try db.catching { try record.insert(db) }
+            try TagService.upsert(tags, on: record.id, type: "snapshot", in: db)
+            return record
+        }
+        logger.info(
+            "snapshot started",
+            metadata: ["iaas.snapshot.id": "\(record.id)", "iaas.volume.id": "\(record.volumeId)"])
+        await CrashPoint.reach("snapshot.create.after-intent")
+        // The answer waits until the volume is held still: a write the caller makes after it is not in
+        // the snapshot.
+        await startCapture(record.id).waitUntilHeld()
+        return Self.snapshot(record, tags: tags)
+    }
+
+    /// Runs a snapshot's job in the background; the returned hold says when the volume is held still.
+    @discardableResult
+    func startCapture(_ id: String) -> CaptureHold {
+        let service = self
+        let hold = CaptureHold()
+        Task { await service.capture(id, hold: hold) }
+        return hold
+    }
+
+    /// Steps (2) to (4) of a snapshot; the reconciler runs them again for a resumable one.
+    private func capture(_ id: String, hold: CaptureHold) async {
+        defer { hold.release() }
+        let record: SnapshotRecord
+        let volume: VolumeRecord
+        do {
+            guard let found = try await database.readOrThrow({ db in try SnapshotRecord.fetchOne(db, key: id) }),
+                found.state == .pending
+            else { return }
+            record = found
+            guard
+                let source = try await database.readOrThrow({ db in try VolumeRecord.fetchOne(db, key: found.volumeId) }
+                ),
+                VolumeLifecycle.isVisible(source.state), source.state != .creating
+            else {
+                await fail(id, "The volume \(found.volumeId) was deleted before its data could be read.")
+                return
+            }
+            volume = source
+        } catch {
+            await fail(id, "The snapshot's records could not be read.", error: error)
+            return
+        }
+        let batch: BlobBatch
+        do {
+            batch = BlobBatch(store: try store(record.region))
+        } catch {
+            await fail(id, "\(error)")
+            return
+        }
+        let progress = trackProgress(id)
+        var pinned: [BlobDigest] = []
+        defer { progress.finish() }
+        do {
+            let blocks = try await read(volume, into: batch, snapshot: id, progress: progress, hold: hold)
+            pinned = blocks.compactMap { BlobDigest(hex: $0.digest) }
+            await CrashPoint.reach("snapshot.create.after-read")
+            try await BlockingIO.run { () throws(FileSystemError) in try batch.commit() }
+            progress.percent = 99
+            await CrashPoint.reach("snapshot.create.after-blobs")
+            try await complete(id, blocks: blocks)
+        } catch {
+            batch.abandon()
+            await fail(
+                id, "The volume's data could not be stored; delete this snapshot and create another.", error: error)
+        }
+        pins.unpin(pinned)
+    }
+
+    /// Reads the volume's data blocks into the batch at one instant: under the volume's file lock, with
+    /// its machine paused while it has one.
+    private func read(
+        _ volume: VolumeRecord, into batch: BlobBatch, snapshot id: String, progress: JobProgress,
+        hold: CaptureHold
+    )
+        async throws -> [SnapshotBlockRecord]
+    {
+        let files = volumes.replicaFiles(volume)
+        let store = volumes.files
+        let pins = pins
+        let quiescer = quiescer
+        return try await volumes.fileLocks.withLock(volume.id) { () async throws -> [SnapshotBlockRecord] in
+            let resume = try await quiescer?.quiesce(volume: volume.id)
+            hold.release()
+            let result = await BlockingIO.run { () -> Result<[SnapshotBlockRecord], FileSystemError> in
+                Result { () throws(FileSystemError) -> [SnapshotBlockRecord] in
+                    let health = try store.health(files)
+                    guard let replica = health.firstIndex(of: .ok) else {
+                        throw FileSystemError("read", path: files.volumeId, errno: .noSuchFileOrDirectory)
+                    }
+                    let allocated = max(1, try store.allocatedBytes(files) / Int64(VolumeReplicaFiles.replicaCount))
+                    var blocks: [SnapshotBlockRecord] = []
+                    var seen: Int64 = 0
+                    try VolumeBlocks.forEachDataBlock(of: files, replica: replica) {
+                        index, bytes throws(FileSystemError) in
+                        let digest = try batch.add(bytes) { pins.pin($0) }
+                        blocks.append(
+                            SnapshotBlockRecord(snapshotId: id, index: index, digest: digest.hex, size: bytes.count))
+                        seen += Int64(bytes.count)
+                        progress.percent = Int(min(95, seen * 95 / allocated))
+                    }
+                    return blocks
+                }
+            }
+            await resume?()
+            return try result.get()
+        }
+    }
+
+    static func validDescription(_ description: String?) throws(CloudError) -> String {
+        let description = description ?? ""
+        guard description.count <= 255 else {
+            throw .invalidParameterValue("Description must be at most 255 characters; it has \(description.count).")
+        }
+        return description
+    }
+}
+
+/// Tells `CreateSnapshot` when its job holds the volume still (or gave up), so that it answers only then.
+final class CaptureHold: Sendable {
+    private let stream: AsyncStream<Never>
+    private let continuation: AsyncStream<Never>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream<Never>.makeStream()
+    }
+
+    func release() { continuation.finish() }
+
+    func waitUntilHeld() async {
+        for await _ in stream {}
+    }
+}
