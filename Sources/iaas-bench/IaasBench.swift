@@ -6,6 +6,9 @@ struct IaasBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iaas-bench",
         abstract: "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances|s3).",
-        subcommands: [VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self]
+        subcommands: [
+            VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self,
+            SnapshotsBenchmark.self,
+        ]
     )
 }

@@ -25,13 +25,9 @@ struct S3Benchmark: AsyncParsableCommand {
     var directory: String?
 
     func run() async throws {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let temporary = try TemporaryDirectory(prefix: "iaas-bench")
-        defer { temporary.remove() }
-        let root = directory ?? temporary.path
-        print("iaas-bench s3 on \(Machine.summary)")
-        let daemon = try await DaemonProcess(dataDirectory: root + "/data", logLevel: "notice")
-        let client = try await daemon.client()
+        let setup = try await BenchSetup.start("s3", directory: directory)
+        defer { setup.temporary.remove() }
+        let (daemon, client, root) = (setup.daemon, setup.client, setup.root)
         try await client.createBucket("bench")
 
         let small = [UInt8](repeating: 0x5A, count: 4096)
@@ -71,8 +67,8 @@ struct S3Benchmark: AsyncParsableCommand {
                     Methods.getObject, GetObjectRequest(bucket: "bench", key: "large/\(size)"))
                 for try await _ in payload {}
             }
-            let put = Double(size) / Self.seconds(putTime) / 1e6
-            let get = Double(size) / Self.seconds(getTime) / 1e6
+            let put = Double(size) / putTime.totalSeconds / 1e6
+            let get = Double(size) / getTime.totalSeconds / 1e6
             print(
                 String(
                     format:
@@ -98,7 +94,7 @@ struct S3Benchmark: AsyncParsableCommand {
         print(
             String(
                 format: "ListObjectsV2 over %d keys: %d pages in %.2f s (%.1f ms a page)", listed, pages,
-                Self.seconds(listTime), Self.seconds(listTime) * 1000 / Double(max(pages, 1))))
+                listTime.totalSeconds, listTime.totalSeconds * 1000 / Double(max(pages, 1))))
         await client.close()
         _ = await daemon.terminate()
     }
@@ -125,7 +121,7 @@ struct S3Benchmark: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        return Double(total) / Self.seconds(ContinuousClock.now - start)
+        return Double(total) / (ContinuousClock.now - start).totalSeconds
     }
 
     /// Puts `keys` small objects under `list/`, 16 at a time.
@@ -157,7 +153,7 @@ struct S3Benchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         for _ in 0..<total { _ = block.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
         fsync(fd)
-        let writeSpeed = Double(total << 20) / Self.seconds(ContinuousClock.now - start) / 1e6
+        let writeSpeed = Double(total << 20) / (ContinuousClock.now - start).totalSeconds / 1e6
         posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         let readStart = ContinuousClock.now
@@ -167,7 +163,7 @@ struct S3Benchmark: AsyncParsableCommand {
             guard count > 0 else { break }
             offset += count
         }
-        let readSpeed = Double(offset) / Self.seconds(ContinuousClock.now - readStart) / 1e6
+        let readSpeed = Double(offset) / (ContinuousClock.now - readStart).totalSeconds / 1e6
         return (writeSpeed, readSpeed)
     }
 
@@ -189,7 +185,4 @@ struct S3Benchmark: AsyncParsableCommand {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

@@ -113,11 +113,7 @@ struct SQSBenchmark: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        return Double(total) / Self.seconds(ContinuousClock.now - start)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return Double(total) / (ContinuousClock.now - start).totalSeconds
     }
 
     /// From just before a send to the return of a receive that was already waiting.
@@ -219,7 +215,7 @@ struct SQSBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         try await Task.sleep(for: .seconds(10))
         let used = try cpuSeconds(daemon.pid) - before
-        let share = used / Self.seconds(ContinuousClock.now - start) * 100
+        let share = used / (ContinuousClock.now - start).totalSeconds * 100
         for poller in pollers { poller.cancel() }
         print("idle CPU with \(idleQueues) queues long-polling: \(String(format: "%.2f", share))% of one core")
         await client.close()

@@ -26,15 +26,10 @@ struct VolumesBenchmark: AsyncParsableCommand {
     var directory: String?
 
     func run() async throws {
-        // As in iaasd: the clients should cost as little CPU as a well-built client can.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let temporary = try TemporaryDirectory(prefix: "iaas-bench")
-        defer { temporary.remove() }
-        let data = (directory ?? temporary.path) + "/data"
-        print("iaas-bench volumes on \(Machine.summary)")
-        print("iaasd: \(try DaemonProcess.binary())")
-        var daemon = try await DaemonProcess(dataDirectory: data, logLevel: "notice")
-        let client = try await daemon.client()
+        let setup = try await BenchSetup.start("volumes", directory: directory)
+        defer { setup.temporary.remove() }
+        var daemon = setup.daemon
+        let (client, data) = (setup.client, setup.data)
 
         for (label, size) in [("1 GiB", 1), ("16 TiB", 16384)] {
             var latency = Latency()

@@ -21,6 +21,7 @@ struct Iaasctl: AsyncParsableCommand {
             RunInstances.self, DescribeInstances.self, DescribeInstanceStatus.self, StartInstances.self,
             StopInstances.self,
             RebootInstances.self, TerminateInstances.self, GetConsoleOutput.self, DescribeImages.self,
+            CreateImage.self, RegisterImage.self, DeregisterImage.self,
             DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self, AllocateAddress.self,
             AssociateAddress.self, DisassociateAddress.self, ReleaseAddress.self, DescribeAddresses.self,
             ModifyInstanceAttribute.self, S3.self, Scrub.self,

@@ -115,6 +115,7 @@ struct Daemon {
 
         // After compute: a machine a snapshot paused before a crash runs again before its job is judged.
         let snapshots = try await SnapshotReconciler(service: cloud.snapshots).run()
+        try await cloud.instances.failInterruptedImages()
         logger.info(
             "snapshots ready",
             metadata: [

@@ -62,6 +62,10 @@ public enum Methods {
     public static let deleteSnapshot = RPCMethod<DeleteSnapshotRequest, ReturnResult>("ec2.DeleteSnapshot")
     public static let copySnapshot = RPCMethod<CopySnapshotRequest, CopySnapshotResult>("ec2.CopySnapshot")
 
+    public static let createImage = RPCMethod<CreateImageRequest, ImageIdResult>("ec2.CreateImage")
+    public static let registerImage = RPCMethod<RegisterImageRequest, ImageIdResult>("ec2.RegisterImage")
+    public static let deregisterImage = RPCMethod<DeregisterImageRequest, ReturnResult>("ec2.DeregisterImage")
+
     public static let attachVolume = RPCMethod<AttachVolumeRequest, VolumeAttachment>("ec2.AttachVolume")
     public static let detachVolume = RPCMethod<DetachVolumeRequest, VolumeAttachment>("ec2.DetachVolume")
     public static let allocateAddress = RPCMethod<AllocateAddressRequest, AllocateAddressResult>(

@@ -16,6 +16,11 @@ extension SnapshotService {
             }) {
                 throw SnapshotErrors.inUse(record.id, by: "\(volume), which is being restored from it")
             }
+            if let image = try db.catching({
+                try String.fetchOne(db, sql: "SELECT id FROM image WHERE rootSnapshotId = ?", arguments: [record.id])
+            }) {
+                throw SnapshotErrors.inUse(record.id, by: "\(image); deregister the image first")
+            }
             if let copy = try db.catching({
                 try SnapshotRecord.filter(SnapshotRecord.Columns.sourceSnapshotId == record.id)
                     .filter(SnapshotRecord.Columns.state == SnapshotState.pending).fetchOne(db)

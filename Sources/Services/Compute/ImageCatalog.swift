@@ -41,18 +41,40 @@ public struct ImageCatalog: Sendable {
         try await database.write { db in try record.save(db) }
     }
 
-    static func image(_ id: String, in db: Database) throws(CloudError) -> ImageRecord {
+    /// An image a launch in `region` can use: `available` (a snapshot-backed one once its snapshot is
+    /// completed) and, for a snapshot-backed one, of that region (`InvalidAMIID.NotFound` otherwise, as
+    /// AMIs are regional).
+    static func image(_ id: String, region: String?, in db: Database) throws(CloudError) -> ImageRecord {
         guard ResourceID.isWellFormed(id, prefix: "ami") else { throw ComputeErrors.malformedImageID(id) }
-        guard let image = try db.catching({ try ImageRecord.fetchOne(db, key: id) }), image.state == "available"
-        else { throw ComputeErrors.imageNotFound(id) }
+        guard let image = try db.catching({ try ImageRecord.fetchOne(db, key: id) }) else {
+            throw ComputeErrors.imageNotFound(id)
+        }
+        let snapshot = try db.catching { try image.rootSnapshotId.flatMap { try SnapshotRecord.fetchOne(db, key: $0) } }
+        if let snapshot, snapshot.region != region { throw ComputeErrors.imageNotFound(id) }
+        let state = state(of: image, snapshot: snapshot?.state)
+        guard state == "available" else {
+            throw CloudError(
+                code: "InvalidAMIID.Unavailable",
+                message: "The image \(id) is \(state); only an available one can be launched.")
+        }
         return image
     }
 
-    static func image(_ record: ImageRecord, account: String) -> Image {
+    /// An image's state: a snapshot-backed one's follows its snapshot.
+    static func state(of record: ImageRecord, snapshot: SnapshotState?) -> String {
+        guard record.rootSnapshotId != nil else { return record.state }
+        switch snapshot {
+        case .pending: return "pending"
+        case .completed: return record.state
+        case .error, nil: return "failed"
+        }
+    }
+
+    static func image(_ record: ImageRecord, account: String, snapshot: SnapshotState? = nil) -> Image {
         Image(
             imageId: record.id, name: record.name, description: record.description,
             ownerId: record.builtIn ? amazonOwner : account, imageOwnerAlias: record.builtIn ? "amazon" : nil,
-            state: record.state, public: record.builtIn, creationDate: record.creationDate,
-            rootSizeGiB: record.rootSizeGiB)
+            state: state(of: record, snapshot: snapshot), public: record.builtIn, creationDate: record.creationDate,
+            rootSizeGiB: record.rootSizeGiB, rootSnapshotId: record.rootSnapshotId)
     }
 }

@@ -93,11 +93,16 @@ extension InstanceService {
     func makeLaunchVolume(
         _ volume: VolumeRecord, of instance: String, filledFrom image: ImageRecord?, attached: Bool = true
     ) async throws(CloudError) {
-        let files = volumes.replicaFiles(volume)
-        let store = volumes.files
-        try await volumes.fileWork(volume.id, "create a volume of the launch") { () throws(FileSystemError) in
-            try store.ensure(files)
-            if let image { try store.fill(files, from: FilePath(image.rootDiskPath)) }
+        if volume.snapshotId != nil {
+            // A volume of a mapping with a SnapshotId, or the root of an image made from a snapshot.
+            try await volumes.restore(volume)
+        } else {
+            let files = volumes.replicaFiles(volume)
+            let store = volumes.files
+            try await volumes.fileWork(volume.id, "create a volume of the launch") { () throws(FileSystemError) in
+                try store.ensure(files)
+                if let image { try store.fill(files, from: FilePath(image.rootDiskPath)) }
+            }
         }
         try await database.writeOrThrow { db throws(CloudError) in
             try db.catching {

@@ -13,9 +13,19 @@ extension InstanceService {
         for id in request.imageIds ?? [] where !ResourceID.isWellFormed(id, prefix: "ami") {
             throw ComputeErrors.malformedImageID(id)
         }
-        let records = try await database.readOrThrow { db in try ImageRecord.order(Column("id")).fetchAll(db) }
+        let (records, snapshots) = try await database.readOrThrow { db in
+            (
+                try ImageRecord.order(Column("id")).fetchAll(db),
+                try Dictionary(
+                    uniqueKeysWithValues: SnapshotRecord.filter(
+                        sql: "id IN (SELECT rootSnapshotId FROM image WHERE rootSnapshotId IS NOT NULL)"
+                    ).fetchAll(db).map { ($0.id, $0.state) })
+            )
+        }
         let account = self.account
-        let images = records.map { ImageCatalog.image($0, account: account) }
+        let images = records.map { record in
+            ImageCatalog.image(record, account: account, snapshot: record.rootSnapshotId.flatMap { snapshots[$0] })
+        }
         if let ids = request.imageIds, !ids.isEmpty {
             let found = Set(images.map(\.imageId))
             if let missing = ids.first(where: { !found.contains($0) }) { throw ComputeErrors.imageNotFound(missing) }

@@ -40,8 +40,12 @@ extension InstanceService {
                 }
                 if !earlier.isEmpty { return (earlier, false) }
             }
-            let image = try ImageCatalog.image(request.imageId, in: db)
-            let rootDevice = try devices.rootDevice(imageSizeGiB: image.rootSizeGiB)
+            let image = try ImageCatalog.image(request.imageId, region: catalog.region(ofZone: zone), in: db)
+            var rootDevice = try devices.rootDevice(imageSizeGiB: image.rootSizeGiB)
+            rootDevice.snapshotId = image.rootSnapshotId
+            let extras = try devices.extras.map { device throws(CloudError) in
+                try device.resolved(zone: zone, catalog: catalog, in: db)
+            }
             let live = try db.catching {
                 try InstanceRecord.filter(
                     [InstanceState.pending, .running, .stopping].map(\.rawValue).contains(
@@ -75,7 +79,7 @@ extension InstanceService {
                 }
                 taken.insert(address)
                 let id = ResourceID.make("i")
-                let volume = rootDevice.spec.record(zone: zone, createTime: now)
+                let volume = rootDevice.spec.record(zone: zone, createTime: now, snapshotId: rootDevice.snapshotId)
                 let instance = InstanceRecord(
                     id: id, reservationId: reservationId, imageId: image.id, instanceType: type.name, zone: zone,
                     state: .pending, privateIp: address, macAddress: InstanceNetwork.macAddress(instanceId: id),
@@ -84,7 +88,7 @@ extension InstanceService {
                 try db.catching { try instance.insert(db) }
                 // The volumes are `creating`, their attachments `attaching`: the boot makes their files.
                 for (device, volume) in [(rootDevice, volume)]
-                    + devices.extras.map({ ($0, $0.spec.record(zone: zone, createTime: now)) })
+                    + extras.map({ ($0, $0.spec.record(zone: zone, createTime: now, snapshotId: $0.snapshotId)) })
                 {
                     try db.catching {
                         try volume.insert(db)

@@ -1,13 +1,36 @@
 import API
+import GRDB
 
 /// The volumes a launch makes, from RunInstances' `BlockDeviceMappings`: the root volume from the image
-/// (its size, type and DeleteOnTermination as the root device's mapping says) and a new empty volume for
-/// every other EBS mapping, each validated as CreateVolume validates a volume.
+/// (its size, type and DeleteOnTermination as the root device's mapping says) and a volume for every other
+/// EBS mapping, new and empty or restored from its `SnapshotId`, each validated as CreateVolume validates
+/// a volume.
 struct LaunchBlockDevices: Sendable {
     struct Device: Sendable {
         var name: String
         var spec: VolumeSpec
         var deleteOnTermination: Bool
+        /// The snapshot the volume is restored from.
+        var snapshotId: String? = nil
+        /// The mapping, for a size that depends on the snapshot (`resolved`).
+        var ebs: EbsBlockDevice? = nil
+
+        /// The device with its snapshot checked (completed, in the zone's region) and its size settled: the
+        /// mapping's, or the snapshot's volume size when none is given, never less.
+        func resolved(zone: String, catalog: RegionCatalog, in db: Database) throws(CloudError) -> Device {
+            guard let snapshotId, let ebs else { return self }
+            let snapshot = try VolumeService.completedSnapshot(snapshotId, in: db)
+            guard snapshot.region == catalog.region(ofZone: zone) else { throw SnapshotErrors.notFound(snapshotId) }
+            let size = ebs.volumeSize ?? snapshot.volumeSizeGiB
+            guard size >= snapshot.volumeSizeGiB else {
+                throw LaunchBlockDevices.invalid(
+                    "Volume of size \(size)GiB for '\(name)' is smaller than snapshot '\(snapshotId)'; expect size >= \(snapshot.volumeSizeGiB)GiB."
+                )
+            }
+            var device = self
+            device.spec = try LaunchBlockDevices.spec(ebs, size: size, zone: zone, catalog: catalog)
+            return device
+        }
     }
 
     /// The root device's `Ebs`, if a mapping names it.
@@ -49,14 +72,22 @@ struct LaunchBlockDevices: Sendable {
                 continue  // NoDevice suppresses a mapping of the image; the images here map only the root.
             }
             if isRoot {
+                guard ebs.snapshotId == nil else {
+                    throw Self.invalid("The root device '\(name)' is restored from the image; it takes no SnapshotId.")
+                }
                 root = ebs
                 continue
             }
             guard ebs.volumeSize != nil || ebs.snapshotId != nil else {
                 throw Self.invalid("The EBS mapping of '\(name)' needs a VolumeSize (or a SnapshotId).")
             }
-            let spec = try Self.spec(ebs, size: ebs.volumeSize, zone: zone, catalog: catalog)
-            extras.append(Device(name: name, spec: spec, deleteOnTermination: ebs.deleteOnTermination ?? true))
+            if let snapshotId = ebs.snapshotId { try SnapshotErrors.requireWellFormed(snapshotId) }
+            // With a snapshot and no size, the size is the snapshot's: settled in the launch's transaction.
+            let spec = try Self.spec(ebs, size: ebs.volumeSize ?? 1, zone: zone, catalog: catalog)
+            extras.append(
+                Device(
+                    name: name, spec: spec, deleteOnTermination: ebs.deleteOnTermination ?? true,
+                    snapshotId: ebs.snapshotId, ebs: ebs))
         }
         guard extras.count <= slots else {
             throw CloudError(
@@ -83,17 +114,17 @@ struct LaunchBlockDevices: Sendable {
             name: InstanceService.rootDevice, spec: spec, deleteOnTermination: root?.deleteOnTermination ?? true)
     }
 
-    private static func spec(_ ebs: EbsBlockDevice, size: Int?, zone: String, catalog: RegionCatalog)
+    static func spec(_ ebs: EbsBlockDevice, size: Int?, zone: String, catalog: RegionCatalog)
         throws(CloudError) -> VolumeSpec
     {
         try VolumeService.validate(
             CreateVolumeRequest(
                 availabilityZone: zone, size: size, volumeType: ebs.volumeType, iops: ebs.iops,
-                throughput: ebs.throughput, encrypted: ebs.encrypted, snapshotId: ebs.snapshotId),
+                throughput: ebs.throughput, encrypted: ebs.encrypted),
             catalog: catalog)
     }
 
-    private static func invalid(_ message: String) -> CloudError {
+    static func invalid(_ message: String) -> CloudError {
         CloudError(code: "InvalidBlockDeviceMapping", message: message)
     }
 }

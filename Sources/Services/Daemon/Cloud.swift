@@ -120,7 +120,17 @@ public struct Cloud: Sendable {
         router.register(Methods.deleteSnapshot) { request throws(CloudError) in
             try await snapshots.deleteSnapshot(request)
         }
-        router.register(Methods.copySnapshot) { request throws(CloudError) in try await snapshots.copySnapshot(request)
+        router.register(Methods.copySnapshot) { request throws(CloudError) in
+            try await snapshots.copySnapshot(request)
+        }
+        router.register(Methods.createImage) { request throws(CloudError) in
+            try await instances.createImage(request, snapshots: snapshots)
+        }
+        router.register(Methods.registerImage) { request throws(CloudError) in
+            try await instances.registerImage(request)
+        }
+        router.register(Methods.deregisterImage) { request throws(CloudError) in
+            try await instances.deregisterImage(request)
         }
         router.register(Methods.createTags) { request throws(CloudError) in try await tags.createTags(request) }
         router.register(Methods.deleteTags) { request throws(CloudError) in try await tags.deleteTags(request) }

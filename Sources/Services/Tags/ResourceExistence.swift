@@ -13,6 +13,10 @@ enum ResourceExistence {
             }
         case "snapshot":
             _ = try SnapshotService.fetch(id, in: db)
+        case "image":
+            guard try db.catching({ try ImageRecord.fetchOne(db, key: id) }) != nil else {
+                throw ComputeErrors.imageNotFound(id)
+            }
         default:
             throw CloudError(
                 code: "InvalidID",

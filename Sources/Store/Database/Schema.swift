@@ -228,6 +228,11 @@ enum Schema {
                 t.foreignKey(["snapshotId"], references: SnapshotRecord.databaseTableName, onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v10-image-snapshots") { db in
+            try db.alter(table: ImageRecord.databaseTableName) { t in
+                t.add(column: "rootSnapshotId", .text)
+            }
+        }
         return migrator
     }
 }

@@ -13,8 +13,11 @@ public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var state: String
     public var kernelPath: String
     public var initrdPath: String?
-    /// The root disk a new instance's root volume starts as.
+    /// The root disk a new instance's root volume starts as (empty for an image backed by a snapshot).
     public var rootDiskPath: String
+    /// The snapshot a new instance's root volume is restored from, for an image made by CreateImage or
+    /// RegisterImage.
+    public var rootSnapshotId: String?
     /// The root volume's size, GiB (at least the disk's).
     public var rootSizeGiB: Int
     public var creationDate: Date
@@ -22,8 +25,10 @@ public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
 
     public init(
         id: String, name: String, description: String, ownerId: String, state: String, kernelPath: String,
-        initrdPath: String?, rootDiskPath: String, rootSizeGiB: Int, creationDate: Date, builtIn: Bool
+        initrdPath: String?, rootDiskPath: String, rootSnapshotId: String? = nil, rootSizeGiB: Int,
+        creationDate: Date, builtIn: Bool
     ) {
+        self.rootSnapshotId = rootSnapshotId
         self.id = id
         self.name = name
         self.description = description

@@ -300,6 +300,12 @@ struct CLITests {
                                   DeleteOnTermination volumes go.
           get-console-output      Print an instance's serial console (last 64 KiB).
           describe-images         List AMIs.
+          create-image            Make an AMI of an instance: its root volume
+                                  snapshotted with the guest paused, never rebooted.
+          register-image          Register an AMI whose root volume is restored from a
+                                  snapshot.
+          deregister-image        Deregister an AMI; its snapshot and the instances
+                                  launched from it stay.
           describe-instance-types List instance types and what a guest gets here.
           attach-volume, attach   Attach a volume to an instance of its zone
                                   (hot-plugged into a running one).

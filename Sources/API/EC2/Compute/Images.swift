@@ -42,7 +42,7 @@ public struct Image: Codable, Sendable, Hashable {
 
     public init(
         imageId: String, name: String, description: String, ownerId: String, imageOwnerAlias: String?, state: String,
-        public: Bool, creationDate: Date, rootSizeGiB: Int
+        public: Bool, creationDate: Date, rootSizeGiB: Int, rootSnapshotId: String? = nil
     ) {
         self.imageId = imageId
         self.name = name
@@ -61,7 +61,8 @@ public struct Image: Codable, Sendable, Hashable {
         blockDeviceMappings = [
             ImageBlockDeviceMapping(
                 deviceName: "/dev/xvda",
-                ebs: ImageEbs(volumeSize: rootSizeGiB, volumeType: "gp3", deleteOnTermination: true))
+                ebs: ImageEbs(
+                    volumeSize: rootSizeGiB, volumeType: "gp3", deleteOnTermination: true, snapshotId: rootSnapshotId))
         ]
     }
 }
@@ -80,11 +81,14 @@ public struct ImageEbs: Codable, Sendable, Hashable {
     public var volumeSize: Int
     public var volumeType: String
     public var deleteOnTermination: Bool
+    /// The snapshot the root volume is restored from (images made by CreateImage or RegisterImage).
+    public var snapshotId: String?
 
-    public init(volumeSize: Int, volumeType: String, deleteOnTermination: Bool) {
+    public init(volumeSize: Int, volumeType: String, deleteOnTermination: Bool, snapshotId: String? = nil) {
         self.volumeSize = volumeSize
         self.volumeType = volumeType
         self.deleteOnTermination = deleteOnTermination
+        self.snapshotId = snapshotId
     }
 }
 

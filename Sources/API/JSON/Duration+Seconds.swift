@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in seconds, fractions included (what AWS-shaped results report).
-    var totalSeconds: Double {
+    public var totalSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
