@@ -83,11 +83,21 @@ extension SnapshotService {
         var pinned: [BlobDigest] = []
         defer { progress.finish() }
         do {
+            let started = ContinuousClock.now
             let blocks = try await read(volume, into: batch, snapshot: id, progress: progress, hold: hold)
+            let read = ContinuousClock.now
             pinned = blocks.compactMap { BlobDigest(hex: $0.digest) }
             await CrashPoint.reach("snapshot.create.after-read")
             try await BlockingIO.run { () throws(FileSystemError) in try batch.commit() }
             progress.percent = 99
+            logger.info(
+                "snapshot blocks stored",
+                metadata: [
+                    "iaas.snapshot.id": "\(id)", "iaas.blocks": "\(blocks.count)",
+                    "iaas.bytes-written": "\(batch.bytesWritten)",
+                    "iaas.read-seconds": "\((read - started).totalSeconds)",
+                    "iaas.sync-seconds": "\((ContinuousClock.now - read).totalSeconds)",
+                ])
             await CrashPoint.reach("snapshot.create.after-blobs")
             try await complete(id, blocks: blocks)
         } catch {
@@ -113,6 +123,7 @@ extension SnapshotService {
         return try await volumes.fileLocks.withLock(volume.id) { () async throws -> [SnapshotBlockRecord] in
             let resume = try await quiescer?.quiesce(volume: volume.id)
             hold.release()
+            await CrashPoint.reach("snapshot.create.after-pause")
             let result = await BlockingIO.run { () -> Result<[SnapshotBlockRecord], FileSystemError> in
                 Result { () throws(FileSystemError) -> [SnapshotBlockRecord] in
                     let health = try store.health(files)
@@ -123,8 +134,8 @@ extension SnapshotService {
                     var blocks: [SnapshotBlockRecord] = []
                     var seen: Int64 = 0
                     try VolumeBlocks.forEachDataBlock(of: files, replica: replica) {
-                        index, bytes throws(FileSystemError) in
-                        let digest = try batch.add(bytes) { pins.pin($0) }
+                        index, bytes, digest throws(FileSystemError) in
+                        _ = try batch.add(bytes, digest: digest) { pins.pin($0) }
                         blocks.append(
                             SnapshotBlockRecord(snapshotId: id, index: index, digest: digest.hex, size: bytes.count))
                         seen += Int64(bytes.count)

@@ -32,8 +32,12 @@ public final class BlobBatch: @unchecked Sendable {
 
     /// Adds a blob; returns its digest. `pin` is called with the digest before the store is looked at, so
     /// that a collector leaves a blob found present alone until the caller's rows refer to it.
-    public func add(_ bytes: UnsafeRawBufferPointer, pin: (BlobDigest) -> Void) throws(FileSystemError) -> BlobDigest {
-        let digest = BlobDigest(of: bytes)
+    ///
+    /// - Parameter known: the bytes' digest when the caller has it already.
+    public func add(_ bytes: UnsafeRawBufferPointer, digest known: BlobDigest? = nil, pin: (BlobDigest) -> Void)
+        throws(FileSystemError) -> BlobDigest
+    {
+        let digest = known ?? BlobDigest(of: bytes)
         pin(digest)
         for zone in zones {
             let target = store.file(digest, in: zone)

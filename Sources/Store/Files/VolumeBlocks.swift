@@ -1,3 +1,4 @@
+import Dispatch
 import SystemPackage
 
 #if canImport(Glibc)
@@ -12,43 +13,88 @@ public enum VolumeBlocks {
     private static let seekData: Int32 = 3
     private static let seekHole: Int32 = 4
 
+    /// Blocks read and hashed together, by as many threads as there are cores.
+    static let batchBlocks = 32
+
     /// Calls `body` with each block of the replica that holds data, in order: holes are skipped without
     /// reading (SEEK_DATA/SEEK_HOLE), and blocks that read as all zeros are skipped too. `body` gets the
-    /// block's index and its bytes, valid only during the call.
+    /// block's index, its bytes (valid only during the call) and their SHA-256. Blocks are read and hashed
+    /// in batches, in parallel: on two cores a volume is hashed about as fast as the disk reads it.
     public static func forEachDataBlock(
         of files: VolumeReplicaFiles, replica: Int,
-        _ body: (_ index: Int64, _ bytes: UnsafeRawBufferPointer) throws(FileSystemError) -> Void
+        _ body: (_ index: Int64, _ bytes: UnsafeRawBufferPointer, _ digest: BlobDigest) throws(FileSystemError) -> Void
     ) throws(FileSystemError) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 4096)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize * batchBlocks, alignment: 4096)
         defer { buffer.deallocate() }
         let blocksPerSegment = VolumeReplicaFiles.segmentBytes / Int64(blockSize)
         for (segmentIndex, segment) in files.segments(replica: replica).enumerated() {
             let fd = try openFile(segment.path, O_RDONLY)
             defer { close(fd) }
-            let firstBlock = Int64(segmentIndex) * blocksPerSegment
-            var position: Int64 = 0
-            while position < segment.size {
-                let dataStart = lseek(fd, off_t(position), seekData)
-                if dataStart < 0 {
-                    if errno == ENXIO { break }
-                    throw failure("lseek", segment.path)
+            let blocks = try dataBlocks(fd, size: segment.size, path: segment.path)
+            for start in stride(from: 0, to: blocks.count, by: batchBlocks) {
+                let batch = Array(blocks[start..<min(start + batchBlocks, blocks.count)])
+                let results = readAndHash(batch, fd: fd, size: segment.size, into: buffer)
+                for (slot, result) in results.enumerated() {
+                    switch result {
+                    case .failure(let error): throw failure("pread", segment.path, error)
+                    case .success(nil): continue
+                    case .success(let (count, digest)?):
+                        let bytes = UnsafeRawBufferPointer(
+                            rebasing: buffer[(slot * blockSize)..<(slot * blockSize + count)])
+                        try body(Int64(segmentIndex) * blocksPerSegment + batch[slot], bytes, digest)
+                    }
                 }
-                let holeStart = Int64(lseek(fd, dataStart, seekHole))
-                guard holeStart >= 0 else { throw failure("lseek", segment.path) }
-                var block = Int64(dataStart) / Int64(blockSize)
-                while block * Int64(blockSize) < holeStart {
-                    let offset = block * Int64(blockSize)
-                    let count = Int(min(Int64(blockSize), segment.size - offset))
-                    try readFully(
-                        fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: offset,
-                        path: segment.path)
-                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                    if !isZero(bytes) { try body(firstBlock + block, bytes) }
-                    block += 1
-                }
-                position = block * Int64(blockSize)
             }
         }
+    }
+
+    /// The indices of the blocks of a segment that hold allocated ranges.
+    private static func dataBlocks(_ fd: Int32, size: Int64, path: FilePath) throws(FileSystemError) -> [Int64] {
+        var blocks: [Int64] = []
+        var position: Int64 = 0
+        while position < size {
+            let dataStart = lseek(fd, off_t(position), seekData)
+            if dataStart < 0 {
+                if errno == ENXIO { break }
+                throw failure("lseek", path)
+            }
+            let holeStart = Int64(lseek(fd, dataStart, seekHole))
+            guard holeStart >= 0 else { throw failure("lseek", path) }
+            var block = Int64(dataStart) / Int64(blockSize)
+            while block * Int64(blockSize) < holeStart {
+                blocks.append(block)
+                block += 1
+            }
+            position = block * Int64(blockSize)
+        }
+        return blocks
+    }
+
+    /// Reads each block of the batch into its slot of `buffer` and hashes it, in parallel: nil for a block
+    /// of zeros, else its length and digest; the errno of a failed read.
+    private static func readAndHash(
+        _ batch: [Int64], fd: Int32, size: Int64, into buffer: UnsafeMutableRawBufferPointer
+    ) -> [Result<(Int, BlobDigest)?, Errno>] {
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<(Int, BlobDigest)?, Errno>>.allocate(
+            capacity: batch.count)
+        defer { results.deallocate() }
+        let base = UInt(bitPattern: buffer.baseAddress)
+        DispatchQueue.concurrentPerform(iterations: batch.count) { slot in
+            let offset = batch[slot] * Int64(blockSize)
+            let count = Int(min(Int64(blockSize), size - offset))
+            let target = UnsafeMutableRawBufferPointer(
+                start: UnsafeMutableRawPointer(bitPattern: base)! + slot * blockSize, count: count)
+            let result: Result<(Int, BlobDigest)?, Errno>
+            if let error = readFully(fd, into: target, at: offset) {
+                result = .failure(error)
+            } else {
+                let bytes = UnsafeRawBufferPointer(target)
+                result = .success(isZero(bytes) ? nil : (count, BlobDigest(of: bytes)))
+            }
+            (results.baseAddress! + slot).initialize(to: result)
+        }
+        return Array(results)
     }
 
     /// Writes blocks into every replica of a volume at their places; `sync` makes them durable.
@@ -129,27 +175,26 @@ public enum VolumeBlocks {
         }
     }
 
-    private static func readFully(
-        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64,
-        path: FilePath
-    ) throws(FileSystemError) {
+    /// Reads `buffer.count` bytes at `offset`; past the end of the file reads as zeros. Returns the errno
+    /// of a failed read.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Errno? {
         var done = 0
         while done < buffer.count {
             let result = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if result < 0 {
                 if errno == EINTR { continue }
-                throw failure("pread", path)
+                return Errno(rawValue: errno)
             }
             if result == 0 {
-                // Past the end (a file shorter than its row says): the rest reads as zeros.
                 (buffer.baseAddress! + done).initializeMemory(as: UInt8.self, repeating: 0, count: buffer.count - done)
-                return
+                return nil
             }
             done += result
         }
+        return nil
     }
 
-    static func failure(_ operation: String, _ path: FilePath) -> FileSystemError {
-        FileSystemError(operation, path: path.string, errno: Errno(rawValue: errno))
+    static func failure(_ operation: String, _ path: FilePath, _ error: Errno? = nil) -> FileSystemError {
+        FileSystemError(operation, path: path.string, errno: error ?? Errno(rawValue: errno))
     }
 }

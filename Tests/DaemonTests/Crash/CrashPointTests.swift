@@ -154,7 +154,8 @@ struct CrashPointTests {
                 "s3.put.after-blobs", "s3.put.after-commit", "s3.upload-part.after-blobs",
                 "s3.complete-multipart.after-commit",
                 // Tested in SnapshotCrashTests.
-                "snapshot.create.after-intent", "snapshot.create.after-read", "snapshot.create.after-blobs",
+                "snapshot.create.after-intent", "snapshot.create.after-pause", "snapshot.create.after-read",
+                "snapshot.create.after-blobs",
                 "snapshot.copy.after-intent", "snapshot.copy.after-blobs", "volume.restore.after-intent",
                 "volume.restore.after-blocks",
                 // Tested in InstanceCrashTests.

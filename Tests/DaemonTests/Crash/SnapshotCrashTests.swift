@@ -12,7 +12,10 @@ struct SnapshotCrashTests {
     private let grace = ["IAASD_BLOB_GRACE_SECONDS": "1"]
     private let data = TestBytes.pattern(6 << 19, seed: 3)
 
-    @Test(arguments: ["snapshot.create.after-intent", "snapshot.create.after-read", "snapshot.create.after-blobs"])
+    @Test(arguments: [
+        "snapshot.create.after-intent", "snapshot.create.after-pause", "snapshot.create.after-read",
+        "snapshot.create.after-blobs",
+    ])
     func anInterruptedSnapshotOfADetachedVolumeIsTakenAgain(point: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
