@@ -6,8 +6,8 @@ extension Iaasctl {
     /// `iaasctl s3 …`: the AWS CLI's high-level S3 commands, on `s3://bucket/key` paths.
     struct S3: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm.",
-            subcommands: [MakeBucket.self, RemoveBucket.self, List.self, Copy.self, Remove.self])
+            abstract: "S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm, sync.",
+            subcommands: [MakeBucket.self, RemoveBucket.self, List.self, Copy.self, Remove.self, Sync.self])
     }
 }
 
@@ -15,6 +15,11 @@ extension Iaasctl {
 struct S3Path {
     var bucket: String
     var key: String
+
+    init(bucket: String, key: String) {
+        self.bucket = bucket
+        self.key = key
+    }
 
     init?(_ text: String) {
         guard text.hasPrefix("s3://") else { return nil }
@@ -153,32 +158,10 @@ extension Iaasctl.S3 {
                 if target.key.isEmpty || target.key.hasSuffix("/") {
                     target.key += URL(fileURLWithPath: source).lastPathComponent
                 }
-                let size = (try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? Int ?? 0
-                let progress = Progress(total: size)
-                let file: (PayloadSource, close: () -> Void)
-                do {
-                    file = try LocalFile.source(source, progress: progress)
-                } catch {
-                    invocation.fail("\(error)", status: ExitStatus.otherError)
+                await invocation.perform(Methods.putObject.name) { client in
+                    try await Self.upload(
+                        source, to: target, contentType: contentType, client: client, socket: global.socketPath)
                 }
-                defer { file.close() }
-                let payload = file.0
-                if payload.length > Self.multipartThreshold {
-                    await invocation.perform(Methods.uploadPart.name) { client in
-                        try await Self.uploadInParts(
-                            payload, to: target, contentType: contentType, client: client, socket: global.socketPath)
-                    }
-                } else {
-                    _ = await invocation.perform(Methods.putObject.name) { client in
-                        try await client.call(
-                            Methods.putObject,
-                            PutObjectRequest(
-                                bucket: target.bucket, key: target.key, body: PayloadField(length: payload.length),
-                                contentType: contentType),
-                            payload: payload)
-                    }
-                }
-                progress?.finish()
                 print("upload: \(source) to s3://\(target.bucket)/\(target.key)")
             case (let origin?, nil):
                 var path = destination
@@ -188,11 +171,7 @@ extension Iaasctl.S3 {
                     path += "/" + (origin.key.split(separator: "/").last.map(String.init) ?? origin.key)
                 }
                 await invocation.perform(Methods.getObject.name) { client in
-                    let (result, payload) = try await client.callReceivingPayload(
-                        Methods.getObject, GetObjectRequest(bucket: origin.bucket, key: origin.key))
-                    let progress = path == "-" ? nil : Progress(total: Int(result.contentLength))
-                    try await LocalFile.write(payload, to: path, progress: progress)
-                    progress?.finish()
+                    _ = try await Self.download(origin, to: path, client: client)
                 }
                 if path != "-" { print("download: s3://\(origin.bucket)/\(origin.key) to \(path)") }
             default:
@@ -204,6 +183,39 @@ extension Iaasctl.S3 {
 }
 
 extension Iaasctl.S3.Copy {
+    /// Uploads a local file: one PutObject, or a multipart upload for a large one; a progress bar on a
+    /// terminal.
+    static func upload(
+        _ path: String, to target: S3Path, contentType: String?, client: IaasClient, socket: String
+    ) async throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        let progress = Progress(total: size)
+        let file = try LocalFile.source(path, progress: progress)
+        defer { file.close() }
+        let payload = file.0
+        if payload.length > multipartThreshold {
+            try await uploadInParts(payload, to: target, contentType: contentType, client: client, socket: socket)
+        } else {
+            _ = try await client.call(
+                Methods.putObject,
+                PutObjectRequest(
+                    bucket: target.bucket, key: target.key, body: PayloadField(length: payload.length),
+                    contentType: contentType),
+                payload: payload)
+        }
+        progress?.finish()
+    }
+
+    /// Downloads an object to a local path (`-`: stdout).
+    static func download(_ origin: S3Path, to path: String, client: IaasClient) async throws -> GetObjectResult {
+        let (result, payload) = try await client.callReceivingPayload(
+            Methods.getObject, GetObjectRequest(bucket: origin.bucket, key: origin.key))
+        let progress = path == "-" ? nil : Progress(total: Int(result.contentLength))
+        try await LocalFile.write(payload, to: path, progress: progress)
+        progress?.finish()
+        return result
+    }
+
     /// Files larger than this go up in parts, as the AWS CLI does.
     static let multipartThreshold = 64 << 20
     /// Parts of 16 MiB (more when a file would need over 10,000), four at a time, each on its own

@@ -6,13 +6,6 @@ import Testing
 /// `iaasctl` as a person runs it: exit statuses, tables, JSON, and the AWS error code on failure.
 @Suite("iaasctl")
 struct CLITests {
-    private func iaasctl(_ arguments: [String], socket: String) async throws -> CommandRun {
-        let binary = URL(fileURLWithPath: try DaemonProcess.binary()).deletingLastPathComponent()
-            .appendingPathComponent("iaasctl")
-        return try await CommandRun.run(
-            binary.path, arguments, environment: ["IAAS_SOCKET": socket, "PATH": "/usr/bin:/bin", "COLUMNS": "80"])
-    }
-
     @Test func aTourOfTheCommands() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
@@ -319,7 +312,8 @@ struct CLITests {
           modify-instance-attribute
                                   Change a stopped instance's type (or user data); it
                                   takes effect at the next start.
-          s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm.
+          s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm,
+                                  sync.
           scrub                   Read and verify every copy of every S3 blob in every
                                   zone now; rewrite the bad ones.
 
