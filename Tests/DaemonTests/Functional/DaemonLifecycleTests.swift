@@ -51,14 +51,14 @@ struct DaemonLifecycleTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
-        // Every create waits 4 s between its intent and its files, so requests are surely in flight when
-        // the signal arrives.
+        // Every create waits 10 s between its intent and its files, so requests are surely in flight when
+        // the signal arrives (a loaded run took over 4 s for ten intents).
         let daemon = try await DaemonProcess(
-            dataDirectory: data, environment: ["IAASD_PAUSE_AT": "volume.create.after-intent=4000"])
+            dataDirectory: data, environment: ["IAASD_PAUSE_AT": "volume.create.after-intent=10000"])
         let client = try await daemon.client()
         let inFlight = (0..<10).map { _ in Task { try await client.createVolume(size: 1) } }
         let inspector = DataDirectoryInspector(root: data)
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(30)
         while try inspector.snapshot().volumes.count < 10, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

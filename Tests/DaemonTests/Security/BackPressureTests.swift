@@ -59,7 +59,9 @@ struct BackPressureTests {
         let median = latencies[latencies.count / 2]
         #expect(sent > 256 << 10, "the hostile client got its requests in (\(sent) bytes)")
         #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while a client never read")
-        #expect(median < .milliseconds(50), "median status latency \(median)")
+        // Fast, not blocked behind the flood: a blocked daemon answers in seconds. The bound is loose: a
+        // loaded 2-core run stretched an unhindered median to 65 ms.
+        #expect(median < .milliseconds(250), "median status latency \(median)")
         // The slowest call is only bounded loosely: on 2 shared cores the test process itself can be slow to
         // resume the task that timed it.
         #expect(latencies.last! < .seconds(5), "slowest status call \(latencies.last!)")
