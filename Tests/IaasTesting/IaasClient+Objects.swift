@@ -6,13 +6,13 @@ extension IaasClient {
     @discardableResult
     public func putObject(
         _ bucket: String, _ key: String, _ bytes: [UInt8], contentType: String? = nil, contentMD5: String? = nil,
-        metadata: [String: String]? = nil
+        metadata: [String: String]? = nil, tagging: String? = nil
     ) async throws -> PutObjectResult {
         try await call(
             Methods.putObject,
             PutObjectRequest(
                 bucket: bucket, key: key, body: PayloadField(length: bytes.count), contentType: contentType,
-                contentMD5: contentMD5, metadata: metadata.map(WireMap.init)),
+                contentMD5: contentMD5, metadata: metadata.map(WireMap.init), tagging: tagging),
             payload: PayloadSource(bytes: bytes))
     }
 

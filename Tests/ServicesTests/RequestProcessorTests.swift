@@ -67,7 +67,9 @@ final class RequestProcessorTests {
             Methods.modifyInstanceAttribute.name, Methods.describeInstanceStatus.name, Methods.createBucket.name,
             Methods.deleteBucket.name, Methods.headBucket.name, Methods.getBucketLocation.name,
             Methods.listBuckets.name, Methods.putObject.name, Methods.getObject.name, Methods.headObject.name,
-            Methods.deleteObject.name, Methods.listObjectsV2.name, Methods.copyObject.name, Methods.deleteObjects.name,
+            Methods.deleteObject.name, Methods.putObjectTagging.name, Methods.getObjectTagging.name,
+            Methods.deleteObjectTagging.name, Methods.listObjectsV2.name, Methods.copyObject.name,
+            Methods.deleteObjects.name,
             Methods.createMultipartUpload.name, Methods.uploadPart.name, Methods.completeMultipartUpload.name,
             Methods.abortMultipartUpload.name, Methods.listParts.name, Methods.listMultipartUploads.name,
         ]

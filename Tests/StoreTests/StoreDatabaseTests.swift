@@ -29,7 +29,7 @@ final class StoreDatabaseTests {
     /// Every migration in order: a new one must be added here, so that a test notices the schema moved.
     static let everyMigration = [
         "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
-        "v6-loopback-ports", "v7-s3", "v8-s3-multipart", "v9-snapshots", "v10-image-snapshots",
+        "v6-loopback-ports", "v7-s3", "v8-s3-multipart", "v9-snapshots", "v10-image-snapshots", "v11-s3-object-tags",
     ]
 
     @Test("opening a fresh file creates and migrates the schema")

@@ -2,7 +2,7 @@ import Foundation
 
 /// `s3.CopyObject`: `CopySource` is `bucket/key` (URL-encoded, an optional leading `/`); the copy shares
 /// the source's stored bytes. `MetadataDirective` `COPY` (default) keeps the source's content type and
-/// metadata, `REPLACE` takes the request's.
+/// metadata, `REPLACE` takes the request's; `TaggingDirective` does the same for tags.
 public struct CopyObjectRequest: Codable, Sendable {
     public var bucket: String
     public var key: String
@@ -14,13 +14,19 @@ public struct CopyObjectRequest: Codable, Sendable {
     public var copySourceIfNoneMatch: String?
     public var copySourceIfModifiedSince: Date?
     public var copySourceIfUnmodifiedSince: Date?
+    /// `COPY` (default) keeps the source's tags, `REPLACE` takes `Tagging`.
+    public var taggingDirective: String?
+    /// Tags as S3's `x-amz-tagging` header gives them: `k1=v1&k2=v2`.
+    public var tagging: String?
 
     public init(
         bucket: String, key: String, copySource: String, metadataDirective: String? = nil,
         contentType: String? = nil, metadata: WireMap<String>? = nil, copySourceIfMatch: String? = nil,
         copySourceIfNoneMatch: String? = nil, copySourceIfModifiedSince: Date? = nil,
-        copySourceIfUnmodifiedSince: Date? = nil
+        copySourceIfUnmodifiedSince: Date? = nil, taggingDirective: String? = nil, tagging: String? = nil
     ) {
+        self.taggingDirective = taggingDirective
+        self.tagging = tagging
         self.bucket = bucket
         self.key = key
         self.copySource = copySource

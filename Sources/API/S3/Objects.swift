@@ -10,10 +10,12 @@ public struct PutObjectRequest: Codable, Sendable {
     public var contentMD5: String?
     /// User metadata (`x-amz-meta-*` in S3's REST protocol).
     public var metadata: WireMap<String>?
+    /// Tags, URL-encoded as S3's `x-amz-tagging` header holds them: `k1=v1&k2=v2`.
+    public var tagging: String?
 
     public init(
         bucket: String, key: String, body: PayloadField, contentType: String? = nil, contentMD5: String? = nil,
-        metadata: WireMap<String>? = nil
+        metadata: WireMap<String>? = nil, tagging: String? = nil
     ) {
         self.bucket = bucket
         self.key = key
@@ -21,6 +23,7 @@ public struct PutObjectRequest: Codable, Sendable {
         self.contentType = contentType
         self.contentMD5 = contentMD5
         self.metadata = metadata
+        self.tagging = tagging
     }
 }
 

@@ -209,6 +209,15 @@ public struct Cloud: Sendable {
         router.register(Methods.getObject) { request throws(CloudError) in try await objects.getObject(request) }
         router.register(Methods.headObject) { request throws(CloudError) in try await objects.headObject(request) }
         router.register(Methods.deleteObject) { request throws(CloudError) in try await objects.deleteObject(request) }
+        router.register(Methods.putObjectTagging) { request throws(CloudError) in
+            try await objects.putObjectTagging(request)
+        }
+        router.register(Methods.getObjectTagging) { request throws(CloudError) in
+            try await objects.getObjectTagging(request)
+        }
+        router.register(Methods.deleteObjectTagging) { request throws(CloudError) in
+            try await objects.deleteObjectTagging(request)
+        }
         router.register(Methods.listObjectsV2) { request throws(CloudError) in
             try await objects.listObjectsV2(request)
         }

@@ -17,6 +17,13 @@ extension ObjectService {
         case let other:
             throw S3Errors.invalidArgument("Unknown metadata directive '\(other)'; use COPY or REPLACE.")
         }
+        let replacementTags: [S3Tag]?
+        switch request.taggingDirective ?? "COPY" {
+        case "COPY": replacementTags = nil
+        case "REPLACE": replacementTags = try Self.tags(fromHeader: request.tagging)
+        case let other:
+            throw S3Errors.invalidArgument("Unknown tagging directive '\(other)'; use COPY or REPLACE.")
+        }
         if !replace, sourceBucket == request.bucket, sourceKey == request.key {
             throw CloudError(
                 code: "InvalidRequest",
@@ -65,6 +72,9 @@ extension ObjectService {
                 }),
                 current.etag == object.etag
             else { throw S3Errors.noSuchKey(sourceBucket, sourceKey) }
+            // Read before the delete: a copy onto itself replaces the very rows it reads.
+            let sourceTags = try db.catching { try Self.tags(of: current, in: db) }
+            let tags = replacementTags ?? sourceTags
             try db.catching {
                 let rows = try Self.chunks(of: current, in: db)
                 _ = try ObjectRecord.deleteOne(db, key: ["bucket": copy.bucket, "key": copy.key])
@@ -75,6 +85,7 @@ extension ObjectService {
                     try row.insert(db)
                 }
             }
+            try Self.replaceTags(of: copy, with: tags, in: db)
         }
         logger.info(
             "object copied",

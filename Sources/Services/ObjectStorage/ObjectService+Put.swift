@@ -14,6 +14,7 @@ extension ObjectService {
     {
         try ObjectKey.validate(request.key)
         let expectedMD5 = try Self.contentMD5(request.contentMD5)
+        let tags = try Self.tags(fromHeader: request.tagging)
         guard body.length <= Self.maxPutSize else {
             throw CloudError(
                 code: "EntityTooLarge",
@@ -48,6 +49,7 @@ extension ObjectService {
                     ).insert(db)
                 }
             }
+            try Self.replaceTags(of: object, with: tags, in: db)
         }
         await CrashPoint.reach("s3.put.after-commit")
         logger.info(

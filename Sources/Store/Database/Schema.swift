@@ -233,6 +233,16 @@ enum Schema {
                 t.add(column: "rootSnapshotId", .text)
             }
         }
+        migrator.registerMigration("v11-s3-object-tags") { db in
+            try db.create(table: ObjectTagRecord.databaseTableName) { t in
+                t.column("bucket", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("tagKey", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["bucket", "key", "tagKey"])
+                t.foreignKey(["bucket", "key"], references: ObjectRecord.databaseTableName, onDelete: .cascade)
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,122 @@
+import API
+import Foundation
+import GRDB
+import Store
+
+/// Object tags (`PutObjectTagging`, `GetObjectTagging`, `DeleteObjectTagging`, and `Tagging` on puts and
+/// copies), rows of `objectTag` that go with their object's row.
+extension ObjectService {
+    /// S3's limit on tags per object.
+    static let maxObjectTags = 10
+
+    /// `s3.PutObjectTagging`: the object's tags become exactly these.
+    public func putObjectTagging(_ request: PutObjectTaggingRequest) async throws(CloudError) -> EmptyResult {
+        let tags = try Self.validTags(request.tagging.tagSet)
+        try await database.writeOrThrow { db throws(CloudError) in
+            let object = try Self.object(request.bucket, request.key, in: db)
+            try Self.replaceTags(of: object, with: tags, in: db)
+        }
+        return EmptyResult()
+    }
+
+    /// `s3.GetObjectTagging`.
+    public func getObjectTagging(_ request: ObjectRequest) async throws(CloudError) -> GetObjectTaggingResult {
+        try await database.readOrThrow { db in
+            let object = try Self.object(request.bucket, request.key, in: db)
+            return GetObjectTaggingResult(tagSet: try Self.tags(of: object, in: db))
+        }
+    }
+
+    /// `s3.DeleteObjectTagging`: the object keeps its bytes and loses its tags.
+    public func deleteObjectTagging(_ request: ObjectRequest) async throws(CloudError) -> EmptyResult {
+        try await database.writeOrThrow { db throws(CloudError) in
+            let object = try Self.object(request.bucket, request.key, in: db)
+            try Self.replaceTags(of: object, with: [], in: db)
+        }
+        return EmptyResult()
+    }
+
+    /// The object, or NoSuchBucket / NoSuchKey.
+    static func object(_ bucket: String, _ key: String, in db: Database) throws(CloudError) -> ObjectRecord {
+        _ = try Self.bucket(bucket, in: db)
+        guard let object = try db.catching({ try ObjectRecord.fetchOne(db, key: ["bucket": bucket, "key": key]) })
+        else { throw S3Errors.noSuchKey(bucket, key) }
+        return object
+    }
+
+    static func tags(of object: ObjectRecord, in db: Database) throws -> [S3Tag] {
+        try ObjectTagRecord.filter(ObjectTagRecord.Columns.bucket == object.bucket)
+            .filter(ObjectTagRecord.Columns.key == object.key).order(Column("tagKey")).fetchAll(db)
+            .map { S3Tag(key: $0.tagKey, value: $0.value) }
+    }
+
+    static func replaceTags(of object: ObjectRecord, with tags: [S3Tag], in db: Database) throws(CloudError) {
+        try db.catching {
+            try ObjectTagRecord.filter(ObjectTagRecord.Columns.bucket == object.bucket)
+                .filter(ObjectTagRecord.Columns.key == object.key).deleteAll(db)
+            for tag in tags {
+                try ObjectTagRecord(bucket: object.bucket, key: object.key, tagKey: tag.key, value: tag.value)
+                    .insert(db)
+            }
+        }
+    }
+
+    /// Tags given as S3's `x-amz-tagging` header gives them, `k1=v1&k2=v2` URL-encoded, checked.
+    static func tags(fromHeader text: String?) throws(CloudError) -> [S3Tag] {
+        guard let text, !text.isEmpty else { return [] }
+        var tags: [S3Tag] = []
+        for pair in text.split(separator: "&", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = Self.formDecoded(parts[0]), let value = Self.formDecoded(parts.count > 1 ? parts[1] : "")
+            else {
+                throw S3Errors.invalidArgument(
+                    "The tagging '\(text.prefix(80))' is not URL-encoded query parameters (k1=v1&k2=v2).")
+            }
+            tags.append(S3Tag(key: key, value: value))
+        }
+        return try validTags(tags)
+    }
+
+    private static func formDecoded(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// S3's rules for object tags: at most 10, keys of 1 to 128 and values of up to 256 characters of
+    /// letters, digits, spaces and `+ - = . _ : / @`, no key twice, none under the reserved `aws:` prefix.
+    static func validTags(_ tags: [S3Tag]) throws(CloudError) -> [S3Tag] {
+        guard tags.count <= maxObjectTags else {
+            throw CloudError(code: "BadRequest", message: "Object tags cannot be greater than \(maxObjectTags).")
+        }
+        var keys: Set<String> = []
+        for tag in tags {
+            guard (1...128).contains(tag.key.count), isTagText(tag.key) else {
+                throw invalidTag(
+                    "The TagKey '\(tag.key.prefix(40))' is invalid: 1 to 128 letters, digits, spaces and + - = . _ : / @."
+                )
+            }
+            guard tag.value.count <= 256, isTagText(tag.value) else {
+                throw invalidTag(
+                    "The TagValue of '\(tag.key.prefix(40))' is invalid: up to 256 letters, digits, spaces and + - = . _ : / @."
+                )
+            }
+            guard !tag.key.lowercased().hasPrefix("aws:") else {
+                throw invalidTag("Your TagKey cannot be prefixed with aws: (system tags cannot be set by requesters).")
+            }
+            guard keys.insert(tag.key).inserted else {
+                throw invalidTag("Cannot provide multiple Tags with the same key ('\(tag.key.prefix(40))').")
+            }
+        }
+        return tags
+    }
+
+    private static func isTagText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == " "
+                || "+-=._:/@".unicodeScalars.contains(scalar)
+        }
+    }
+
+    private static func invalidTag(_ message: String) -> CloudError {
+        CloudError(code: "InvalidTag", message: message)
+    }
+}
