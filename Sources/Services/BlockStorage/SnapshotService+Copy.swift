@@ -56,8 +56,9 @@ extension SnapshotService {
     /// The job of a copy; the reconciler runs it again after a crash (the source does not change).
     func copy(_ id: String) async {
         let pins = pins
-        var pinned: [BlobDigest] = []
-        defer { pins.unpin(pinned) }
+        // The blocks written into another region stay pinned until the copy's rows refer to them.
+        var written: BlobBatch?
+        defer { if let written { pins.unpin(written.digests) } }
         do {
             guard
                 let (record, blocks) = try await database.readOrThrow({
@@ -76,21 +77,19 @@ extension SnapshotService {
             if sourceRegion != record.region {
                 let from = try store(sourceRegion)
                 let batch = BlobBatch(store: try store(record.region))
+                written = batch
                 let progress = trackProgress(id)
                 defer { progress.finish() }
-                pinned = try await BlockingIO.run { () throws -> [BlobDigest] in
-                    var pinned: [BlobDigest] = []
+                try await BlockingIO.run { () throws -> Void in
                     for (number, block) in blocks.enumerated() {
                         guard let digest = BlobDigest(hex: block.digest) else { continue }
                         let (bytes, _) = try from.read(digest)
-                        pinned.append(
-                            try bytes.withUnsafeBytes { (pointer: UnsafeRawBufferPointer) throws -> BlobDigest in
-                                try batch.add(pointer) { pins.pin($0) }
-                            })
+                        _ = try bytes.withUnsafeBytes { (pointer: UnsafeRawBufferPointer) throws -> BlobDigest in
+                            try batch.add(pointer, digest: digest) { pins.pin($0) }
+                        }
                         progress.percent = (number + 1) * 95 / max(1, blocks.count)
                     }
                     try batch.commit()
-                    return pinned
                 }
             }
             await CrashPoint.reach("snapshot.copy.after-blobs")

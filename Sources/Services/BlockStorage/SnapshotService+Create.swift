@@ -80,13 +80,15 @@ extension SnapshotService {
             return
         }
         let progress = trackProgress(id)
-        var pinned: [BlobDigest] = []
-        defer { progress.finish() }
+        defer {
+            progress.finish()
+            // Every digest the batch pinned, whether the job completed or gave up part way.
+            pins.unpin(batch.digests)
+        }
         do {
             let started = ContinuousClock.now
             let blocks = try await read(volume, into: batch, snapshot: id, progress: progress, hold: hold)
             let read = ContinuousClock.now
-            pinned = blocks.compactMap { BlobDigest(hex: $0.digest) }
             await CrashPoint.reach("snapshot.create.after-read")
             try await BlockingIO.run { () throws(FileSystemError) in try batch.commit() }
             progress.percent = 99
@@ -105,7 +107,6 @@ extension SnapshotService {
             await fail(
                 id, "The volume's data could not be stored; delete this snapshot and create another.", error: error)
         }
-        pins.unpin(pinned)
     }
 
     /// Reads the volume's data blocks into the batch at one instant: under the volume's file lock, with

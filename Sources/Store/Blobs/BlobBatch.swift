@@ -22,6 +22,9 @@ public final class BlobBatch: @unchecked Sendable {
     private var finished = false
     /// Bytes written by this batch (new copies, every zone counted).
     public private(set) var bytesWritten = 0
+    /// The digest of every `add`, in order (a digest added twice is here twice, as it was pinned twice):
+    /// what the caller unpins once its rows are committed, or once it gives up.
+    public private(set) var digests: [BlobDigest] = []
 
     /// A batch writing into the first `quorum` zones of the store, or into `zones` when given.
     public init(store: BlobStore, zones: [ZoneDirectory]? = nil) {
@@ -40,6 +43,7 @@ public final class BlobBatch: @unchecked Sendable {
     {
         let digest = known ?? BlobDigest(of: bytes)
         pin(digest)
+        digests.append(digest)
         for zone in zones {
             let target = store.file(digest, in: zone)
             if utimes(target.string, nil) == 0 { continue }
