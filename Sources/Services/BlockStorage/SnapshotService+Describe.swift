@@ -52,11 +52,7 @@ extension SnapshotService {
         case "start-time": return [record.startTime.formatted(.iso8601)]
         case "encrypted": return ["false"]
         case "storage-tier": return ["standard"]
-        case "tag-key": return tags.map(\.key)
-        default:
-            guard name.hasPrefix("tag:") else { return nil }
-            let key = String(name.dropFirst(4))
-            return tags.first { $0.key == key }.map { [$0.value] }
+        default: return FilterSet.tagAttribute(name, of: tags)
         }
     }
 }

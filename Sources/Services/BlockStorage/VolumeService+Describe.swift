@@ -56,11 +56,7 @@ extension VolumeService {
         case "encrypted": return [String(record.encrypted)]
         case "multi-attach-enabled": return [String(record.multiAttachEnabled)]
         case "create-time": return [record.createTime.formatted(.iso8601)]
-        case "tag-key": return tags.map(\.key)
-        default:
-            guard name.hasPrefix("tag:") else { return nil }
-            let key = String(name.dropFirst(4))
-            return tags.first { $0.key == key }.map { [$0.value] }
+        default: return FilterSet.tagAttribute(name, of: tags)
         }
     }
 }

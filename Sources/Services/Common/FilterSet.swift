@@ -29,6 +29,15 @@ struct FilterSet: Sendable {
             return values.contains { value in filter.values.contains { Wildcard.matches(value, pattern: $0) } }
         }
     }
+
+    /// The values of the tag filters, `tag-key` and `tag:KEY`, for a resource with `tags`; nil for any
+    /// other name.
+    static func tagAttribute(_ name: String, of tags: [Tag]) -> [String]? {
+        if name == "tag-key" { return tags.map(\.key) }
+        guard name.hasPrefix("tag:") else { return nil }
+        let key = String(name.dropFirst(4))
+        return tags.first { $0.key == key }.map { [$0.value] }
+    }
 }
 
 /// AWS filter wildcards: `*` matches any run of characters, `?` exactly one, `\` escapes either.

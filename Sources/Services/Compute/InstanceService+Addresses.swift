@@ -155,11 +155,7 @@ extension InstanceService {
         case "public-ip": return [address.publicIp]
         case "domain": return [address.domain]
         case "private-ip-address": return address.privateIpAddress.map { [$0] } ?? []
-        case "tag-key": return (address.tags ?? []).map(\.key)
-        default:
-            guard name.hasPrefix("tag:") else { return nil }
-            let key = String(name.dropFirst(4))
-            return (address.tags ?? []).first { $0.key == key }.map { [$0.value] }
+        default: return FilterSet.tagAttribute(name, of: (address.tags ?? []))
         }
     }
 

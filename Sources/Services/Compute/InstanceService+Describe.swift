@@ -134,11 +134,7 @@ extension InstanceService {
         case "dns-name": return instance.publicDnsName.isEmpty ? [] : [instance.publicDnsName]
         case "subnet-id": return [instance.subnetId]
         case "vpc-id": return [instance.vpcId]
-        case "tag-key": return (instance.tags ?? []).map(\.key)
-        default:
-            guard name.hasPrefix("tag:") else { return nil }
-            let key = String(name.dropFirst(4))
-            return (instance.tags ?? []).first { $0.key == key }.map { [$0.value] }
+        default: return FilterSet.tagAttribute(name, of: (instance.tags ?? []))
         }
     }
 }

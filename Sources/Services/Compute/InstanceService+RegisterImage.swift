@@ -16,20 +16,8 @@ extension InstanceService {
     {
         try Self.validateImageName(request.name)
         let description = try SnapshotService.validDescription(request.description)
-        var imageTags: [Tag] = []
-        var snapshotTags: [Tag] = []
-        for specification in request.tagSpecifications ?? [] {
-            switch specification.resourceType {
-            case "image": imageTags += specification.tags
-            case "snapshot": snapshotTags += specification.tags
-            default:
-                throw .invalidParameterValue(
-                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'image' or 'snapshot'."
-                )
-            }
-        }
-        try TagRules.validate(imageTags)
-        try TagRules.validate(snapshotTags)
+        let (imageTags, snapshotTags) = try TagRules.tags(
+            of: request.tagSpecifications, for: "image", and: "snapshot")
         let account = account
         let tags = imageTags
         let (image, rootVolumeId) = try await database.writeOrThrow { db throws(CloudError) -> (ImageRecord, String) in

@@ -173,20 +173,6 @@ extension InstanceService {
     static func launchTags(_ specifications: [TagSpecification]?) throws(CloudError) -> (
         instance: [Tag], volume: [Tag]
     ) {
-        var instance: [Tag] = []
-        var volume: [Tag] = []
-        for specification in specifications ?? [] {
-            switch specification.resourceType {
-            case "instance": instance += specification.tags
-            case "volume": volume += specification.tags
-            default:
-                throw .invalidParameterValue(
-                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use 'instance' or 'volume'."
-                )
-            }
-        }
-        try TagRules.validate(instance)
-        try TagRules.validate(volume)
-        return (instance, volume)
+        try TagRules.tags(of: specifications, for: "instance", and: "volume")
     }
 }

@@ -25,6 +25,27 @@ enum TagRules {
         return tags
     }
 
+    /// The tags of a create action that tags two kinds of resources (`TagSpecifications` naming `first` or
+    /// `second`), checked.
+    static func tags(of specifications: [TagSpecification]?, for first: String, and second: String)
+        throws(CloudError) -> ([Tag], [Tag])
+    {
+        var tags: ([Tag], [Tag]) = ([], [])
+        for specification in specifications ?? [] {
+            switch specification.resourceType {
+            case first: tags.0 += specification.tags
+            case second: tags.1 += specification.tags
+            default:
+                throw .invalidParameterValue(
+                    "'\(specification.resourceType ?? "")' is not a valid taggable resource type for this operation; use '\(first)' or '\(second)'."
+                )
+            }
+        }
+        try validate(tags.0)
+        try validate(tags.1)
+        return tags
+    }
+
     /// Checks a set of tags to apply to one resource.
     static func validate(_ tags: [Tag]) throws(CloudError) {
         guard tags.count <= maxTagsPerResource else {
