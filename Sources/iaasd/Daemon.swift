@@ -13,6 +13,7 @@ struct DaemonOptions: Sendable {
     var configFile: String?
     var repairInterval: Duration
     var scrubInterval: Duration
+    var collectInterval: Duration
     var idleTimeout: TimeAmount
     var maxConnections: Int
     var socketGroup: gid_t?
@@ -75,7 +76,8 @@ struct Daemon {
             options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
-            repairInterval: options.repairInterval, scrubInterval: options.scrubInterval, account: options.account,
+            repairInterval: options.repairInterval, scrubInterval: options.scrubInterval,
+            collectInterval: options.collectInterval, account: options.account,
             cooldowns: .init(enforced: options.cooldowns),
             compute: ComputeConfiguration(
                 hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),

@@ -32,6 +32,13 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "Seconds between scrubs that read and verify every copy of every S3 blob (default: a day).")
     var scrubInterval: Double = 86_400
 
+    @Option(
+        help: """
+            Seconds between passes of the S3 blob collector, which removes unreferenced blobs past their grace \
+            period and copies referenced ones into zones that lack them.
+            """)
+    var collectInterval: Double = 60
+
     @Option(help: "Seconds after which a connection with no traffic is closed.")
     var idleTimeout: Double = 300
 
@@ -85,7 +92,8 @@ struct Iaasd: AsyncParsableCommand {
             throw ValidationError("--qemu: \(qemu) is not an executable (install qemu-system-x86, or give its path).")
         }
         for (name, value) in [
-            ("--repair-interval", repairInterval), ("--scrub-interval", scrubInterval), ("--idle-timeout", idleTimeout),
+            ("--repair-interval", repairInterval), ("--scrub-interval", scrubInterval),
+            ("--collect-interval", collectInterval), ("--idle-timeout", idleTimeout),
         ] {
             guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
                 throw ValidationError("\(name) must be a number of seconds from 0.01 to \(Int(Self.longestInterval)).")
@@ -123,6 +131,7 @@ struct Iaasd: AsyncParsableCommand {
             configFile: config,
             repairInterval: .milliseconds(Int(repairInterval * 1000)),
             scrubInterval: .milliseconds(Int(scrubInterval * 1000)),
+            collectInterval: .milliseconds(Int(collectInterval * 1000)),
             idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
             maxConnections: maxConnections,
             socketGroup: socketGroup.flatMap(SocketPermissions.groupID(named:)),

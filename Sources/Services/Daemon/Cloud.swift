@@ -42,7 +42,8 @@ public struct Cloud: Sendable {
 
     public init(
         database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, info: DaemonInfo,
-        repairInterval: Duration, scrubInterval: Duration = .seconds(86_400), account: String = "000000000000",
+        repairInterval: Duration, scrubInterval: Duration = .seconds(86_400), collectInterval: Duration = .seconds(60),
+        account: String = "000000000000",
         cooldowns: QueueService.Cooldowns = .init(enforced: true), compute: ComputeConfiguration? = nil
     ) {
         let regions = RegionService(catalog: catalog)
@@ -62,7 +63,7 @@ public struct Cloud: Sendable {
         self.queues = queues
         sweeper = MessageSweeper(service: queues)
         self.objects = objects
-        collector = BlobCollector(service: objects)
+        collector = BlobCollector(service: objects, interval: collectInterval)
         let scrubber = BlobScrubber(service: objects, interval: scrubInterval)
         self.scrubber = scrubber
         let compute =

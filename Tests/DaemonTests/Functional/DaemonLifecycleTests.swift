@@ -87,7 +87,7 @@ struct DaemonLifecycleTests {
 
     @Test(arguments: [
         ["--repair-interval", "inf"], ["--repair-interval", "nan"], ["--repair-interval", "0"],
-        ["--idle-timeout", "-1"], ["--idle-timeout", "1e300"], ["--max-connections", "0"],
+        ["--idle-timeout", "-1"], ["--idle-timeout", "1e300"], ["--max-connections", "0"], ["--collect-interval", "0"],
     ])
     func badOptionsAreRefusedWithAMessage(arguments: [String]) throws {
         let directory = try TemporaryDirectory()
