@@ -6,6 +6,9 @@ public final class Counter: Sendable {
 
     private let value = Mutex(0)
 
+    /// How many numbers `next()` has handed out.
+    public var current: Int { value.withLock { $0 } }
+
     public func next() -> Int {
         value.withLock { value in
             defer { value += 1 }

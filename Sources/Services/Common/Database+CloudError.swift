@@ -5,11 +5,13 @@ import Store
 
 extension StoreDatabase {
     /// A write transaction whose body throws `CloudError`; any other failure (I/O, SQLite) becomes an
-    /// `InternalError`, and the transaction rolls back either way.
-    func writeOrThrow<T: Sendable>(_ updates: @escaping @Sendable (Database) throws(CloudError) -> T)
-        async throws(CloudError) -> T
-    {
+    /// `InternalError`, and the transaction rolls back either way. A `grouped` write shares its transaction
+    /// and its fsync with concurrent ones (`writeGrouped`): for small writes on a hot path.
+    func writeOrThrow<T: Sendable>(
+        grouped: Bool = false, _ updates: @escaping @Sendable (Database) throws(CloudError) -> T
+    ) async throws(CloudError) -> T {
         do {
+            if grouped { return try await writeGrouped { db in try updates(db) } }
             return try await write { db in try updates(db) }
         } catch let error as CloudError {
             throw error

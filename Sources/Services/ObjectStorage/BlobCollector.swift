@@ -74,7 +74,9 @@ public struct BlobCollector: Service, Sendable {
         for hex in digests {
             guard let digest = BlobDigest(hex: hex) else { continue }
             let missing = store.packs.indices.filter { held[$0]?.contains(hex) != true }
-            guard !missing.isEmpty, let (bytes, _) = try? await store.readSmall(digest) else { continue }
+            guard !missing.isEmpty, let (bytes, _) = try? await ObjectService.readSmall(digest, from: store) else {
+                continue
+            }
             for index in missing where (try? await store.packs[index].pack.replace(digest, bytes)) != nil {
                 copies += 1
             }

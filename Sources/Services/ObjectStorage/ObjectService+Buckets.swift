@@ -24,6 +24,7 @@ extension ObjectService {
             }
             try db.catching { try record.insert(db) }
         }
+        regions[record.name] = region
         logger.info("bucket created", metadata: ["iaas.bucket": "\(record.name)", "iaas.region": "\(region)"])
         return CreateBucketResult(location: "/" + record.name)
     }
@@ -48,6 +49,7 @@ extension ObjectService {
             }
             _ = try db.catching { try BucketRecord.deleteOne(db, key: request.bucket) }
         }
+        regions[request.bucket] = nil
         logger.info("bucket deleted", metadata: ["iaas.bucket": "\(request.bucket)"])
         return EmptyResult()
     }

@@ -35,7 +35,7 @@ extension ObjectService {
             db throws -> (BucketRecord, BucketRecord, ObjectRecord, [ObjectChunkRecord]) in
             let source = try Self.bucket(sourceBucket, in: db)
             let destination = try Self.bucket(request.bucket, in: db)
-            guard let object = try ObjectRecord.fetchOne(db, key: ["bucket": sourceBucket, "key": sourceKey]) else {
+            guard let object = try Self.storedObject(sourceBucket, sourceKey, in: db) else {
                 throw S3Errors.noSuchKey(sourceBucket, sourceKey)
             }
             return (source, destination, object, try Self.chunks(of: object, in: db))
@@ -68,7 +68,7 @@ extension ObjectService {
             // The source as it is now: it may have been replaced since it was read.
             guard
                 let current = try db.catching({
-                    try ObjectRecord.fetchOne(db, key: ["bucket": sourceBucket, "key": sourceKey])
+                    try Self.storedObject(sourceBucket, sourceKey, in: db)
                 }),
                 current.etag == object.etag
             else { throw S3Errors.noSuchKey(sourceBucket, sourceKey) }
@@ -77,7 +77,7 @@ extension ObjectService {
             let tags = replacementTags ?? sourceTags
             try db.catching {
                 let rows = try Self.chunks(of: current, in: db)
-                _ = try ObjectRecord.deleteOne(db, key: ["bucket": copy.bucket, "key": copy.key])
+                try Self.deleteStoredObject(copy.bucket, copy.key, in: db)
                 try copy.insert(db)
                 for var row in rows {
                     row.bucket = copy.bucket
@@ -110,8 +110,10 @@ extension ObjectService {
     }
 
     static func chunks(of object: ObjectRecord, in db: Database) throws -> [ObjectChunkRecord] {
-        try ObjectChunkRecord.filter(ObjectChunkRecord.Columns.bucket == object.bucket)
-            .filter(ObjectChunkRecord.Columns.key == object.key).order(Column("index")).fetchAll(db)
+        try SQLRequest<ObjectChunkRecord>(
+            sql: #"SELECT * FROM objectChunk WHERE bucket = ? AND key = ? ORDER BY "index""#,
+            arguments: [object.bucket, object.key], cached: true
+        ).fetchAll(db)
     }
 
     static func metadataJSON(_ metadata: [String: String]) -> String {
@@ -128,7 +130,7 @@ extension ObjectService {
             for chunk in chunks {
                 guard let digest = BlobDigest(hex: chunk.digest) else { continue }
                 if chunk.size <= BlobStore.packLimit {
-                    let (bytes, _) = try await source.readSmall(digest)
+                    let (bytes, _) = try await Self.readSmall(digest, from: source)
                     copied.append((try await destination.putSmall(bytes, pin: { pins.pin($0) }), bytes.count))
                 } else {
                     let written = try await BlockingIO.run { () throws -> BlobDigest in

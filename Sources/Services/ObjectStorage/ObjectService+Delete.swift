@@ -8,10 +8,10 @@ extension ObjectService {
     /// as in S3); its blobs go with the collector once no row refers to them.
     public func deleteObject(_ request: ObjectRequest) async throws(CloudError) -> EmptyResult {
         try ObjectKey.validate(request.key)
-        let deleted = try await database.writeOrThrow { db throws(CloudError) -> Bool in
+        let deleted = try await database.writeOrThrow(grouped: true) { db throws(CloudError) -> Bool in
             _ = try Self.bucket(request.bucket, in: db)
             return try db.catching {
-                try ObjectRecord.deleteOne(db, key: ["bucket": request.bucket, "key": request.key])
+                try Self.deleteStoredObject(request.bucket, request.key, in: db)
             }
         }
         if deleted {
@@ -42,7 +42,7 @@ extension ObjectService {
         try await database.writeOrThrow { [valid] db throws(CloudError) in
             _ = try Self.bucket(request.bucket, in: db)
             try db.catching {
-                for key in valid { _ = try ObjectRecord.deleteOne(db, key: ["bucket": request.bucket, "key": key]) }
+                for key in valid { try Self.deleteStoredObject(request.bucket, key, in: db) }
             }
         }
         logger.info("objects deleted", metadata: ["iaas.bucket": "\(request.bucket)", "iaas.count": "\(valid.count)"])

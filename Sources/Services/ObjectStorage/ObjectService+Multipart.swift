@@ -128,7 +128,7 @@ extension ObjectService {
                 etag: "\"" + Self.hex(Array(Insecure.MD5.hash(data: md5s))) + "-\(listed.count)\"",
                 contentType: upload.contentType, metadata: upload.metadata, lastModified: Date())
             try db.catching {
-                _ = try ObjectRecord.deleteOne(db, key: ["bucket": object.bucket, "key": object.key])
+                try Self.deleteStoredObject(object.bucket, object.key, in: db)
                 try object.insert(db)
                 for (index, chunk) in chunks.enumerated() {
                     try ObjectChunkRecord(

@@ -22,8 +22,8 @@ extension ObjectService {
                     "Your proposed upload of \(body.length) bytes exceeds the maximum allowed object size of \(Self.maxPutSize) bytes; use a multipart upload."
             )
         }
-        let bucket = try await database.readOrThrow { db in try Self.bucket(request.bucket, in: db) }
-        let store = try store(of: bucket)
+        let region = try await region(ofBucket: request.bucket)
+        let store = try store(request.bucket, in: region)
         let metadata = request.metadata?.entries ?? [:]
         let metadataJSON = Self.metadataJSON(metadata)
 
@@ -34,13 +34,11 @@ extension ObjectService {
 
         let etag = Self.quotedHex(md5)
         let object = ObjectRecord(
-            bucket: bucket.name, key: request.key, size: Int64(body.length), etag: etag,
+            bucket: request.bucket, key: request.key, size: Int64(body.length), etag: etag,
             contentType: request.contentType ?? "binary/octet-stream", metadata: metadataJSON, lastModified: Date())
-        try await database.writeOrThrow { db throws(CloudError) in
-            // The bucket may have gone while the body streamed.
-            _ = try Self.bucket(bucket.name, in: db)
+        try await writeInBucket(request.bucket, region: region) { db throws(CloudError) in
             try db.catching {
-                _ = try ObjectRecord.deleteOne(db, key: ["bucket": object.bucket, "key": object.key])
+                try Self.deleteStoredObject(object.bucket, object.key, in: db)
                 try object.insert(db)
                 for (index, chunk) in chunks.enumerated() {
                     try ObjectChunkRecord(

@@ -39,7 +39,7 @@ extension ObjectService {
     /// The object, or NoSuchBucket / NoSuchKey.
     static func object(_ bucket: String, _ key: String, in db: Database) throws(CloudError) -> ObjectRecord {
         _ = try Self.bucket(bucket, in: db)
-        guard let object = try db.catching({ try ObjectRecord.fetchOne(db, key: ["bucket": bucket, "key": key]) })
+        guard let object = try db.catching({ try Self.storedObject(bucket, key, in: db) })
         else { throw S3Errors.noSuchKey(bucket, key) }
         return object
     }
@@ -52,8 +52,8 @@ extension ObjectService {
 
     static func replaceTags(of object: ObjectRecord, with tags: [S3Tag], in db: Database) throws(CloudError) {
         try db.catching {
-            try ObjectTagRecord.filter(ObjectTagRecord.Columns.bucket == object.bucket)
-                .filter(ObjectTagRecord.Columns.key == object.key).deleteAll(db)
+            try db.cachedStatement(sql: "DELETE FROM objectTag WHERE bucket = ? AND key = ?")
+                .execute(arguments: [object.bucket, object.key])
             for tag in tags {
                 try ObjectTagRecord(bucket: object.bucket, key: object.key, tagKey: tag.key, value: tag.value)
                     .insert(db)

@@ -19,6 +19,8 @@ public struct ObjectService: Sendable {
     let stores: [String: BlobStore]
     /// Blobs a put has written and not yet committed rows for: the collector leaves them alone.
     let pins = BlobPins()
+    /// Bucket regions already looked up: a put finds its blob store without a read of its own.
+    let regions = BucketRegions()
     let logger = Logger(label: "iaas.s3")
 
     /// Objects are cut into blobs of this size: identical data is stored once, and a ranged read touches only
@@ -26,6 +28,12 @@ public struct ObjectService: Sendable {
     static let chunkSize = 8 << 20
     /// The largest object one PutObject takes, as in S3.
     public static let maxPutSize = 5 << 30
+
+    /// A small blob's bytes (and the zones whose copy was damaged), read off the event loops.
+    static func readSmall(_ digest: BlobDigest, from store: BlobStore) async throws -> (bytes: [UInt8], damaged: [Int])
+    {
+        try await BlockingIO.run { () throws -> ([UInt8], [Int]) in try store.readSmallNow(digest) }
+    }
 
     public init(database: StoreDatabase, dataDirectory: DataDirectory, catalog: RegionCatalog, account: String) {
         self.database = database
@@ -42,18 +50,69 @@ public struct ObjectService: Sendable {
     var defaultRegion: String { catalog.regions.first?.regionName ?? "us-east-1" }
 
     func store(of bucket: BucketRecord) throws(CloudError) -> BlobStore {
-        guard let store = stores[bucket.region] else {
-            throw .internalError("The bucket \(bucket.name)'s region \(bucket.region) is not configured.")
+        try store(bucket.name, in: bucket.region)
+    }
+
+    func store(_ bucket: String, in region: String) throws(CloudError) -> BlobStore {
+        guard let store = stores[region] else {
+            throw .internalError("The bucket \(bucket)'s region \(region) is not configured.")
         }
         return store
     }
 
-    /// The bucket, or NoSuchBucket.
+    /// The bucket's region, from the cache or the database (NoSuchBucket). A write that relies on it checks
+    /// the bucket again in its transaction (`bucket(_:in:inRegion:)`).
+    func region(ofBucket name: String) async throws(CloudError) -> String {
+        if let region = regions[name] { return region }
+        let bucket = try await database.readOrThrow { db in try Self.bucket(name, in: db) }
+        regions[name] = bucket.region
+        return bucket.region
+    }
+
+    /// A grouped write (`writeOrThrow(grouped:)`) that first checks that the bucket still exists in the
+    /// region the request's blobs went to: it may have gone, or gone and come back elsewhere
+    /// (OperationAborted), while the body streamed. Either way the cached region is dropped.
+    func writeInBucket<T: Sendable>(
+        _ name: String, region: String, _ updates: @escaping @Sendable (Database) throws(CloudError) -> T
+    ) async throws(CloudError) -> T {
+        do {
+            return try await database.writeOrThrow(grouped: true) { db throws(CloudError) in
+                guard try Self.bucket(name, in: db).region == region else {
+                    throw CloudError(
+                        code: "OperationAborted",
+                        message: "The bucket \(name) was deleted and created again while the request ran; try again.",
+                        status: 409)
+                }
+                return try updates(db)
+            }
+        } catch {
+            if ["NoSuchBucket", "OperationAborted"].contains(error.code) { regions[name] = nil }
+            throw error
+        }
+    }
+
+    /// The bucket, or NoSuchBucket. (Every object request asks: the statement is prepared once.)
     static func bucket(_ name: String, in db: Database) throws(CloudError) -> BucketRecord {
-        guard let bucket = try db.catching({ try BucketRecord.fetchOne(db, key: name) }) else {
+        let request = SQLRequest<BucketRecord>(
+            sql: "SELECT * FROM bucket WHERE name = ?", arguments: [name], cached: true)
+        guard let bucket = try db.catching({ try request.fetchOne(db) }) else {
             throw S3Errors.noSuchBucket(name)
         }
         return bucket
+    }
+
+    /// Removes a key's object (its chunk and tag rows go with it); returns whether there was one.
+    @discardableResult
+    static func deleteStoredObject(_ bucket: String, _ key: String, in db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "DELETE FROM object WHERE bucket = ? AND key = ?").execute(arguments: [bucket, key])
+        return db.changesCount > 0
+    }
+
+    /// The object of a key, if there is one.
+    static func storedObject(_ bucket: String, _ key: String, in db: Database) throws -> ObjectRecord? {
+        try SQLRequest<ObjectRecord>(
+            sql: "SELECT * FROM object WHERE bucket = ? AND key = ?", arguments: [bucket, key], cached: true
+        ).fetchOne(db)
     }
 }
 
@@ -81,5 +140,16 @@ final class BlobPins: Sendable {
         pinned.withLock { pinned in
             if pinned[digest] == nil { body() }
         }
+    }
+}
+
+/// Bucket name → region, for buckets a request has named. A bucket's region never changes; DeleteBucket
+/// removes its entry, and a name made again elsewhere in between is caught by the writer's own check.
+final class BucketRegions: Sendable {
+    private let regions = Mutex<[String: String]>([:])
+
+    subscript(bucket: String) -> String? {
+        get { regions.withLock { $0[bucket] } }
+        set { regions.withLock { $0[bucket] = newValue } }
     }
 }

@@ -34,11 +34,12 @@ public final class BlobPack: Sendable {
         let now = Date().timeIntervalSince1970
         try await pool.write { db in
             for blob in blobs {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO blob (digest, bytes, touched) VALUES (?, ?, ?)
                         ON CONFLICT(digest) DO UPDATE SET touched = excluded.touched
-                        """, arguments: [blob.digest.hex, Data(blob.bytes), now])
+                        """
+                ).execute(arguments: [blob.digest.hex, Data(blob.bytes), now])
             }
         }
     }
@@ -55,11 +56,18 @@ public final class BlobPack: Sendable {
 
     /// A blob's bytes, if this zone holds it.
     public func get(_ digest: BlobDigest) async throws -> [UInt8]? {
-        try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT bytes FROM blob WHERE digest = ?", arguments: [digest.hex]).map {
-                [UInt8]($0)
-            }
-        }
+        try await pool.read { db in try Self.get(digest, in: db) }
+    }
+
+    /// `get` on the calling thread: an indexed read of a page that is usually cached, for a caller already
+    /// off the event loops (a read of the control plane fetching the small object it found).
+    public func getNow(_ digest: BlobDigest) throws -> [UInt8]? {
+        try pool.read { db in try Self.get(digest, in: db) }
+    }
+
+    private static func get(_ digest: BlobDigest, in db: Database) throws -> [UInt8]? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM blob WHERE digest = ?"), arguments: [digest.hex])
+            .map { [UInt8]($0) }
     }
 
     /// The digests of the blobs held, with the time each was last written.
@@ -93,19 +101,39 @@ public final class BlobPack: Sendable {
 /// directory was lost while the daemon ran): writes then go to a file that exists, and the zone's blobs
 /// come back as the collector and scrub copy them in, rather than into a deleted file that the next start
 /// would not find.
-public actor BlobPackCommitter {
-    public nonisolated let path: FilePath
-    private nonisolated let opened = Mutex<(pack: BlobPack, device: UInt64, inode: UInt64)?>(nil)
-    private var pending: [(blobs: [(digest: BlobDigest, bytes: [UInt8])], done: CheckedContinuation<Void, any Error>)] =
-        []
-    private var committing = false
+public final class BlobPackCommitter: Sendable {
+    public let path: FilePath
+    private let opener: PackOpener
+    private let group: GroupCommit<(digest: BlobDigest, bytes: [UInt8])>
 
     public init(path: FilePath) {
         self.path = path
+        let opener = PackOpener(path: path)
+        self.opener = opener
+        group = GroupCommit { blobs in try await opener.pack.put(blobs) }
     }
 
     /// The pack at `path`, opened (and its directories made) if it is not open or its file changed.
-    public nonisolated var pack: BlobPack {
+    public var pack: BlobPack {
+        get throws { try opener.pack }
+    }
+
+    /// Returns once the blob is durable in this pack.
+    public func put(_ digest: BlobDigest, _ bytes: [UInt8]) async throws {
+        try await group.submit([(digest, bytes)])
+    }
+}
+
+/// Keeps a pack open, and opens it afresh when the file at its path is gone or another file.
+private final class PackOpener: Sendable {
+    let path: FilePath
+    private let opened = Mutex<(pack: BlobPack, device: UInt64, inode: UInt64)?>(nil)
+
+    init(path: FilePath) {
+        self.path = path
+    }
+
+    var pack: BlobPack {
         get throws {
             var info = stat()
             let present = stat(path.string, &info) == 0
@@ -124,30 +152,5 @@ public actor BlobPackCommitter {
                 return pack
             }
         }
-    }
-
-    /// Returns once the blob is durable in this pack.
-    public func put(_ digest: BlobDigest, _ bytes: [UInt8]) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            pending.append(([(digest, bytes)], done))
-            if !committing {
-                committing = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
-            do {
-                try await pack.put(batch.flatMap(\.blobs))
-                for waiter in batch { waiter.done.resume() }
-            } catch {
-                for waiter in batch { waiter.done.resume(throwing: error) }
-            }
-        }
-        committing = false
     }
 }

@@ -58,11 +58,11 @@ public struct BlobStore: Sendable {
     }
 
     /// A small blob's bytes from the first pack whose copy matches its hash, and the zones whose copy
-    /// was missing or corrupt.
-    public func readSmall(_ digest: BlobDigest) async throws -> (bytes: [UInt8], damaged: [Int]) {
+    /// was missing or corrupt. It blocks: call it off the event loops.
+    public func readSmallNow(_ digest: BlobDigest) throws -> (bytes: [UInt8], damaged: [Int]) {
         var damaged: [Int] = []
         for (index, pack) in packs.enumerated() {
-            guard let bytes = try? await pack.pack.get(digest), BlobDigest(of: bytes) == digest else {
+            guard let bytes = try? pack.pack.getNow(digest), BlobDigest(of: bytes) == digest else {
                 damaged.append(index)
                 continue
             }

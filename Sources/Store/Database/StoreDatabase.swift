@@ -5,10 +5,18 @@ import SystemPackage
 /// survives power loss, and readers never block the writer.
 public final class StoreDatabase: Sendable {
     public let pool: DatabasePool
+    /// Writes that share a transaction (`writeGrouped`).
+    let grouped: GroupCommit<GroupedWrite>
 
     /// Opens (creating if needed) and migrates the database.
     public init(path: FilePath) throws {
-        pool = try Self.openDurable(path)
+        let pool = try Self.openDurable(path)
+        self.pool = pool
+        grouped = GroupCommit { writes in
+            try await pool.write { db in
+                for write in writes { write.run(db) }
+            }
+        }
         try Schema.migrator.migrate(pool)
     }
 

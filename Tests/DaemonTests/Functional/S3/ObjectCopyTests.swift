@@ -1,6 +1,7 @@
 import API
 import Foundation
 import IaasTesting
+import Store
 import Testing
 
 /// CopyObject and DeleteObjects: a copy in a region shares the source's stored bytes; a copy into another
@@ -72,6 +73,17 @@ struct ObjectCopyTests {
             await code(
                 CopyObjectRequest(bucket: "source", key: "c", copySource: "source/b.bin", metadataDirective: "MOVE"))
                 == "InvalidArgument")
+
+        // A bucket deleted and made again in another region: puts follow it (the daemon caches regions).
+        _ = try await client.call(Methods.deleteObject, ObjectRequest(bucket: "europe", key: "a.bin"))
+        _ = try await client.call(Methods.deleteBucket, BucketRequest(bucket: "europe"))
+        #expect(await awsCode { _ = try await client.putObject("europe", "gone", [1]) } == "NoSuchBucket")
+        try await client.createBucket("europe")
+        let small = TestBytes.pattern(1000, seed: 7)
+        _ = try await client.putObject("europe", "moved", small)
+        #expect(try await client.getObject("europe", "moved").1 == small)
+        #expect(inspector.packedBlobs(zone: "us-east-1a").contains(BlobDigest(of: small).hex))
+        #expect(!inspector.packedBlobs(zone: "eu-west-1a").contains(BlobDigest(of: small).hex))
         await client.close()
         #expect(await daemon.terminate() == 0)
     }
