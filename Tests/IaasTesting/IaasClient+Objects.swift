@@ -17,11 +17,11 @@ extension IaasClient {
     }
 
     /// An object's bytes (or a range of them) and what GetObject said of it.
-    public func getObject(_ bucket: String, _ key: String, range: String? = nil) async throws -> (
-        GetObjectResult, [UInt8]
-    ) {
+    public func getObject(_ bucket: String, _ key: String, range: String? = nil, versionId: String? = nil)
+        async throws -> (GetObjectResult, [UInt8])
+    {
         let (result, payload) = try await callReceivingPayload(
-            Methods.getObject, GetObjectRequest(bucket: bucket, key: key, range: range))
+            Methods.getObject, GetObjectRequest(bucket: bucket, key: key, range: range, versionId: versionId))
         return (result, try await payload.collect(upTo: 1 << 30))
     }
 

@@ -107,10 +107,18 @@ public enum Methods {
     public static let putObject = RPCMethod<PutObjectRequest, PutObjectResult>("s3.PutObject")
     public static let getObject = RPCMethod<GetObjectRequest, GetObjectResult>("s3.GetObject")
     public static let headObject = RPCMethod<GetObjectRequest, GetObjectResult>("s3.HeadObject")
-    public static let deleteObject = RPCMethod<ObjectRequest, EmptyResult>("s3.DeleteObject")
-    public static let putObjectTagging = RPCMethod<PutObjectTaggingRequest, EmptyResult>("s3.PutObjectTagging")
+    public static let deleteObject = RPCMethod<ObjectRequest, DeleteObjectResult>("s3.DeleteObject")
+    public static let putObjectTagging = RPCMethod<PutObjectTaggingRequest, ObjectTaggingResult>(
+        "s3.PutObjectTagging")
     public static let getObjectTagging = RPCMethod<ObjectRequest, GetObjectTaggingResult>("s3.GetObjectTagging")
-    public static let deleteObjectTagging = RPCMethod<ObjectRequest, EmptyResult>("s3.DeleteObjectTagging")
+    public static let deleteObjectTagging = RPCMethod<ObjectRequest, ObjectTaggingResult>(
+        "s3.DeleteObjectTagging")
+    public static let putBucketVersioning = RPCMethod<PutBucketVersioningRequest, EmptyResult>(
+        "s3.PutBucketVersioning")
+    public static let getBucketVersioning = RPCMethod<BucketRequest, GetBucketVersioningResult>(
+        "s3.GetBucketVersioning")
+    public static let listObjectVersions = RPCMethod<ListObjectVersionsRequest, ListObjectVersionsResult>(
+        "s3.ListObjectVersions")
     public static let listObjectsV2 = RPCMethod<ListObjectsV2Request, ListObjectsV2Result>("s3.ListObjectsV2")
     public static let copyObject = RPCMethod<CopyObjectRequest, CopyObjectResult>("s3.CopyObject")
     public static let deleteObjects = RPCMethod<DeleteObjectsRequest, DeleteObjectsResult>("s3.DeleteObjects")

@@ -94,12 +94,14 @@ public struct CompleteMultipartUploadResult: Codable, Sendable, Equatable {
     public var bucket: String
     public var key: String
     public var eTag: String
+    public var versionId: String?
 
-    public init(location: String, bucket: String, key: String, eTag: String) {
+    public init(location: String, bucket: String, key: String, eTag: String, versionId: String? = nil) {
         self.location = location
         self.bucket = bucket
         self.key = key
         self.eTag = eTag
+        self.versionId = versionId
     }
 }
 

@@ -42,9 +42,17 @@ public struct CopyObjectRequest: Codable, Sendable {
 
 public struct CopyObjectResult: Codable, Sendable, Equatable {
     public var copyObjectResult: CopyObjectResultDetails
+    /// The copy's version, in a bucket whose versioning is on or suspended.
+    public var versionId: String?
+    /// The version copied, when the source bucket's versioning is on or suspended.
+    public var copySourceVersionId: String?
 
-    public init(copyObjectResult: CopyObjectResultDetails) {
+    public init(
+        copyObjectResult: CopyObjectResultDetails, versionId: String? = nil, copySourceVersionId: String? = nil
+    ) {
         self.copyObjectResult = copyObjectResult
+        self.versionId = versionId
+        self.copySourceVersionId = copySourceVersionId
     }
 }
 
@@ -81,9 +89,11 @@ public struct DeleteObjectsRequest: Codable, Sendable {
 
     public struct ObjectIdentifier: Codable, Sendable {
         public var key: String
+        public var versionId: String?
 
-        public init(key: String) {
+        public init(key: String, versionId: String? = nil) {
             self.key = key
+            self.versionId = versionId
         }
     }
 }
@@ -100,9 +110,18 @@ public struct DeleteObjectsResult: Codable, Sendable, Equatable {
 
 public struct DeletedObject: Codable, Sendable, Equatable {
     public var key: String
+    /// The version removed, when the request named one.
+    public var versionId: String?
+    /// Whether a delete marker was made, or the version removed was one.
+    public var deleteMarker: Bool?
+    public var deleteMarkerVersionId: String?
 
-    public init(key: String) {
+    public init(key: String, versionId: String? = nil, deleteMarker: Bool? = nil, deleteMarkerVersionId: String? = nil)
+    {
         self.key = key
+        self.versionId = versionId
+        self.deleteMarker = deleteMarker
+        self.deleteMarkerVersionId = deleteMarkerVersionId
     }
 }
 

@@ -29,9 +29,12 @@ public struct PutObjectRequest: Codable, Sendable {
 
 public struct PutObjectResult: Codable, Sendable, Equatable {
     public var eTag: String
+    /// The new version's id in a bucket whose versioning is on or suspended (`null` when suspended).
+    public var versionId: String?
 
-    public init(eTag: String) {
+    public init(eTag: String, versionId: String? = nil) {
         self.eTag = eTag
+        self.versionId = versionId
     }
 }
 
@@ -45,13 +48,16 @@ public struct GetObjectRequest: Codable, Sendable {
     public var ifNoneMatch: String?
     public var ifModifiedSince: Date?
     public var ifUnmodifiedSince: Date?
+    /// A version other than the current one.
+    public var versionId: String?
 
     public init(
         bucket: String, key: String, range: String? = nil, ifMatch: String? = nil, ifNoneMatch: String? = nil,
-        ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil
+        ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil, versionId: String? = nil
     ) {
         self.bucket = bucket
         self.key = key
+        self.versionId = versionId
         self.range = range
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
@@ -72,11 +78,18 @@ public struct GetObjectResult: Codable, Sendable, Equatable {
     public var lastModified: Date
     public var metadata: WireMap<String>
     public var acceptRanges: String
+    /// In a bucket whose versioning is on or suspended.
+    public var versionId: String?
+    /// How many tags the object has, when it has any.
+    public var tagCount: Int?
 
     public init(
         body: PayloadField?, contentLength: Int64, contentRange: String?, eTag: String, contentType: String,
-        lastModified: Date, metadata: WireMap<String>, acceptRanges: String = "bytes"
+        lastModified: Date, metadata: WireMap<String>, acceptRanges: String = "bytes", versionId: String? = nil,
+        tagCount: Int? = nil
     ) {
+        self.versionId = versionId
+        self.tagCount = tagCount
         self.body = body
         self.contentLength = contentLength
         self.contentRange = contentRange
@@ -88,14 +101,28 @@ public struct GetObjectResult: Codable, Sendable, Equatable {
     }
 }
 
-/// `s3.DeleteObject`: deleting a key that does not exist succeeds, as in S3.
+/// `s3.DeleteObject` (deleting a key that does not exist succeeds, as in S3) and the object tagging calls.
 public struct ObjectRequest: Codable, Sendable {
     public var bucket: String
     public var key: String
+    /// One version, rather than the current one: DeleteObject removes it for good.
+    public var versionId: String?
 
-    public init(bucket: String, key: String) {
+    public init(bucket: String, key: String, versionId: String? = nil) {
         self.bucket = bucket
         self.key = key
+        self.versionId = versionId
+    }
+}
+
+/// What `s3.DeleteObject` answers: in a versioned bucket, the delete marker it made or the version it removed.
+public struct DeleteObjectResult: Codable, Sendable, Equatable {
+    public var deleteMarker: Bool?
+    public var versionId: String?
+
+    public init(deleteMarker: Bool? = nil, versionId: String? = nil) {
+        self.deleteMarker = deleteMarker
+        self.versionId = versionId
     }
 }
 

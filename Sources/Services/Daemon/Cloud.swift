@@ -219,6 +219,15 @@ public struct Cloud: Sendable {
         router.register(Methods.deleteObjectTagging) { request throws(CloudError) in
             try await objects.deleteObjectTagging(request)
         }
+        router.register(Methods.putBucketVersioning) { request throws(CloudError) in
+            try await objects.putBucketVersioning(request)
+        }
+        router.register(Methods.getBucketVersioning) { request throws(CloudError) in
+            try await objects.getBucketVersioning(request)
+        }
+        router.register(Methods.listObjectVersions) { request throws(CloudError) in
+            try await objects.listObjectVersions(request)
+        }
         router.register(Methods.listObjectsV2) { request throws(CloudError) in
             try await objects.listObjectsV2(request)
         }

@@ -9,7 +9,7 @@ extension ObjectService {
     /// the blobs are copied into its zones first.
     public func copyObject(_ request: CopyObjectRequest) async throws(CloudError) -> CopyObjectResult {
         try ObjectKey.validate(request.key)
-        let (sourceBucket, sourceKey) = try Self.parseCopySource(request.copySource)
+        let (sourceBucket, sourceKey, sourceVersion) = try Self.parseCopySource(request.copySource)
         let replace: Bool
         switch request.metadataDirective ?? "COPY" {
         case "COPY": replace = false
@@ -24,7 +24,8 @@ extension ObjectService {
         case let other:
             throw S3Errors.invalidArgument("Unknown tagging directive '\(other)'; use COPY or REPLACE.")
         }
-        if !replace, sourceBucket == request.bucket, sourceKey == request.key {
+        // A copy of an older version onto its own key is how a version is restored.
+        if !replace, sourceBucket == request.bucket, sourceKey == request.key, sourceVersion == nil {
             throw CloudError(
                 code: "InvalidRequest",
                 message:
@@ -35,9 +36,8 @@ extension ObjectService {
             db throws -> (BucketRecord, BucketRecord, ObjectRecord, [ObjectChunkRecord]) in
             let source = try Self.bucket(sourceBucket, in: db)
             let destination = try Self.bucket(request.bucket, in: db)
-            guard let object = try Self.storedObject(sourceBucket, sourceKey, in: db) else {
-                throw S3Errors.noSuchKey(sourceBucket, sourceKey)
-            }
+            let object = try ObjectVersions.resolve(
+                bucket: sourceBucket, key: sourceKey, versionId: sourceVersion, in: db)
             return (source, destination, object, try Self.chunks(of: object, in: db))
         }
         do {
@@ -63,29 +63,19 @@ extension ObjectService {
             copy.contentType = request.contentType ?? "binary/octet-stream"
             copy.metadata = Self.metadataJSON(request.metadata?.entries ?? [:])
         }
-        try await database.writeOrThrow { [copy] db throws(CloudError) in
-            _ = try Self.bucket(copy.bucket, in: db)
+        let stored = try await database.writeOrThrow { [copy] db throws(CloudError) -> ObjectRecord in
+            let bucket = try Self.bucket(copy.bucket, in: db)
             // The source as it is now: it may have been replaced since it was read.
-            guard
-                let current = try db.catching({
-                    try Self.storedObject(sourceBucket, sourceKey, in: db)
-                }),
-                current.etag == object.etag
-            else { throw S3Errors.noSuchKey(sourceBucket, sourceKey) }
-            // Read before the delete: a copy onto itself replaces the very rows it reads.
-            let sourceTags = try db.catching { try Self.tags(of: current, in: db) }
-            let tags = replacementTags ?? sourceTags
-            try db.catching {
-                let rows = try Self.chunks(of: current, in: db)
-                try Self.deleteStoredObject(copy.bucket, copy.key, in: db)
-                try copy.insert(db)
-                for var row in rows {
-                    row.bucket = copy.bucket
-                    row.key = copy.key
-                    try row.insert(db)
-                }
+            let current = try ObjectVersions.resolve(
+                bucket: sourceBucket, key: sourceKey, versionId: sourceVersion, in: db)
+            guard current.versionId == object.versionId, current.etag == object.etag else {
+                throw S3Errors.noSuchKey(sourceBucket, sourceKey)
             }
-            try Self.replaceTags(of: copy, with: tags, in: db)
+            // Read before the install: a copy onto itself replaces the very rows it reads.
+            let sourceTags = try db.catching { try Self.tags(of: current, in: db) }
+            let rows = try db.catching { try Self.chunks(of: current, in: db) }.map { ($0.digest, $0.size) }
+            return try ObjectVersions.install(
+                copy, chunks: rows, tags: replacementTags ?? sourceTags, versioning: bucket.versioning, in: db)
         }
         logger.info(
             "object copied",
@@ -94,25 +84,35 @@ extension ObjectService {
                 "iaas.source": "\(sourceBucket)/\(sourceKey)",
             ])
         return CopyObjectResult(
-            copyObjectResult: CopyObjectResultDetails(eTag: copy.etag, lastModified: copy.lastModified))
+            copyObjectResult: CopyObjectResultDetails(eTag: copy.etag, lastModified: copy.lastModified),
+            versionId: ObjectVersions.shown(stored, versioning: destination.versioning),
+            copySourceVersionId: ObjectVersions.shown(object, versioning: source.versioning))
     }
 
-    /// `bucket/key` or `/bucket/key`, percent-encoded as S3 takes it.
-    static func parseCopySource(_ text: String) throws(CloudError) -> (bucket: String, key: String) {
-        let trimmed = text.hasPrefix("/") ? String(text.dropFirst()) : text
+    /// `bucket/key` or `/bucket/key`, percent-encoded as S3 takes it, with `?versionId=…` for a version.
+    static func parseCopySource(_ text: String) throws(CloudError) -> (
+        bucket: String, key: String, versionId: String?
+    ) {
+        var source = text
+        var versionId: String?
+        if let query = text.range(of: "?versionId=") {
+            versionId = String(text[query.upperBound...])
+            source = String(text[..<query.lowerBound])
+        }
+        let trimmed = source.hasPrefix("/") ? String(source.dropFirst()) : source
         let decoded = trimmed.removingPercentEncoding ?? trimmed
         guard let slash = decoded.firstIndex(of: "/"), slash != decoded.startIndex,
             decoded.index(after: slash) != decoded.endIndex
         else {
             throw S3Errors.invalidArgument("Invalid copy source '\(text)': expected bucket/key.")
         }
-        return (String(decoded[..<slash]), String(decoded[decoded.index(after: slash)...]))
+        return (String(decoded[..<slash]), String(decoded[decoded.index(after: slash)...]), versionId)
     }
 
     static func chunks(of object: ObjectRecord, in db: Database) throws -> [ObjectChunkRecord] {
         try SQLRequest<ObjectChunkRecord>(
-            sql: #"SELECT * FROM objectChunk WHERE bucket = ? AND key = ? ORDER BY "index""#,
-            arguments: [object.bucket, object.key], cached: true
+            sql: #"SELECT * FROM objectChunk WHERE bucket = ? AND key = ? AND versionId = ? ORDER BY "index""#,
+            arguments: [object.bucket, object.key, object.versionId], cached: true
         ).fetchAll(db)
     }
 

@@ -9,11 +9,11 @@ extension ObjectService {
     /// read blob by blob as the connection sends them. Each blob is checked against its hash; a missing or
     /// corrupt copy is read from another zone and repaired.
     public func getObject(_ request: GetObjectRequest) async throws(CloudError) -> (GetObjectResult, PayloadSource) {
-        let (bucket, object, chunks, small) = try await lookUp(request, readingSmallBody: true)
+        let (bucket, object, chunks, tagCount, small) = try await lookUp(request, readingSmallBody: true)
         let range = try ByteRange.resolve(request.range, size: object.size)
         let first = range?.first ?? 0
         let count = range?.count ?? object.size
-        var result = try describe(object)
+        var result = describe(object, in: bucket, tagCount: tagCount)
         result.contentLength = count
         result.body = PayloadField(length: Int(count))
         if let range { result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)" }
@@ -31,8 +31,8 @@ extension ObjectService {
 
     /// `s3.HeadObject`: GetObject's answer without the body.
     public func headObject(_ request: GetObjectRequest) async throws(CloudError) -> GetObjectResult {
-        let (_, object, _, _) = try await lookUp(request, readingSmallBody: false)
-        var result = try describe(object)
+        let (bucket, object, _, tagCount, _) = try await lookUp(request, readingSmallBody: false)
+        var result = describe(object, in: bucket, tagCount: tagCount)
         if let range = try ByteRange.resolve(request.range, size: object.size) {
             result.contentLength = range.count
             result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)"
@@ -45,20 +45,24 @@ extension ObjectService {
     /// With `readingSmallBody`, an object of one small blob comes with its bytes, read in the same job as
     /// its rows: a small GET then costs one trip off the event loops, not three.
     private func lookUp(_ request: GetObjectRequest, readingSmallBody: Bool) async throws(CloudError) -> (
-        BucketRecord, ObjectRecord, [ObjectChunkRecord], small: (bytes: [UInt8], damaged: [Int])?
+        BucketRecord, ObjectRecord, [ObjectChunkRecord], tagCount: Int, small: (bytes: [UInt8], damaged: [Int])?
     ) {
         let stores = self.stores
         let found = try await database.readOrThrow {
-            db throws -> (BucketRecord, ObjectRecord, [ObjectChunkRecord], (bytes: [UInt8], damaged: [Int])?) in
+            db throws -> (BucketRecord, ObjectRecord, [ObjectChunkRecord], Int, (bytes: [UInt8], damaged: [Int])?) in
             let bucket = try Self.bucket(request.bucket, in: db)
-            guard let object = try Self.storedObject(request.bucket, request.key, in: db) else {
-                throw S3Errors.noSuchKey(request.bucket, request.key)
-            }
+            let object = try ObjectVersions.resolve(
+                bucket: request.bucket, key: request.key, versionId: request.versionId, in: db)
             let chunks = try Self.chunks(of: object, in: db)
+            let tagCount =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT COUNT(*) FROM objectTag WHERE bucket = ? AND key = ? AND versionId = ?"),
+                    arguments: [object.bucket, object.key, object.versionId]) ?? 0
             guard readingSmallBody, chunks.count == 1, chunks[0].size <= BlobStore.packLimit,
                 let digest = BlobDigest(hex: chunks[0].digest), let store = stores[bucket.region]
-            else { return (bucket, object, chunks, nil) }
-            return (bucket, object, chunks, try store.readSmallNow(digest))
+            else { return (bucket, object, chunks, tagCount, nil) }
+            return (bucket, object, chunks, tagCount, try store.readSmallNow(digest))
         }
         try Self.checkConditions(request, found.1)
         return found
@@ -102,11 +106,13 @@ extension ObjectService {
         }
     }
 
-    private func describe(_ object: ObjectRecord) throws(CloudError) -> GetObjectResult {
+    private func describe(_ object: ObjectRecord, in bucket: BucketRecord, tagCount: Int) -> GetObjectResult {
         let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(object.metadata.utf8))) ?? [:]
         return GetObjectResult(
             body: nil, contentLength: object.size, contentRange: nil, eTag: object.etag,
-            contentType: object.contentType, lastModified: object.lastModified, metadata: WireMap(metadata))
+            contentType: object.contentType, lastModified: object.lastModified, metadata: WireMap(metadata),
+            versionId: ObjectVersions.shown(object, versioning: bucket.versioning),
+            tagCount: tagCount > 0 ? tagCount : nil)
     }
 }
 

@@ -91,9 +91,10 @@ extension ObjectService {
                     "The list of parts was not in ascending order: part \(next.partNumber) follows \(previous.partNumber)."
             )
         }
-        let object = try await database.writeOrThrow { db throws(CloudError) -> ObjectRecord in
+        let (object, versionId) = try await database.writeOrThrow {
+            db throws(CloudError) -> (ObjectRecord, String?) in
             let upload = try Self.upload(request.uploadId, of: request, in: db)
-            _ = try Self.bucket(upload.bucket, in: db)
+            let bucket = try Self.bucket(upload.bucket, in: db)
             let parts = try db.catching {
                 try UploadPartRecord.filter(Column("uploadId") == upload.uploadId).fetchAll(db)
             }
@@ -127,17 +128,10 @@ extension ObjectService {
                 bucket: upload.bucket, key: upload.key, size: size,
                 etag: "\"" + Self.hex(Array(Insecure.MD5.hash(data: md5s))) + "-\(listed.count)\"",
                 contentType: upload.contentType, metadata: upload.metadata, lastModified: Date())
-            try db.catching {
-                try Self.deleteStoredObject(object.bucket, object.key, in: db)
-                try object.insert(db)
-                for (index, chunk) in chunks.enumerated() {
-                    try ObjectChunkRecord(
-                        bucket: object.bucket, key: object.key, index: index, digest: chunk.digest, size: chunk.size
-                    ).insert(db)
-                }
-                _ = try MultipartUploadRecord.deleteOne(db, key: upload.uploadId)
-            }
-            return object
+            let stored = try ObjectVersions.install(
+                object, chunks: chunks.map { ($0.digest, $0.size) }, tags: [], versioning: bucket.versioning, in: db)
+            _ = try db.catching { try MultipartUploadRecord.deleteOne(db, key: upload.uploadId) }
+            return (stored, ObjectVersions.shown(stored, versioning: bucket.versioning))
         }
         await CrashPoint.reach("s3.complete-multipart.after-commit")
         logger.info(
@@ -147,7 +141,8 @@ extension ObjectService {
                 "iaas.size": "\(object.size)", "iaas.parts": "\(listed.count)",
             ])
         return CompleteMultipartUploadResult(
-            location: "/\(object.bucket)/\(object.key)", bucket: object.bucket, key: object.key, eTag: object.etag)
+            location: "/\(object.bucket)/\(object.key)", bucket: object.bucket, key: object.key, eTag: object.etag,
+            versionId: versionId)
     }
 
     /// `s3.AbortMultipartUpload`: the upload's rows go; its parts' blobs go with the collector.

@@ -36,28 +36,21 @@ extension ObjectService {
         let object = ObjectRecord(
             bucket: request.bucket, key: request.key, size: Int64(body.length), etag: etag,
             contentType: request.contentType ?? "binary/octet-stream", metadata: metadataJSON, lastModified: Date())
-        try await writeInBucket(request.bucket, region: region) { db throws(CloudError) in
-            try db.catching {
-                try Self.deleteStoredObject(object.bucket, object.key, in: db)
-                try object.insert(db)
-                for (index, chunk) in chunks.enumerated() {
-                    try ObjectChunkRecord(
-                        bucket: object.bucket, key: object.key, index: index, digest: chunk.digest.hex,
-                        size: Int64(chunk.size)
-                    ).insert(db)
-                }
-            }
-            try Self.replaceTags(of: object, with: tags, in: db)
+        let rows = chunks.map { (digest: $0.digest.hex, size: Int64($0.size)) }
+        let versionId = try await writeInBucket(request.bucket, region: region) { bucket, db throws(CloudError) in
+            let stored = try ObjectVersions.install(
+                object, chunks: rows, tags: tags, versioning: bucket.versioning, in: db)
+            return ObjectVersions.shown(stored, versioning: bucket.versioning)
         }
         await CrashPoint.reach("s3.put.after-commit")
         logger.info(
             "object put",
             metadata: [
                 "iaas.bucket": "\(object.bucket)", "iaas.key": "\(object.key)", "iaas.size": "\(object.size)",
-                "iaas.etag": "\(etag)",
+                "iaas.etag": "\(etag)", "iaas.version": "\(versionId ?? "")",
             ])
         catchUp(chunks, in: store)
-        return PutObjectResult(eTag: etag)
+        return PutObjectResult(eTag: etag, versionId: versionId)
     }
 
     /// Streams a body into blobs of at most `chunkSize` bytes; returns them (pinned) and the body's MD5.

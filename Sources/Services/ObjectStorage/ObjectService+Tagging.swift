@@ -10,53 +10,60 @@ extension ObjectService {
     static let maxObjectTags = 10
 
     /// `s3.PutObjectTagging`: the object's tags become exactly these.
-    public func putObjectTagging(_ request: PutObjectTaggingRequest) async throws(CloudError) -> EmptyResult {
+    public func putObjectTagging(_ request: PutObjectTaggingRequest) async throws(CloudError)
+        -> ObjectTaggingResult
+    {
         let tags = try Self.validTags(request.tagging.tagSet)
-        try await database.writeOrThrow { db throws(CloudError) in
-            let object = try Self.object(request.bucket, request.key, in: db)
+        return try await database.writeOrThrow { db throws(CloudError) in
+            let (bucket, object) = try Self.object(request.bucket, request.key, request.versionId, in: db)
             try Self.replaceTags(of: object, with: tags, in: db)
+            return ObjectTaggingResult(versionId: ObjectVersions.shown(object, versioning: bucket.versioning))
         }
-        return EmptyResult()
     }
 
     /// `s3.GetObjectTagging`.
     public func getObjectTagging(_ request: ObjectRequest) async throws(CloudError) -> GetObjectTaggingResult {
         try await database.readOrThrow { db in
-            let object = try Self.object(request.bucket, request.key, in: db)
-            return GetObjectTaggingResult(tagSet: try Self.tags(of: object, in: db))
+            let (bucket, object) = try Self.object(request.bucket, request.key, request.versionId, in: db)
+            return GetObjectTaggingResult(
+                tagSet: try Self.tags(of: object, in: db),
+                versionId: ObjectVersions.shown(object, versioning: bucket.versioning))
         }
     }
 
     /// `s3.DeleteObjectTagging`: the object keeps its bytes and loses its tags.
-    public func deleteObjectTagging(_ request: ObjectRequest) async throws(CloudError) -> EmptyResult {
+    public func deleteObjectTagging(_ request: ObjectRequest) async throws(CloudError) -> ObjectTaggingResult {
         try await database.writeOrThrow { db throws(CloudError) in
-            let object = try Self.object(request.bucket, request.key, in: db)
+            let (bucket, object) = try Self.object(request.bucket, request.key, request.versionId, in: db)
             try Self.replaceTags(of: object, with: [], in: db)
+            return ObjectTaggingResult(versionId: ObjectVersions.shown(object, versioning: bucket.versioning))
         }
-        return EmptyResult()
     }
 
-    /// The object, or NoSuchBucket / NoSuchKey.
-    static func object(_ bucket: String, _ key: String, in db: Database) throws(CloudError) -> ObjectRecord {
-        _ = try Self.bucket(bucket, in: db)
-        guard let object = try db.catching({ try Self.storedObject(bucket, key, in: db) })
-        else { throw S3Errors.noSuchKey(bucket, key) }
-        return object
+    /// The bucket and the object (or the version named), or NoSuchBucket / NoSuchKey / NoSuchVersion.
+    static func object(_ bucket: String, _ key: String, _ versionId: String?, in db: Database) throws(CloudError)
+        -> (BucketRecord, ObjectRecord)
+    {
+        let record = try Self.bucket(bucket, in: db)
+        return (record, try ObjectVersions.resolve(bucket: bucket, key: key, versionId: versionId, in: db))
     }
 
     static func tags(of object: ObjectRecord, in db: Database) throws -> [S3Tag] {
-        try ObjectTagRecord.filter(ObjectTagRecord.Columns.bucket == object.bucket)
-            .filter(ObjectTagRecord.Columns.key == object.key).order(Column("tagKey")).fetchAll(db)
-            .map { S3Tag(key: $0.tagKey, value: $0.value) }
+        try SQLRequest<ObjectTagRecord>(
+            sql: "SELECT * FROM objectTag WHERE bucket = ? AND key = ? AND versionId = ? ORDER BY tagKey",
+            arguments: [object.bucket, object.key, object.versionId], cached: true
+        ).fetchAll(db).map { S3Tag(key: $0.tagKey, value: $0.value) }
     }
 
     static func replaceTags(of object: ObjectRecord, with tags: [S3Tag], in db: Database) throws(CloudError) {
         try db.catching {
-            try db.cachedStatement(sql: "DELETE FROM objectTag WHERE bucket = ? AND key = ?")
-                .execute(arguments: [object.bucket, object.key])
+            try db.cachedStatement(sql: "DELETE FROM objectTag WHERE bucket = ? AND key = ? AND versionId = ?")
+                .execute(arguments: [object.bucket, object.key, object.versionId])
             for tag in tags {
-                try ObjectTagRecord(bucket: object.bucket, key: object.key, tagKey: tag.key, value: tag.value)
-                    .insert(db)
+                try ObjectTagRecord(
+                    bucket: object.bucket, key: object.key, versionId: object.versionId, tagKey: tag.key,
+                    value: tag.value
+                ).insert(db)
             }
         }
     }

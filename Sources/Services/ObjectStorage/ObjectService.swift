@@ -73,17 +73,19 @@ public struct ObjectService: Sendable {
     /// region the request's blobs went to: it may have gone, or gone and come back elsewhere
     /// (OperationAborted), while the body streamed. Either way the cached region is dropped.
     func writeInBucket<T: Sendable>(
-        _ name: String, region: String, _ updates: @escaping @Sendable (Database) throws(CloudError) -> T
+        _ name: String, region: String,
+        _ updates: @escaping @Sendable (BucketRecord, Database) throws(CloudError) -> T
     ) async throws(CloudError) -> T {
         do {
             return try await database.writeOrThrow(grouped: true) { db throws(CloudError) in
-                guard try Self.bucket(name, in: db).region == region else {
+                let bucket = try Self.bucket(name, in: db)
+                guard bucket.region == region else {
                     throw CloudError(
                         code: "OperationAborted",
                         message: "The bucket \(name) was deleted and created again while the request ran; try again.",
                         status: 409)
                 }
-                return try updates(db)
+                return try updates(bucket, db)
             }
         } catch {
             if ["NoSuchBucket", "OperationAborted"].contains(error.code) { regions[name] = nil }
@@ -101,17 +103,28 @@ public struct ObjectService: Sendable {
         return bucket
     }
 
-    /// Removes a key's object (its chunk and tag rows go with it); returns whether there was one.
+    /// Removes every version of a key (their chunk and tag rows go with them); returns whether there was one.
     @discardableResult
     static func deleteStoredObject(_ bucket: String, _ key: String, in db: Database) throws -> Bool {
         try db.cachedStatement(sql: "DELETE FROM object WHERE bucket = ? AND key = ?").execute(arguments: [bucket, key])
         return db.changesCount > 0
     }
 
-    /// The object of a key, if there is one.
+    /// The current object of a key, if there is one (its latest version, unless that is a delete marker).
     static func storedObject(_ bucket: String, _ key: String, in db: Database) throws -> ObjectRecord? {
         try SQLRequest<ObjectRecord>(
-            sql: "SELECT * FROM object WHERE bucket = ? AND key = ?", arguments: [bucket, key], cached: true
+            sql: "SELECT * FROM object WHERE bucket = ? AND key = ? AND isLatest AND NOT isDeleteMarker",
+            arguments: [bucket, key], cached: true
+        ).fetchOne(db)
+    }
+
+    /// One version of a key (perhaps a delete marker), if there is one.
+    static func storedVersion(_ bucket: String, _ key: String, _ versionId: String, in db: Database) throws
+        -> ObjectRecord?
+    {
+        try SQLRequest<ObjectRecord>(
+            sql: "SELECT * FROM object WHERE bucket = ? AND key = ? AND versionId = ?",
+            arguments: [bucket, key, versionId], cached: true
         ).fetchOne(db)
     }
 }

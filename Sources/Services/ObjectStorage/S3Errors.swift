@@ -62,3 +62,23 @@ enum S3Errors {
             message: "You did not provide the number of bytes specified by the Content-Length: \(detail).")
     }
 }
+
+extension S3Errors {
+    static func noSuchVersion(_ bucket: String, _ key: String, _ versionId: String) -> CloudError {
+        CloudError(
+            code: "NoSuchVersion",
+            message: "The specified version does not exist: \(bucket)/\(key) version \(versionId).", status: 404)
+    }
+
+    static func invalidVersionId(_ versionId: String) -> CloudError {
+        CloudError(code: "InvalidArgument", message: "Invalid version id specified: '\(versionId)'.")
+    }
+
+    /// A version that is a delete marker has no bytes, tags or metadata to read.
+    static func deleteMarkerVersion(_ bucket: String, _ key: String) -> CloudError {
+        CloudError(
+            code: "MethodNotAllowed",
+            message: "The specified method is not allowed against this resource: \(bucket)/\(key) is a delete marker.",
+            status: 405)
+    }
+}

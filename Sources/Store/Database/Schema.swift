@@ -243,6 +243,78 @@ enum Schema {
                 t.foreignKey(["bucket", "key"], references: ObjectRecord.databaseTableName, onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v12-s3-versions") { db in
+            try migrateToObjectVersions(db)
+        }
         return migrator
+    }
+
+    /// Objects become versions: a version id (`null` for what was there), an order among the key's versions,
+    /// a latest flag and delete markers; chunk and tag rows belong to a version. SQLite cannot change a
+    /// primary key, so the three tables are made again and their rows copied (foreign keys are checked at
+    /// the end of the migration).
+    private static func migrateToObjectVersions(_ db: Database) throws {
+        try db.alter(table: BucketRecord.databaseTableName) { t in t.add(column: "versioning", .text) }
+        try db.create(table: "objectVersion") { t in
+            t.column("bucket", .text).notNull().references(BucketRecord.databaseTableName)
+            t.column("key", .text).notNull()
+            t.column("versionId", .text).notNull()
+            t.column("sequence", .integer).notNull()
+            t.column("isLatest", .boolean).notNull()
+            t.column("isDeleteMarker", .boolean).notNull()
+            t.column("size", .integer).notNull()
+            t.column("etag", .text).notNull()
+            t.column("contentType", .text).notNull()
+            t.column("metadata", .text).notNull()
+            t.column("lastModified", .datetime).notNull()
+            t.primaryKey(["bucket", "key", "versionId"])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO objectVersion
+                SELECT bucket, key, 'null', 1, 1, 0, size, etag, contentType, metadata, lastModified FROM object
+                """)
+        try db.create(table: "objectVersionChunk") { t in
+            t.column("bucket", .text).notNull()
+            t.column("key", .text).notNull()
+            t.column("versionId", .text).notNull()
+            t.column("index", .integer).notNull()
+            t.column("digest", .text).notNull()
+            t.column("size", .integer).notNull()
+            t.primaryKey(["bucket", "key", "versionId", "index"])
+            t.foreignKey(
+                ["bucket", "key", "versionId"], references: ObjectRecord.databaseTableName,
+                columns: ["bucket", "key", "versionId"], onDelete: .cascade)
+        }
+        try db.execute(
+            sql: #"""
+                INSERT INTO objectVersionChunk SELECT bucket, key, 'null', "index", digest, size FROM objectChunk
+                """#)
+        try db.create(table: "objectVersionTag") { t in
+            t.column("bucket", .text).notNull()
+            t.column("key", .text).notNull()
+            t.column("versionId", .text).notNull()
+            t.column("tagKey", .text).notNull()
+            t.column("value", .text).notNull()
+            t.primaryKey(["bucket", "key", "versionId", "tagKey"])
+            t.foreignKey(
+                ["bucket", "key", "versionId"], references: ObjectRecord.databaseTableName,
+                columns: ["bucket", "key", "versionId"], onDelete: .cascade)
+        }
+        try db.execute(
+            sql: "INSERT INTO objectVersionTag SELECT bucket, key, 'null', tagKey, value FROM objectTag")
+        try db.drop(table: ObjectTagRecord.databaseTableName)
+        try db.drop(table: ObjectChunkRecord.databaseTableName)
+        try db.drop(table: ObjectRecord.databaseTableName)
+        try db.rename(table: "objectVersion", to: ObjectRecord.databaseTableName)
+        try db.rename(table: "objectVersionChunk", to: ObjectChunkRecord.databaseTableName)
+        try db.rename(table: "objectVersionTag", to: ObjectTagRecord.databaseTableName)
+        // The blob collector asks whether any row still refers to a blob.
+        try db.create(index: "objectChunk_digest", on: ObjectChunkRecord.databaseTableName, columns: ["digest"])
+        // A key's versions, newest first.
+        try db.execute(sql: "CREATE INDEX object_versions ON object(bucket, key, sequence DESC)")
+        // ListObjectsV2 walks the current objects only.
+        try db.execute(
+            sql: "CREATE INDEX object_current ON object(bucket, key) WHERE isLatest AND NOT isDeleteMarker")
     }
 }

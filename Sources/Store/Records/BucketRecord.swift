@@ -8,10 +8,13 @@ public struct BucketRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     public var name: String
     public var region: String
     public var createdAt: Date
+    /// `Enabled` or `Suspended`; nil while versioning was never turned on.
+    public var versioning: String?
 
-    public init(name: String, region: String, createdAt: Date) {
+    public init(name: String, region: String, createdAt: Date, versioning: String? = nil) {
         self.name = name
         self.region = region
         self.createdAt = createdAt
+        self.versioning = versioning
     }
 }

@@ -7,12 +7,14 @@ public struct ObjectTagRecord: Codable, Sendable, Hashable, FetchableRecord, Per
 
     public var bucket: String
     public var key: String
+    public var versionId: String
     public var tagKey: String
     public var value: String
 
-    public init(bucket: String, key: String, tagKey: String, value: String) {
+    public init(bucket: String, key: String, versionId: String, tagKey: String, value: String) {
         self.bucket = bucket
         self.key = key
+        self.versionId = versionId
         self.tagKey = tagKey
         self.value = value
     }
