@@ -24,7 +24,7 @@ struct Iaasctl: AsyncParsableCommand {
             CreateImage.self, RegisterImage.self, DeregisterImage.self,
             DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self, AllocateAddress.self,
             AssociateAddress.self, DisassociateAddress.self, ReleaseAddress.self, DescribeAddresses.self,
-            ModifyInstanceAttribute.self, S3.self, Scrub.self,
+            ModifyInstanceAttribute.self, S3.self, S3API.self, Scrub.self,
         ]
     )
 

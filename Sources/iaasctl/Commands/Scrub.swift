@@ -17,7 +17,7 @@ extension Iaasctl {
             let invocation = Invocation(options: global)
             let result = try await invocation.call(Methods.scrub, NoParams())
             switch global.output {
-            case .json: print(String(decoding: try AWSCoding.encode(result, pretty: true), as: UTF8.self))
+            case .json: try Invocation.printJSON(result)
             case .table:
                 print(
                     Table(

@@ -18,12 +18,14 @@ struct Invocation {
     ) async throws {
         let result = try await call(method, params)
         switch options.output {
-        case .json:
-            let bytes = try AWSCoding.encode(result, pretty: true)
-            print(String(decoding: bytes, as: UTF8.self))
-        case .table:
-            print(table(result).rendered, terminator: "")
+        case .json: try Self.printJSON(result)
+        case .table: print(table(result).rendered, terminator: "")
         }
+    }
+
+    /// Prints a result as the AWS CLI's JSON output shows it.
+    static func printJSON(_ result: some Encodable) throws {
+        print(String(decoding: try AWSCoding.encode(result, pretty: true), as: UTF8.self))
     }
 
     func call<P, R>(_ method: RPCMethod<P, R>, _ params: P) async throws -> R {

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Foundation
 
 /// The AWS CLI's shorthand syntax for structured options: `Name=status,Values=available,in-use`,
 /// `Key=Name,Value=web`, `ResourceType=volume,Tags=[{Key=a,Value=b},{Key=c,Value=d}]`.
@@ -35,17 +36,62 @@ enum Shorthand {
 
     /// `ResourceType=TYPE,Tags=[{Key=K,Value=V},...]`.
     static func tagSpecification(_ text: String) throws -> TagSpecification {
-        guard let open = text.range(of: "Tags=["), text.hasSuffix("]") else {
+        guard let (members, head) = try list("Tags", in: text) else {
             throw ValidationError(
                 "A tag specification is written ResourceType=volume,Tags=[{Key=K,Value=V}] (got '\(text)').")
         }
-        let head = try pairs(String(text[..<open.lowerBound]).trimmingSuffix(","))
-        let body = text[open.upperBound..<text.index(before: text.endIndex)]
-        let tags = try body.split(separator: "}", omittingEmptySubsequences: true).compactMap { chunk -> Tag? in
-            let trimmed = chunk.drop { $0 == "," || $0 == " " || $0 == "{" }
-            return trimmed.isEmpty ? nil : try tag(String(trimmed))
+        return TagSpecification(resourceType: head["ResourceType"], tags: try members.map(tag))
+    }
+
+    /// S3's tag set: `TagSet=[{Key=K,Value=V},...]`, or the same as JSON (`{"TagSet": [...]}`).
+    static func tagging(_ text: String) throws -> Tagging {
+        if text.hasPrefix("{") { return try AWSCoding.decode(Tagging.self, fromJSON: Array(text.utf8), strict: true) }
+        guard let (members, _) = try list("TagSet", in: text) else {
+            throw ValidationError("A tag set is written TagSet=[{Key=K,Value=V}] (got '\(text)').")
         }
-        return TagSpecification(resourceType: head["ResourceType"], tags: tags)
+        return Tagging(tagSet: try members.map(tag).map { S3Tag(key: $0.key, value: $0.value) })
+    }
+
+    /// DeleteObjects' `Objects=[{Key=a},{Key=b,VersionId=V}],Quiet=true`, or the same as JSON.
+    static func delete(_ text: String) throws -> DeleteObjectsRequest.Delete {
+        if text.hasPrefix("{") {
+            return try AWSCoding.decode(DeleteObjectsRequest.Delete.self, fromJSON: Array(text.utf8), strict: true)
+        }
+        guard let (members, rest) = try list("Objects", in: text) else {
+            throw ValidationError(
+                "Objects to delete are written Objects=[{Key=K,VersionId=V}],Quiet=true (got '\(text)').")
+        }
+        let objects = try members.map { member in
+            let fields = try pairs(member)
+            guard let key = fields["Key"] else { throw ValidationError("Each object names a Key (got '\(member)').") }
+            return DeleteObjectsRequest.ObjectIdentifier(key: key, versionId: fields["VersionId"])
+        }
+        return DeleteObjectsRequest.Delete(objects: objects, quiet: rest["Quiet"].map { $0 == "true" })
+    }
+
+    /// `Status=Enabled` (and `MFADelete=Disabled`), or the same as JSON.
+    static func versioningConfiguration(_ text: String) throws -> VersioningConfiguration {
+        if text.hasPrefix("{") {
+            return try AWSCoding.decode(VersioningConfiguration.self, fromJSON: Array(text.utf8), strict: true)
+        }
+        let fields = try pairs(text)
+        return VersioningConfiguration(status: fields["Status"], mfaDelete: fields["MFADelete"])
+    }
+
+    /// A list member `Name=[{A=1,B=2},{A=3}]` among plain pairs: the text of each struct, and the pairs
+    /// around the list; nil when there is no such list.
+    private static func list(_ name: String, in text: String) throws -> (members: [String], rest: [String: String])? {
+        guard let open = text.range(of: name + "=["), let close = text[open.upperBound...].lastIndex(of: "]") else {
+            return nil
+        }
+        let body = text[open.upperBound..<close]
+        let members = body.split(separator: "}", omittingEmptySubsequences: true).compactMap { chunk -> String? in
+            let trimmed = chunk.drop { $0 == "," || $0 == " " || $0 == "{" }
+            return trimmed.isEmpty ? nil : String(trimmed)
+        }
+        let around = [String(text[..<open.lowerBound]), String(text[text.index(after: close)...])]
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { !$0.isEmpty }
+        return (members, try pairs(around.joined(separator: ",")))
     }
 
     /// `DeviceName=/dev/sdf,Ebs={VolumeSize=10,VolumeType=gp3,DeleteOnTermination=false}`,

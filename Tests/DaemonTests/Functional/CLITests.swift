@@ -150,6 +150,65 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aTourOfTheS3APICommands() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        func s3api(_ arguments: [String]) async throws -> [String: Any] {
+            let run = try await iaasctl(["s3api"] + arguments, socket: socket)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            return (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
+        }
+        let first = scratch.path + "/first.txt"
+        let second = scratch.path + "/second.txt"
+        FileManager.default.createFile(atPath: first, contents: Data("first".utf8))
+        FileManager.default.createFile(atPath: second, contents: Data("second!".utf8))
+        _ = try await iaasctl(["s3", "mb", "s3://ledger"], socket: socket)
+
+        _ = try await s3api([
+            "put-bucket-versioning", "--bucket", "ledger", "--versioning-configuration", "Status=Enabled",
+        ])
+        #expect(try await s3api(["get-bucket-versioning", "--bucket", "ledger"])["Status"] as? String == "Enabled")
+        let one = try await s3api([
+            "put-object", "--bucket", "ledger", "--key", "doc", "--body", first, "--tagging", "team=blue",
+        ])
+        let two = try await s3api(["put-object", "--bucket", "ledger", "--key", "doc", "--body", second])
+        let v1 = try #require(one["VersionId"] as? String)
+        let v2 = try #require(two["VersionId"] as? String)
+        let out = scratch.path + "/out.txt"
+        let got = try await s3api(["get-object", "--bucket", "ledger", "--key", "doc", "--version-id", v1, out])
+        #expect(FileManager.default.contents(atPath: out) == Data("first".utf8))
+        #expect(got["VersionId"] as? String == v1 && got["TagCount"] as? Int == 1 && got["ContentLength"] as? Int == 5)
+        #expect(try await s3api(["head-object", "--bucket", "ledger", "--key", "doc"])["ContentLength"] as? Int == 7)
+        let marker = try await s3api(["delete-object", "--bucket", "ledger", "--key", "doc"])
+        #expect(marker["DeleteMarker"] as? Bool == true)
+        let markerId = try #require(marker["VersionId"] as? String)
+        _ = try await s3api([
+            "put-object-tagging", "--bucket", "ledger", "--key", "doc", "--version-id", v2, "--tagging",
+            "TagSet=[{Key=stage,Value=final}]",
+        ])
+        let tags = try await s3api(["get-object-tagging", "--bucket", "ledger", "--key", "doc", "--version-id", v2])
+        #expect((tags["TagSet"] as? [[String: String]]) == [["Key": "stage", "Value": "final"]])
+        let versions = try await s3api(["list-object-versions", "--bucket", "ledger"])
+        #expect((versions["Versions"] as? [[String: Any]])?.compactMap { $0["VersionId"] as? String } == [v2, v1])
+        #expect((versions["DeleteMarkers"] as? [[String: Any]])?.count == 1)
+        let current = try await s3api(["list-objects-v2", "--bucket", "ledger"])
+        #expect((current["Contents"] as? [Any])?.isEmpty ?? true)
+
+        let refused = try await iaasctl(
+            ["s3api", "put-bucket-versioning", "--bucket", "ledger", "--versioning-configuration", "Status=On"],
+            socket: socket)
+        #expect(refused.status == 254 && refused.stderr.contains("(MalformedXML)"), "\(refused.stderr)")
+        let removed = try await s3api([
+            "delete-objects", "--bucket", "ledger", "--delete",
+            "Objects=[{Key=doc,VersionId=\(v1)},{Key=doc,VersionId=\(v2)},{Key=doc,VersionId=\(markerId)}],Quiet=false",
+        ])
+        #expect((removed["Deleted"] as? [Any])?.count == 3)
+        #expect(try await iaasctl(["s3", "rb", "s3://ledger"], socket: socket).status == 0)
+        await fixture.stop()
+    }
+
     @Test func aBigFileGoesUpInParallelParts() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
@@ -314,6 +373,8 @@ struct CLITests {
                                   takes effect at the next start.
           s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm,
                                   sync.
+          s3api                   S3's actions one to one, as the AWS CLI's s3api
+                                  commands (results as JSON).
           scrub                   Read and verify every copy of every S3 blob in every
                                   zone now; rewrite the bad ones.
 
