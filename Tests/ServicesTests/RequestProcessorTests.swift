@@ -71,7 +71,8 @@ final class RequestProcessorTests {
             Methods.deleteObjectTagging.name, Methods.putBucketVersioning.name, Methods.getBucketVersioning.name,
             Methods.listObjectVersions.name, Methods.listObjectsV2.name, Methods.copyObject.name,
             Methods.deleteObjects.name,
-            Methods.createMultipartUpload.name, Methods.uploadPart.name, Methods.completeMultipartUpload.name,
+            Methods.createMultipartUpload.name, Methods.uploadPart.name, Methods.uploadPartCopy.name,
+            Methods.completeMultipartUpload.name,
             Methods.abortMultipartUpload.name, Methods.listParts.name, Methods.listMultipartUploads.name,
         ]
         #expect(cloud.processor.router.methodNames == expected.sorted())

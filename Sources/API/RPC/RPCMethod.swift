@@ -125,6 +125,7 @@ public enum Methods {
     public static let createMultipartUpload = RPCMethod<CreateMultipartUploadRequest, CreateMultipartUploadResult>(
         "s3.CreateMultipartUpload")
     public static let uploadPart = RPCMethod<UploadPartRequest, UploadPartResult>("s3.UploadPart")
+    public static let uploadPartCopy = RPCMethod<UploadPartCopyRequest, UploadPartCopyResult>("s3.UploadPartCopy")
     public static let completeMultipartUpload = RPCMethod<
         CompleteMultipartUploadRequest, CompleteMultipartUploadResult
     >("s3.CompleteMultipartUpload")

@@ -6,12 +6,18 @@ public struct CreateMultipartUploadRequest: Codable, Sendable {
     public var key: String
     public var contentType: String?
     public var metadata: WireMap<String>?
+    /// The object's tags, URL-encoded as the `x-amz-tagging` header holds them: `k1=v1&k2=v2`.
+    public var tagging: String?
 
-    public init(bucket: String, key: String, contentType: String? = nil, metadata: WireMap<String>? = nil) {
+    public init(
+        bucket: String, key: String, contentType: String? = nil, metadata: WireMap<String>? = nil,
+        tagging: String? = nil
+    ) {
         self.bucket = bucket
         self.key = key
         self.contentType = contentType
         self.metadata = metadata
+        self.tagging = tagging
     }
 }
 
@@ -53,6 +59,59 @@ public struct UploadPartResult: Codable, Sendable, Equatable {
 
     public init(eTag: String) {
         self.eTag = eTag
+    }
+}
+
+/// `s3.UploadPartCopy`: a part made of an object's bytes (or a version's, `bucket/key?versionId=V`), all of
+/// them or `CopySourceRange` (`bytes=FIRST-LAST`), on S3's conditions on the source.
+public struct UploadPartCopyRequest: Codable, Sendable {
+    public var bucket: String
+    public var key: String
+    public var uploadId: String
+    public var partNumber: Int
+    public var copySource: String
+    public var copySourceRange: String?
+    public var copySourceIfMatch: String?
+    public var copySourceIfNoneMatch: String?
+    public var copySourceIfModifiedSince: Date?
+    public var copySourceIfUnmodifiedSince: Date?
+
+    public init(
+        bucket: String, key: String, uploadId: String, partNumber: Int, copySource: String,
+        copySourceRange: String? = nil, copySourceIfMatch: String? = nil, copySourceIfNoneMatch: String? = nil,
+        copySourceIfModifiedSince: Date? = nil, copySourceIfUnmodifiedSince: Date? = nil
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.uploadId = uploadId
+        self.partNumber = partNumber
+        self.copySource = copySource
+        self.copySourceRange = copySourceRange
+        self.copySourceIfMatch = copySourceIfMatch
+        self.copySourceIfNoneMatch = copySourceIfNoneMatch
+        self.copySourceIfModifiedSince = copySourceIfModifiedSince
+        self.copySourceIfUnmodifiedSince = copySourceIfUnmodifiedSince
+    }
+}
+
+public struct UploadPartCopyResult: Codable, Sendable, Equatable {
+    public var copyPartResult: CopyPartResult
+    /// The version copied, when the source bucket's versioning is on or suspended.
+    public var copySourceVersionId: String?
+
+    public init(copyPartResult: CopyPartResult, copySourceVersionId: String? = nil) {
+        self.copyPartResult = copyPartResult
+        self.copySourceVersionId = copySourceVersionId
+    }
+}
+
+public struct CopyPartResult: Codable, Sendable, Equatable {
+    public var eTag: String
+    public var lastModified: Date
+
+    public init(eTag: String, lastModified: Date) {
+        self.eTag = eTag
+        self.lastModified = lastModified
     }
 }
 

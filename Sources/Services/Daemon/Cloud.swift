@@ -241,6 +241,9 @@ public struct Cloud: Sendable {
         router.register(Methods.uploadPart, payloadLimit: ObjectService.maxPutSize) {
             request, body throws(CloudError) in try await objects.uploadPart(request, body: body)
         }
+        router.register(Methods.uploadPartCopy) { request throws(CloudError) in
+            try await objects.uploadPartCopy(request)
+        }
         router.register(Methods.completeMultipartUpload) { request throws(CloudError) in
             try await objects.completeMultipartUpload(request)
         }

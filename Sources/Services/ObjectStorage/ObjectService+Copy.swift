@@ -40,16 +40,10 @@ extension ObjectService {
                 bucket: sourceBucket, key: sourceKey, versionId: sourceVersion, in: db)
             return (source, destination, object, try Self.chunks(of: object, in: db))
         }
-        do {
-            try Self.checkConditions(
-                GetObjectRequest(
-                    bucket: sourceBucket, key: sourceKey, ifMatch: request.copySourceIfMatch,
-                    ifNoneMatch: request.copySourceIfNoneMatch, ifModifiedSince: request.copySourceIfModifiedSince,
-                    ifUnmodifiedSince: request.copySourceIfUnmodifiedSince), object)
-        } catch  where error.code == "NotModified" {
-            // A copy that does not happen is a failed precondition, not "not modified".
-            throw S3Errors.preconditionFailed("x-amz-copy-source-if-none-match or -if-modified-since")
-        }
+        try Self.checkCopySourceConditions(
+            ifMatch: request.copySourceIfMatch, ifNoneMatch: request.copySourceIfNoneMatch,
+            ifModifiedSince: request.copySourceIfModifiedSince, ifUnmodifiedSince: request.copySourceIfUnmodifiedSince,
+            object)
         var copied: [(digest: BlobDigest, size: Int)] = []
         if source.region != destination.region {
             copied = try await copyBlobs(chunks, from: try store(of: source), to: try store(of: destination))
@@ -87,6 +81,22 @@ extension ObjectService {
             copyObjectResult: CopyObjectResultDetails(eTag: copy.etag, lastModified: copy.lastModified),
             versionId: ObjectVersions.shown(stored, versioning: destination.versioning),
             copySourceVersionId: ObjectVersions.shown(object, versioning: source.versioning))
+    }
+
+    /// S3's `x-amz-copy-source-if-*` conditions on a copy's source.
+    static func checkCopySourceConditions(
+        ifMatch: String?, ifNoneMatch: String?, ifModifiedSince: Date?, ifUnmodifiedSince: Date?,
+        _ object: ObjectRecord
+    ) throws(CloudError) {
+        do {
+            try Self.checkConditions(
+                GetObjectRequest(
+                    bucket: object.bucket, key: object.key, ifMatch: ifMatch, ifNoneMatch: ifNoneMatch,
+                    ifModifiedSince: ifModifiedSince, ifUnmodifiedSince: ifUnmodifiedSince), object)
+        } catch  where error.code == "NotModified" {
+            // A copy that does not happen is a failed precondition, not "not modified".
+            throw S3Errors.preconditionFailed("x-amz-copy-source-if-none-match or -if-modified-since")
+        }
     }
 
     /// `bucket/key` or `/bucket/key`, percent-encoded as S3 takes it, with `?versionId=…` for a version.

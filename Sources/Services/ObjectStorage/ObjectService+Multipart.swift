@@ -14,10 +14,11 @@ extension ObjectService {
         -> CreateMultipartUploadResult
     {
         try ObjectKey.validate(request.key)
+        _ = try Self.tags(fromHeader: request.tagging)
         let upload = MultipartUploadRecord(
             uploadId: Self.newUploadId(), bucket: request.bucket, key: request.key, initiated: Date(),
             contentType: request.contentType ?? "binary/octet-stream",
-            metadata: Self.metadataJSON(request.metadata?.entries ?? [:]))
+            metadata: Self.metadataJSON(request.metadata?.entries ?? [:]), tagging: request.tagging)
         try await database.writeOrThrow { db throws(CloudError) in
             _ = try Self.bucket(upload.bucket, in: db)
             try db.catching { try upload.insert(db) }
@@ -44,15 +45,27 @@ extension ObjectService {
                 code: "EntityTooLarge",
                 message: "A part is at most \(Self.maxPutSize) bytes; this one has \(body.length).")
         }
-        let upload = try await database.readOrThrow { db in try Self.upload(request.uploadId, of: request, in: db) }
-        let bucket = try await database.readOrThrow { db in try Self.bucket(upload.bucket, in: db) }
+        let (upload, bucket) = try await database.readOrThrow { db in
+            let upload = try Self.upload(request.uploadId, of: request, in: db)
+            return (upload, try Self.bucket(upload.bucket, in: db))
+        }
         let store = try store(of: bucket)
         let (chunks, md5) = try await writeBlobs(body, into: store, key: request.key)
         defer { pins.unpin(chunks.map(\.digest)) }
         if let expectedMD5, expectedMD5 != md5 { throw S3Errors.badDigest() }
+        let part = try await storePart(
+            request.partNumber, of: upload, addressed: request, chunks: chunks, md5: md5, in: store)
+        return UploadPartResult(eTag: part.etag)
+    }
+
+    /// A part's rows, once its blobs are written (and pinned): replaces an earlier part of the same number.
+    func storePart(
+        _ number: Int, of upload: MultipartUploadRecord, addressed request: some MultipartAddressed & Sendable,
+        chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8], in store: BlobStore
+    ) async throws(CloudError) -> UploadPartRecord {
         await CrashPoint.reach("s3.upload-part.after-blobs")
         let part = UploadPartRecord(
-            uploadId: upload.uploadId, partNumber: request.partNumber, size: Int64(body.length),
+            uploadId: upload.uploadId, partNumber: number, size: Int64(chunks.reduce(0) { $0 + $1.size }),
             etag: Self.quotedHex(md5), lastModified: Date())
         try await database.writeOrThrow { db throws(CloudError) in
             // The upload may have been completed or aborted while the part streamed.
@@ -69,7 +82,7 @@ extension ObjectService {
             }
         }
         catchUp(chunks, in: store)
-        return UploadPartResult(eTag: part.etag)
+        return part
     }
 
     /// `s3.CompleteMultipartUpload`: S3's rules (ascending part numbers, ETags that match, every part but
@@ -129,7 +142,8 @@ extension ObjectService {
                 etag: "\"" + Self.hex(Array(Insecure.MD5.hash(data: md5s))) + "-\(listed.count)\"",
                 contentType: upload.contentType, metadata: upload.metadata, lastModified: Date())
             let stored = try ObjectVersions.install(
-                object, chunks: chunks.map { ($0.digest, $0.size) }, tags: [], versioning: bucket.versioning, in: db)
+                object, chunks: chunks.map { ($0.digest, $0.size) }, tags: try Self.tags(fromHeader: upload.tagging),
+                versioning: bucket.versioning, in: db)
             _ = try db.catching { try MultipartUploadRecord.deleteOne(db, key: upload.uploadId) }
             return (stored, ObjectVersions.shown(stored, versioning: bucket.versioning))
         }
@@ -194,7 +208,7 @@ extension ObjectService {
     }
 
     /// The upload, if it exists for this bucket and key (NoSuchUpload otherwise, as S3).
-    private static func upload(_ id: String, of request: some MultipartAddressed, in db: Database) throws(CloudError)
+    static func upload(_ id: String, of request: some MultipartAddressed, in db: Database) throws(CloudError)
         -> MultipartUploadRecord
     {
         guard let upload = try db.catching({ try MultipartUploadRecord.fetchOne(db, key: id) }),
@@ -247,6 +261,7 @@ protocol MultipartAddressed {
 }
 
 extension UploadPartRequest: MultipartAddressed {}
+extension UploadPartCopyRequest: MultipartAddressed {}
 extension CompleteMultipartUploadRequest: MultipartAddressed {}
 extension UploadRequest: MultipartAddressed {}
 extension ListPartsRequest: MultipartAddressed {}

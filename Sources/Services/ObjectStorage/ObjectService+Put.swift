@@ -55,8 +55,8 @@ extension ObjectService {
 
     /// Streams a body into blobs of at most `chunkSize` bytes; returns them (pinned) and the body's MD5.
     /// The body's bytes are staged and written a mebibyte at a time, off the event loops.
-    func writeBlobs(_ body: ReceivedPayload, into store: BlobStore, key: String) async throws(CloudError)
-        -> (chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8])
+    func writeBlobs<Body: AsyncSequence>(_ body: Body, into store: BlobStore, key: String) async throws(CloudError)
+        -> (chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8]) where Body.Element == PayloadChunk
     {
         var md5 = Insecure.MD5()
         var chunks: [(digest: BlobDigest, size: Int)] = []

@@ -255,6 +255,8 @@ enum Schema {
     /// the end of the migration).
     private static func migrateToObjectVersions(_ db: Database) throws {
         try db.alter(table: BucketRecord.databaseTableName) { t in t.add(column: "versioning", .text) }
+        // Tags given at CreateMultipartUpload, for the object the upload completes.
+        try db.alter(table: MultipartUploadRecord.databaseTableName) { t in t.add(column: "tagging", .text) }
         try db.create(table: "objectVersion") { t in
             t.column("bucket", .text).notNull().references(BucketRecord.databaseTableName)
             t.column("key", .text).notNull()

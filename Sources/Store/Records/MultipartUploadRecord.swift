@@ -12,14 +12,20 @@ public struct MultipartUploadRecord: Codable, Sendable, Hashable, FetchableRecor
     public var contentType: String
     /// User metadata, as JSON.
     public var metadata: String
+    /// The object's tags, as the `x-amz-tagging` header held them (validated at creation).
+    public var tagging: String?
 
-    public init(uploadId: String, bucket: String, key: String, initiated: Date, contentType: String, metadata: String) {
+    public init(
+        uploadId: String, bucket: String, key: String, initiated: Date, contentType: String, metadata: String,
+        tagging: String? = nil
+    ) {
         self.uploadId = uploadId
         self.bucket = bucket
         self.key = key
         self.initiated = initiated
         self.contentType = contentType
         self.metadata = metadata
+        self.tagging = tagging
     }
 }
 

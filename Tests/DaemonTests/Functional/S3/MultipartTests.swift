@@ -76,6 +76,91 @@ struct MultipartTests {
         await fixture.stop()
     }
 
+    @Test func partsCopiedFromObjectsAndVersionsWithTagsGivenAtCreation() async throws {
+        let fixture = try await DaemonFixture.start()
+        let client = fixture.client
+        try await client.createBucket("media")
+        _ = try await client.call(
+            Methods.putBucketVersioning,
+            PutBucketVersioningRequest(
+                bucket: "media", versioningConfiguration: VersioningConfiguration(status: "Enabled")))
+        // 12 MiB: an 8 MiB blob and a 4 MiB one.
+        let old = Self.part(12 << 20, seed: 5)
+        let oldVersion = try #require(try await client.putObject("media", "master.mov", old).versionId)
+        let new = Self.part(6 << 20, seed: 6)
+        try await client.putObject("media", "master.mov", new)
+        let blobsBefore = Set(fixture.inspector.blobs(zone: "us-east-1a"))
+
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.createMultipartUpload,
+                    CreateMultipartUploadRequest(bucket: "media", key: "cut.mov", tagging: "aws:x=1"))
+            } == "InvalidTag")
+        let upload = try await client.call(
+            Methods.createMultipartUpload,
+            CreateMultipartUploadRequest(bucket: "media", key: "cut.mov", tagging: "project=trailer&stage=rough"))
+        func copy(_ number: Int, _ source: String, range: String? = nil) async throws -> UploadPartCopyResult {
+            try await client.call(
+                Methods.uploadPartCopy,
+                UploadPartCopyRequest(
+                    bucket: "media", key: "cut.mov", uploadId: upload.uploadId, partNumber: number, copySource: source,
+                    copySourceRange: range))
+        }
+        // Part 1: the old version's first 8 MiB (one whole source blob); part 2: 1 MiB of the current one.
+        let p1 = try await copy(1, "media/master.mov?versionId=\(oldVersion)", range: "bytes=0-8388607")
+        #expect(p1.copySourceVersionId == oldVersion)
+        let hex = Self.md5(Array(old[0..<(8 << 20)])).map { String(format: "%02x", $0) }.joined()
+        #expect(p1.copyPartResult.eTag == "\"\(hex)\"")
+        let p2 = try await copy(2, "media/master.mov", range: "bytes=1048576-2097151")
+        let done = try await client.call(
+            Methods.completeMultipartUpload,
+            CompleteMultipartUploadRequest(
+                bucket: "media", key: "cut.mov", uploadId: upload.uploadId,
+                multipartUpload: CompletedMultipartUpload(parts: [
+                    CompletedPart(partNumber: 1, eTag: p1.copyPartResult.eTag),
+                    CompletedPart(partNumber: 2, eTag: p2.copyPartResult.eTag),
+                ])))
+        #expect(done.versionId != nil)
+        let (cut, bytes) = try await client.getObject("media", "cut.mov")
+        let head: [UInt8] = Array(old[0..<(8 << 20)])
+        let middle: [UInt8] = Array(new[(1 << 20)..<(2 << 20)])
+        #expect(bytes == head + middle)
+        #expect(cut.tagCount == 2)
+        let tags = try await client.call(Methods.getObjectTagging, ObjectRequest(bucket: "media", key: "cut.mov"))
+        #expect(tags.tagSet == [S3Tag(key: "project", value: "trailer"), S3Tag(key: "stage", value: "rough")])
+        // The whole-blob part shares the source's blob: only the 1 MiB part is stored anew.
+        let added = Set(fixture.inspector.blobs(zone: "us-east-1a")).subtracting(blobsBefore)
+        #expect(added.count == 1, "\(added)")
+
+        // A range outside the source, a missing source, a failed condition.
+        let again = try await client.call(
+            Methods.createMultipartUpload, CreateMultipartUploadRequest(bucket: "media", key: "cut.mov"))
+        func code(_ request: UploadPartCopyRequest) async -> String? {
+            await awsCode { _ = try await client.call(Methods.uploadPartCopy, request) }
+        }
+        func request(_ source: String, range: String? = nil, ifMatch: String? = nil) -> UploadPartCopyRequest {
+            UploadPartCopyRequest(
+                bucket: "media", key: "cut.mov", uploadId: again.uploadId, partNumber: 1, copySource: source,
+                copySourceRange: range, copySourceIfMatch: ifMatch)
+        }
+        #expect(await code(request("media/master.mov", range: "bytes=99999999-")) == "InvalidRange")
+        #expect(await code(request("media/nothing")) == "NoSuchKey")
+        #expect(await code(request("media/master.mov", ifMatch: "\"0\"")) == "PreconditionFailed")
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.uploadPartCopy,
+                    UploadPartCopyRequest(
+                        bucket: "media", key: "cut.mov", uploadId: "nope", partNumber: 1, copySource: "media/master.mov"
+                    ))
+            } == "NoSuchUpload")
+        let parts = try await client.call(
+            Methods.listParts, ListPartsRequest(bucket: "media", key: "cut.mov", uploadId: again.uploadId))
+        #expect(parts.parts.isEmpty, "a refused copy leaves no part")
+        await fixture.stop()
+    }
+
     @Test func s3sRulesForUploads() async throws {
         let fixture = try await DaemonFixture.start()
         let client = fixture.client
