@@ -22,7 +22,7 @@ extension ObjectService {
             Self.repairSmall(digest, small.bytes, damaged: small.damaged, in: store, logger: logger)
             return (result, PayloadSource(bytes: Array(small.bytes[Int(first)..<Int(first + count)])))
         }
-        let reader = ChunkReader(store: store, chunks: chunks, logger: logger)
+        let reader = ChunkReader(store: store, chunks: chunks, end: first + count, logger: logger)
         let payload = PayloadSource(length: Int(count)) { offset, maxCount in
             try await reader.read(at: first + Int64(offset), maxCount: maxCount)
         }
@@ -117,18 +117,24 @@ extension ObjectService {
 }
 
 /// Reads an object's bytes by offset for a GetObject payload, one blob at a time: the blob of the last read
-/// stays in memory for the next, which usually wants the bytes after it.
+/// stays in memory for the next, which usually wants the bytes after it, and the blob after it is read
+/// (and its hash checked) meanwhile, so the disk and the connection work at once. At most two blobs (16 MiB)
+/// are held.
 actor ChunkReader {
     private let store: BlobStore
     private let chunks: [ObjectChunkRecord]
     /// Where each chunk starts in the object.
     private let starts: [Int64]
+    /// Where the reads will stop: no blob past it is read ahead.
+    private let end: Int64
     private var cached: (index: Int, bytes: [UInt8])?
+    private var ahead: (index: Int, load: Task<[UInt8], any Error>)?
     private let logger: Logger
 
-    init(store: BlobStore, chunks: [ObjectChunkRecord], logger: Logger) {
+    init(store: BlobStore, chunks: [ObjectChunkRecord], end: Int64? = nil, logger: Logger) {
         self.store = store
         self.chunks = chunks
+        self.end = end ?? chunks.reduce(0) { $0 + $1.size }
         var starts: [Int64] = []
         var position: Int64 = 0
         for chunk in chunks {
@@ -138,6 +144,8 @@ actor ChunkReader {
         self.starts = starts
         self.logger = logger
     }
+
+    deinit { ahead?.load.cancel() }
 
     func read(at position: Int64, maxCount: Int) async throws -> PayloadChunk {
         guard let index = starts.lastIndex(where: { $0 <= position }), position < starts[index] + chunks[index].size
@@ -150,12 +158,32 @@ actor ChunkReader {
 
     private func blob(_ index: Int) async throws -> [UInt8] {
         if let cached, cached.index == index { return cached.bytes }
-        guard let digest = BlobDigest(hex: chunks[index].digest) else { throw BlobError.lost(BlobDigest(of: [])) }
-        let store = self.store
-        if chunks[index].size <= BlobStore.packLimit {
+        let bytes: [UInt8]
+        if let ahead, ahead.index == index {
+            self.ahead = nil
+            bytes = try await ahead.load.value
+        } else {
+            ahead?.load.cancel()
+            ahead = nil
+            bytes = try await Self.load(chunks[index], from: store, logger: logger)
+        }
+        cached = (index, bytes)
+        let next = index + 1
+        if next < chunks.count, starts[next] < end {
+            let (chunk, store, logger) = (chunks[next], store, logger)
+            ahead = (next, Task { try await Self.load(chunk, from: store, logger: logger) })
+        }
+        return bytes
+    }
+
+    /// A chunk's blob, its hash checked; a missing or corrupt copy is repaired from a good one.
+    private static func load(_ chunk: ObjectChunkRecord, from store: BlobStore, logger: Logger) async throws
+        -> [UInt8]
+    {
+        guard let digest = BlobDigest(hex: chunk.digest) else { throw BlobError.lost(BlobDigest(of: [])) }
+        if chunk.size <= BlobStore.packLimit {
             let (bytes, damaged) = try await ObjectService.readSmall(digest, from: store)
             ObjectService.repairSmall(digest, bytes, damaged: damaged, in: store, logger: logger)
-            cached = (index, bytes)
             return bytes
         }
         let (bytes, damaged) = try await BlockingIO.run { () throws(BlobError) in try store.read(digest) }
@@ -169,7 +197,6 @@ actor ChunkReader {
                 for zone in damaged { try store.repair(digest, in: zone, from: bytes) }
             }
         }
-        cached = (index, bytes)
         return bytes
     }
 }

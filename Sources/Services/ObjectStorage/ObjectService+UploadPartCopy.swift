@@ -36,7 +36,8 @@ extension ObjectService {
                     "A copied part is at most \(Self.maxPutSize) bytes; this range has \(count). Copy a smaller range.")
         }
         let bytes = SourceRange(
-            reader: ChunkReader(store: try store(of: source), chunks: chunks, logger: logger), first: first,
+            reader: ChunkReader(store: try store(of: source), chunks: chunks, end: first + count, logger: logger),
+            first: first,
             end: first + count)
         let store = try store(of: bucket)
         let (written, md5) = try await writeBlobs(bytes, into: store, key: request.key)
