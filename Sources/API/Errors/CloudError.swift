@@ -24,6 +24,11 @@ extension CloudError {
         CloudError(code: "InvalidParameterValue", message: message)
     }
 
+    /// VM Import's code for a request it cannot act on (a format, an S3 object).
+    public static func invalidParameter(_ message: String) -> CloudError {
+        CloudError(code: "InvalidParameter", message: message)
+    }
+
     public static func invalidParameterCombination(_ message: String) -> CloudError {
         CloudError(code: "InvalidParameterCombination", message: message)
     }

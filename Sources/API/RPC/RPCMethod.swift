@@ -61,6 +61,10 @@ public enum Methods {
         "ec2.DescribeSnapshots")
     public static let deleteSnapshot = RPCMethod<DeleteSnapshotRequest, ReturnResult>("ec2.DeleteSnapshot")
     public static let copySnapshot = RPCMethod<CopySnapshotRequest, CopySnapshotResult>("ec2.CopySnapshot")
+    public static let importSnapshot = RPCMethod<ImportSnapshotRequest, ImportSnapshotResult>("ec2.ImportSnapshot")
+    public static let describeImportSnapshotTasks = RPCMethod<
+        DescribeImportSnapshotTasksRequest, DescribeImportSnapshotTasksResult
+    >("ec2.DescribeImportSnapshotTasks")
 
     public static let createImage = RPCMethod<CreateImageRequest, ImageIdResult>("ec2.CreateImage")
     public static let registerImage = RPCMethod<RegisterImageRequest, ImageIdResult>("ec2.RegisterImage")

@@ -22,14 +22,17 @@ public struct SnapshotReconciler: Sendable {
 
     public func run() async throws -> Report {
         var report = Report()
-        let (pending, attached) = try await service.database.read { db in
-            (
-                try SnapshotRecord.filter(SnapshotRecord.Columns.state == SnapshotState.pending).fetchAll(db),
-                try String.fetchSet(db, VolumeAttachmentRecord.select(Column("volumeId")))
+        let (pending, attached, imports) = try await service.database.read { db in
+            let pending = try SnapshotRecord.filter(SnapshotRecord.Columns.state == SnapshotState.pending).fetchAll(db)
+            return (
+                pending, try String.fetchSet(db, VolumeAttachmentRecord.select(Column("volumeId"))),
+                try SnapshotImportRecord.filter(pending.map(\.id).contains(Column("snapshotId"))).fetchAll(db)
             )
         }
         for record in pending {
-            if record.sourceSnapshotId != nil {
+            if let task = imports.first(where: { $0.snapshotId == record.id }) {
+                service.startImport(task)
+            } else if record.sourceSnapshotId != nil {
                 service.startCopy(record.id)
             } else if record.resumable, !attached.contains(record.volumeId) {
                 service.startCapture(record.id)

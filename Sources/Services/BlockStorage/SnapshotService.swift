@@ -26,6 +26,8 @@ public struct SnapshotService: Sendable {
     let pins: BlobPins
     let account: String
     let quiescer: (any VolumeQuiescing)?
+    /// Where ImportSnapshot reads disk images from.
+    let objects: ObjectService
     let logger = Logger(label: "iaas.ebs.snapshots")
 
     public init(
@@ -37,6 +39,7 @@ public struct SnapshotService: Sendable {
         self.pins = objects.pins
         self.account = objects.account
         self.quiescer = quiescer
+        self.objects = objects
     }
 
     /// The API shape of a stored snapshot.

@@ -124,6 +124,12 @@ public struct Cloud: Sendable {
         router.register(Methods.copySnapshot) { request throws(CloudError) in
             try await snapshots.copySnapshot(request)
         }
+        router.register(Methods.importSnapshot) { request throws(CloudError) in
+            try await snapshots.importSnapshot(request)
+        }
+        router.register(Methods.describeImportSnapshotTasks) { request throws(CloudError) in
+            try await snapshots.describeImportSnapshotTasks(request)
+        }
         router.register(Methods.createImage) { request throws(CloudError) in
             try await instances.createImage(request, snapshots: snapshots)
         }

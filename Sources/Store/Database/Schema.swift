@@ -246,6 +246,20 @@ enum Schema {
         migrator.registerMigration("v12-s3-versions") { db in
             try migrateToObjectVersions(db)
         }
+        migrator.registerMigration("v13-snapshot-imports") { db in
+            try db.create(table: SnapshotImportRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("snapshotId", .text).notNull().indexed()
+                t.column("bucket", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("versionId", .text).notNull()
+                t.column("etag", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("format", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

@@ -118,3 +118,60 @@ extension Iaasctl {
         }
     }
 }
+
+extension Iaasctl {
+    static func importTaskTable(_ tasks: [ImportSnapshotTask]) -> Table {
+        Table(
+            headers: ["IMPORT-TASK-ID", "STATUS", "PROGRESS", "SNAPSHOT-ID", "SOURCE", "SIZE", "MESSAGE"],
+            rows: tasks.map { task in
+                let detail = task.snapshotTaskDetail
+                return [
+                    task.importTaskId, detail.status, detail.progress.map { "\($0)%" } ?? "-",
+                    detail.snapshotId ?? "-",
+                    detail.userBucket.map { "s3://\($0.s3Bucket)/\($0.s3Key)" } ?? "-",
+                    detail.diskImageSize.map { "\(Int64($0) >> 20) MiB" } ?? "-", detail.statusMessage ?? "",
+                ]
+            })
+    }
+
+    struct ImportSnapshot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a snapshot of a raw disk image in S3 (then register-image or create-volume from it).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Format=RAW,UserBucket={S3Bucket=BUCKET,S3Key=KEY} (or the same as JSON).")
+        var diskContainer: String
+
+        @Option(help: "A description of up to 255 characters.")
+        var description: String?
+
+        func run() async throws {
+            let request = ImportSnapshotRequest(
+                description: description, diskContainer: try Shorthand.diskContainer(diskContainer))
+            try await Invocation(options: global).run(Methods.importSnapshot, request) { result in
+                importTaskTable([
+                    ImportSnapshotTask(
+                        importTaskId: result.importTaskId, description: result.description,
+                        snapshotTaskDetail: result.snapshotTaskDetail)
+                ])
+            }
+        }
+    }
+
+    struct DescribeImportSnapshotTasks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List snapshot imports and how far they are.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(parsing: .upToNextOption, help: "Only these imports.")
+        var importTaskIds: [String] = []
+
+        func run() async throws {
+            let request = DescribeImportSnapshotTasksRequest(importTaskIds: importTaskIds.isEmpty ? nil : importTaskIds)
+            try await Invocation(options: global).run(Methods.describeImportSnapshotTasks, request) { result in
+                importTaskTable(result.importSnapshotTasks)
+            }
+        }
+    }
+}

@@ -69,6 +69,29 @@ enum Shorthand {
         return DeleteObjectsRequest.Delete(objects: objects, quiet: rest["Quiet"].map { $0 == "true" })
     }
 
+    /// ImportSnapshot's `Format=RAW,UserBucket={S3Bucket=B,S3Key=K}`, or the same as JSON.
+    static func diskContainer(_ text: String) throws -> SnapshotDiskContainer {
+        if text.hasPrefix("{") {
+            return try AWSCoding.decode(SnapshotDiskContainer.self, fromJSON: Array(text.utf8), strict: true)
+        }
+        guard let open = text.range(of: "UserBucket={"), let close = text[open.upperBound...].firstIndex(of: "}")
+        else {
+            throw ValidationError(
+                "A disk container is written Format=RAW,UserBucket={S3Bucket=BUCKET,S3Key=KEY} (got '\(text)').")
+        }
+        let bucket = try pairs(String(text[open.upperBound..<close]))
+        let rest = try pairs(
+            [String(text[..<open.lowerBound]), String(text[text.index(after: close)...])]
+                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { !$0.isEmpty }
+                .joined(separator: ","))
+        guard let name = bucket["S3Bucket"], let key = bucket["S3Key"] else {
+            throw ValidationError("UserBucket names an S3Bucket and an S3Key (got '\(text)').")
+        }
+        return SnapshotDiskContainer(
+            description: rest["Description"], format: rest["Format"], userBucket: UserBucket(s3Bucket: name, s3Key: key)
+        )
+    }
+
     /// `Status=Enabled` (and `MFADelete=Disabled`), or the same as JSON.
     static func versioningConfiguration(_ text: String) throws -> VersioningConfiguration {
         if text.hasPrefix("{") {

@@ -157,7 +157,7 @@ struct CrashPointTests {
                 "snapshot.create.after-intent", "snapshot.create.after-pause", "snapshot.create.after-read",
                 "snapshot.create.after-blobs",
                 "snapshot.copy.after-intent", "snapshot.copy.after-blobs", "volume.restore.after-intent",
-                "volume.restore.after-blocks",
+                "volume.restore.after-blocks", "snapshot.import.after-intent", "snapshot.import.after-blobs",
                 // Tested in InstanceCrashTests.
                 "instance.run.after-intent", "instance.boot.after-volume", "instance.boot.after-start",
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",

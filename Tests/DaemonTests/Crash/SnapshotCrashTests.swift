@@ -46,6 +46,36 @@ struct SnapshotCrashTests {
         #expect(await daemon.terminate() == 0)
     }
 
+    @Test(arguments: ["snapshot.import.after-intent", "snapshot.import.after-blobs"])
+    func anInterruptedImportIsStartedOver(point: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = directory.path + "/data"
+        let inspector = DataDirectoryInspector(root: root)
+        let armed = try await DaemonProcess(dataDirectory: root, crashAt: point)
+        let armedClient = try await armed.client()
+        try await armedClient.createBucket("images")
+        try await armedClient.putObject("images", "disk.raw", data)
+        _ = await awsCode {
+            _ = try await SnapshotImportTests.importImage(armedClient, bucket: "images", key: "disk.raw")
+        }
+        #expect(await armed.waitForExit() == CrashPoint.exitStatus)
+
+        let daemon = try await DaemonProcess(dataDirectory: root, environment: grace)
+        let client = try await daemon.client()
+        let tasks = try await client.call(Methods.describeImportSnapshotTasks, DescribeImportSnapshotTasksRequest())
+        let task = try #require(tasks.importSnapshotTasks.first)
+        let detail = try await SnapshotImportTests.waitForImport(client, task.importTaskId)
+        #expect(detail.status == "completed", "\(detail)")
+        let restored = try await client.restoreVolume(try #require(detail.snapshotId), zone: "us-east-1c")
+        #expect(try inspector.readVolume(restored.volumeId, at: 0, count: data.count, zone: "us-east-1c") == data)
+        try await waitUntil {
+            ["us-east-1a", "us-east-1b", "us-east-1c"].allSatisfy { inspector.blobTemporaries(zone: $0).isEmpty }
+        }
+        await client.close()
+        #expect(await daemon.terminate() == 0)
+    }
+
     @Test(arguments: ["snapshot.copy.after-intent", "snapshot.copy.after-blobs"])
     func anInterruptedCopyIsFinished(point: String) async throws {
         let directory = try TemporaryDirectory()

@@ -209,6 +209,43 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aDiskImageIsImportedFromS3() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let local = scratch.path + "/disk.raw"
+        FileManager.default.createFile(atPath: local, contents: Data(TestBytes.pattern(3 << 20, seed: 4)))
+        _ = try await iaasctl(["s3", "mb", "s3://vm-images"], socket: socket)
+        _ = try await iaasctl(["s3", "cp", local, "s3://vm-images/disk.raw"], socket: socket)
+        let started = try await iaasctl(
+            [
+                "import-snapshot", "--disk-container", "Format=RAW,UserBucket={S3Bucket=vm-images,S3Key=disk.raw}",
+                "-o",
+                "json",
+            ],
+            socket: socket)
+        #expect(started.status == 0, "\(started.stderr)")
+        let task = try #require(
+            (try JSONSerialization.jsonObject(with: Data(started.stdout.utf8)) as? [String: Any])?["ImportTaskId"]
+                as? String)
+        var table = ""
+        for _ in 0..<600 {
+            table = try await iaasctl(["describe-import-snapshot-tasks", "--import-task-ids", task], socket: socket)
+                .stdout
+            if table.contains("completed") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(
+            table.contains("completed") && table.contains("snap-") && table.contains("s3://vm-images/disk.raw"),
+            "\(table)")
+        let refused = try await iaasctl(
+            ["import-snapshot", "--disk-container", "Format=VMDK,UserBucket={S3Bucket=vm-images,S3Key=disk.raw}"],
+            socket: socket)
+        #expect(refused.status == 254 && refused.stderr.contains("(InvalidParameter)"), "\(refused.stderr)")
+        await fixture.stop()
+    }
+
     @Test func aBigFileGoesUpInParallelParts() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.daemon.socketPath
@@ -324,6 +361,10 @@ struct CLITests {
           delete-snapshot         Delete a snapshot; blocks other snapshots share are
                                   kept.
           copy-snapshot           Copy a snapshot, within a region or to another.
+          import-snapshot         Make a snapshot of a raw disk image in S3 (then
+                                  register-image or create-volume from it).
+          describe-import-snapshot-tasks
+                                  List snapshot imports and how far they are.
           create-tags             Add or overwrite tags on resources.
           delete-tags             Remove tags from resources (all tags if none given).
           describe-tags           List tags.

@@ -81,6 +81,43 @@ struct CustomImageTests {
         }
     }
 
+    @Test func aRawDiskImportedFromS3BootsAsAnAMI() async throws {
+        try await GuestLease.exclusive {
+            let fixture = try await ComputeFixture.start()
+            let client = fixture.client
+            // A root file system of our own: an ext4 image with a marker, as a user would bring one.
+            let scratch = try TemporaryDirectory()
+            defer { scratch.remove() }
+            try FileManager.default.createDirectory(
+                atPath: scratch.path + "/disk/etc", withIntermediateDirectories: true)
+            try Data("brought-from-home\n".utf8).write(to: URL(fileURLWithPath: scratch.path + "/disk/marker"))
+            let mkfs = try await CommandRun.run(
+                "/sbin/mkfs.ext4",
+                ["-q", "-F", "-L", "iaas-root", "-d", scratch.path + "/disk", scratch.path + "/root.raw", "64M"])
+            #expect(mkfs.status == 0, "\(mkfs.stderr)")
+            let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: scratch.path + "/root.raw")))
+            try await client.createBucket("vm-import")
+            try await client.putObject("vm-import", "root.raw", image)
+
+            let task = try await SnapshotImportTests.importImage(client, bucket: "vm-import", key: "root.raw")
+            let detail = try await SnapshotImportTests.waitForImport(client, task.importTaskId)
+            let snapshotId = try #require(detail.snapshotId, "\(detail)")
+            let imageId = try await client.call(
+                Methods.registerImage,
+                RegisterImageRequest(
+                    name: "imported-root",
+                    blockDeviceMappings: [
+                        BlockDeviceMapping(deviceName: "/dev/xvda", ebs: EbsBlockDevice(snapshotId: snapshotId))
+                    ])
+            ).imageId
+            #expect(try await waitForImage(imageId, client).state == "available")
+            let instance = try await client.runInstance(image: imageId).instanceId
+            try await client.waitForInstance(instance, state: "running")
+            #expect(try await fixture.shell(instance).run("cat /mnt/root/marker") == "brought-from-home")
+            await fixture.stop()
+        }
+    }
+
     @Test func registerImageAndTheRulesOfNames() async throws {
         let fixture = try await DaemonFixture.start()
         let client = fixture.client
