@@ -49,8 +49,9 @@ extension ObjectService {
             _ = try Self.bucket(request.bucket, in: db)
             var start = walk.start(after: request.keyMarker)
             if let key = request.keyMarker, let marker = request.versionIdMarker {
+                // As S3: a marker that names no version of the key is not valid.
                 guard let version = try Self.storedVersion(request.bucket, key, marker, in: db) else {
-                    throw S3Errors.noSuchVersion(request.bucket, key, marker)
+                    throw S3Errors.invalidVersionId(marker)
                 }
                 start = ListingWalk.Cursor(key: key, sequence: version.sequence)
             }

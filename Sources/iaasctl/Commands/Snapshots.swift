@@ -149,13 +149,7 @@ extension Iaasctl {
         func run() async throws {
             let request = ImportSnapshotRequest(
                 description: description, diskContainer: try Shorthand.diskContainer(diskContainer))
-            try await Invocation(options: global).run(Methods.importSnapshot, request) { result in
-                importTaskTable([
-                    ImportSnapshotTask(
-                        importTaskId: result.importTaskId, description: result.description,
-                        snapshotTaskDetail: result.snapshotTaskDetail)
-                ])
-            }
+            try await Invocation(options: global).run(Methods.importSnapshot, request) { importTaskTable([$0]) }
         }
     }
 

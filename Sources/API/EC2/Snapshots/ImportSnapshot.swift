@@ -39,17 +39,8 @@ public struct UserBucket: Codable, Sendable, Equatable {
     }
 }
 
-public struct ImportSnapshotResult: Codable, Sendable, Equatable {
-    public var importTaskId: String
-    public var description: String?
-    public var snapshotTaskDetail: SnapshotTaskDetail
-
-    public init(importTaskId: String, description: String?, snapshotTaskDetail: SnapshotTaskDetail) {
-        self.importTaskId = importTaskId
-        self.description = description
-        self.snapshotTaskDetail = snapshotTaskDetail
-    }
-}
+/// What `ec2.ImportSnapshot` answers: the task, as DescribeImportSnapshotTasks shows it.
+public typealias ImportSnapshotResult = ImportSnapshotTask
 
 /// An import's state: `active` while the image is read, `completed` with its `SnapshotId`, or `deleted` with
 /// a `StatusMessage` when it failed.

@@ -190,6 +190,13 @@ struct VersioningTests {
             } == "InvalidArgument")
         #expect(
             await code { _ = try await Self.delete(client, "strict", "k", versionId: "bad id") } == "InvalidArgument")
+        #expect(
+            await code {
+                _ = try await client.call(
+                    Methods.listObjectVersions,
+                    ListObjectVersionsRequest(
+                        bucket: "strict", keyMarker: "k", versionIdMarker: String(repeating: "B", count: 32)))
+            } == "InvalidArgument", "a marker that names no version")
         // A refused request changed nothing.
         #expect(try await client.getObject("strict", "k").1 == [1])
         await fixture.stop()
