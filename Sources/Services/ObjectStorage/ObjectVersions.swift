@@ -75,7 +75,7 @@ enum ObjectVersions {
             return Deletion(deleteMarker: version.isDeleteMarker ? true : nil, versionId: versionId)
         }
         guard let versioning = bucket.versioning else {
-            try db.catching { try ObjectService.deleteStoredObject(bucket.name, key, in: db) }
+            _ = try db.catching { try ObjectService.deleteStoredObject(bucket.name, key, in: db) }
             return Deletion()
         }
         let marker = ObjectRecord(
