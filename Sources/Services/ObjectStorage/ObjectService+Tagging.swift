@@ -59,6 +59,13 @@ extension ObjectService {
         try db.catching {
             try db.cachedStatement(sql: "DELETE FROM objectTag WHERE bucket = ? AND key = ? AND versionId = ?")
                 .execute(arguments: [object.bucket, object.key, object.versionId])
+        }
+        try insertTags(tags, of: object, in: db)
+    }
+
+    /// Tag rows for a version that has none yet (one just installed).
+    static func insertTags(_ tags: [S3Tag], of object: ObjectRecord, in db: Database) throws(CloudError) {
+        try db.catching {
             for tag in tags {
                 try ObjectTagRecord(
                     bucket: object.bucket, key: object.key, versionId: object.versionId, tagKey: tag.key,

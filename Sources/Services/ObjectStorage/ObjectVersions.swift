@@ -39,7 +39,8 @@ enum ObjectVersions {
                 ).insert(db)
             }
         }
-        try ObjectService.replaceTags(of: stored, with: tags, in: db)
+        // A new row: no tag rows to replace (a replaced `null` version took its own with it).
+        try ObjectService.insertTags(tags, of: stored, in: db)
         return stored
     }
 
