@@ -128,7 +128,6 @@ extension SnapshotService {
     private func runImport(_ task: SnapshotImportRecord) async {
         let id = task.snapshotId
         let batch: BlobBatch
-        let chunks: [ObjectChunkRecord]
         let reader: ChunkReader
         let gone = "The disk image s3://\(task.bucket)/\(task.key) was deleted or changed before it could be read."
         do {
@@ -142,8 +141,7 @@ extension SnapshotService {
                 await fail(id, gone)
                 return
             }
-            chunks = rows
-            reader = ChunkReader(store: try objects.store(of: bucket), chunks: chunks, logger: logger)
+            reader = ChunkReader(store: try objects.store(of: bucket), chunks: rows, logger: logger)
             batch = BlobBatch(store: try store(bucket.region))
         } catch {
             await fail(id, gone, error: error)
@@ -159,7 +157,7 @@ extension SnapshotService {
             // The bytes read and not yet cut into a block: a read brings up to a mebibyte.
             var block: [UInt8] = []
             let pins = pins
-            func store(_ bytes: [UInt8], index: Int64) async throws {
+            func add(_ bytes: [UInt8], index: Int64) async throws {
                 guard bytes.contains(where: { $0 != 0 }) else { return }
                 let digest = try await BlockingIO.run { () throws(FileSystemError) -> BlobDigest in
                     try bytes.withUnsafeBytes { pointer in
@@ -173,14 +171,14 @@ extension SnapshotService {
                 chunk.withUnsafeBytes { block.append(contentsOf: $0) }
                 var used = 0
                 while block.count - used >= VolumeBlocks.blockSize {
-                    try await store(Array(block[used..<used + VolumeBlocks.blockSize]), index: index)
+                    try await add(Array(block[used..<used + VolumeBlocks.blockSize]), index: index)
                     index += 1
                     used += VolumeBlocks.blockSize
                 }
                 block.removeFirst(used)
                 progress.percent = Int(min(95, index * Int64(VolumeBlocks.blockSize) * 95 / task.size))
             }
-            if !block.isEmpty { try await store(block, index: index) }
+            if !block.isEmpty { try await add(block, index: index) }
             try await BlockingIO.run { () throws(FileSystemError) in try batch.commit() }
             await CrashPoint.reach("snapshot.import.after-blobs")
             try await complete(id, blocks: blocks)

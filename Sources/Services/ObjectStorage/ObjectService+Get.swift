@@ -18,8 +18,8 @@ extension ObjectService {
         result.body = PayloadField(length: Int(count))
         if let range { result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)" }
         let store = try store(of: bucket)
-        if let small, let digest = chunks.first.flatMap({ BlobDigest(hex: $0.digest) }) {
-            Self.repairSmall(digest, small.bytes, damaged: small.damaged, in: store, logger: logger)
+        if let small {
+            Self.repairSmall(small.digest, small.bytes, damaged: small.damaged, in: store, logger: logger)
             return (result, PayloadSource(bytes: Array(small.bytes[Int(first)..<Int(first + count)])))
         }
         let reader = ChunkReader(store: store, chunks: chunks, end: first + count, logger: logger)
@@ -45,11 +45,11 @@ extension ObjectService {
     /// With `readingSmallBody`, an object of one small blob comes with its bytes, read in the same job as
     /// its rows: a small GET then costs one trip off the event loops, not three.
     private func lookUp(_ request: GetObjectRequest, readingSmallBody: Bool) async throws(CloudError) -> (
-        BucketRecord, ObjectRecord, [ObjectChunkRecord], tagCount: Int, small: (bytes: [UInt8], damaged: [Int])?
+        BucketRecord, ObjectRecord, [ObjectChunkRecord], tagCount: Int, small: SmallBody?
     ) {
         let stores = self.stores
         let found = try await database.readOrThrow {
-            db throws -> (BucketRecord, ObjectRecord, [ObjectChunkRecord], Int, (bytes: [UInt8], damaged: [Int])?) in
+            db throws -> (BucketRecord, ObjectRecord, [ObjectChunkRecord], Int, SmallBody?) in
             let bucket = try Self.bucket(request.bucket, in: db)
             let object = try ObjectVersions.resolve(
                 bucket: request.bucket, key: request.key, versionId: request.versionId, in: db)
@@ -62,10 +62,18 @@ extension ObjectService {
             guard readingSmallBody, chunks.count == 1, chunks[0].size <= BlobStore.packLimit,
                 let digest = BlobDigest(hex: chunks[0].digest), let store = stores[bucket.region]
             else { return (bucket, object, chunks, tagCount, nil) }
-            return (bucket, object, chunks, tagCount, try store.readSmallNow(digest))
+            let (bytes, damaged) = try store.readSmallNow(digest)
+            return (bucket, object, chunks, tagCount, SmallBody(digest: digest, bytes: bytes, damaged: damaged))
         }
         try Self.checkConditions(request, found.1)
         return found
+    }
+
+    /// The bytes of an object of one small blob, read with its rows, and the zones whose copy was damaged.
+    struct SmallBody: Sendable {
+        let digest: BlobDigest
+        let bytes: [UInt8]
+        let damaged: [Int]
     }
 
     /// Rewrites a small blob's missing or corrupt copies from good bytes, in the background.

@@ -61,7 +61,7 @@ public struct ObjectService: Sendable {
     }
 
     /// The bucket's region, from the cache or the database (NoSuchBucket). A write that relies on it checks
-    /// the bucket again in its transaction (`bucket(_:in:inRegion:)`).
+    /// the bucket again in its transaction (`writeInBucket`).
     func region(ofBucket name: String) async throws(CloudError) -> String {
         if let region = regions[name] { return region }
         let bucket = try await database.readOrThrow { db in try Self.bucket(name, in: db) }

@@ -42,13 +42,13 @@ extension Iaasctl.S3API {
             abstract: "Write an object's bytes (or a version's, or a range) to a file (- for stdout).")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var object: ObjectOptions
-        @Option(help: "A version other than the current one.") var versionId: String?
+        @OptionGroup var target: VersionOptions
         @Option(help: "bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX.") var range: String?
         @Argument(help: "Where the bytes go (- for stdout, and then no result is printed).") var outfile: String
 
         func run() async throws {
-            let request = GetObjectRequest(bucket: object.bucket, key: object.key, range: range, versionId: versionId)
+            let request = GetObjectRequest(
+                bucket: target.object.bucket, key: target.object.key, range: range, versionId: target.versionId)
             let result = await Invocation(options: global).perform(Methods.getObject.name) { client in
                 let (result, payload) = try await client.callReceivingPayload(Methods.getObject, request)
                 try await LocalFile.write(payload, to: outfile, progress: nil)
@@ -62,13 +62,12 @@ extension Iaasctl.S3API {
         static let configuration = CommandConfiguration(abstract: "An object's metadata, without its bytes.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var object: ObjectOptions
-        @Option(help: "A version other than the current one.") var versionId: String?
+        @OptionGroup var target: VersionOptions
 
         func run() async throws {
             try await Iaasctl.S3API.run(
                 global, Methods.headObject,
-                GetObjectRequest(bucket: object.bucket, key: object.key, versionId: versionId))
+                GetObjectRequest(bucket: target.object.bucket, key: target.object.key, versionId: target.versionId))
         }
     }
 
@@ -127,17 +126,15 @@ extension Iaasctl.S3API {
         static let configuration = CommandConfiguration(abstract: "Replace an object's (or a version's) tags.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var object: ObjectOptions
-        @Option(help: "A version other than the current one.") var versionId: String?
+        @OptionGroup var target: VersionOptions
         @Option(help: "TagSet=[{Key=K,Value=V},...] (or the same as JSON).") var tagging: String
 
         func run() async throws {
             try await Iaasctl.S3API.run(
                 global, Methods.putObjectTagging,
                 PutObjectTaggingRequest(
-                    bucket: object.bucket, key: object.key, tagging: try Shorthand.tagging(tagging),
-                    versionId: versionId
-                ))
+                    bucket: target.object.bucket, key: target.object.key, tagging: try Shorthand.tagging(tagging),
+                    versionId: target.versionId))
         }
     }
 
@@ -145,13 +142,11 @@ extension Iaasctl.S3API {
         static let configuration = CommandConfiguration(abstract: "An object's (or a version's) tags.")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var object: ObjectOptions
-        @Option(help: "A version other than the current one.") var versionId: String?
+        @OptionGroup var target: VersionOptions
 
         func run() async throws {
             try await Iaasctl.S3API.run(
-                global, Methods.getObjectTagging,
-                ObjectRequest(bucket: object.bucket, key: object.key, versionId: versionId))
+                global, Methods.getObjectTagging, target.request)
         }
     }
 
@@ -159,13 +154,11 @@ extension Iaasctl.S3API {
         static let configuration = CommandConfiguration(abstract: "Remove every tag of an object (or a version).")
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var object: ObjectOptions
-        @Option(help: "A version other than the current one.") var versionId: String?
+        @OptionGroup var target: VersionOptions
 
         func run() async throws {
             try await Iaasctl.S3API.run(
-                global, Methods.deleteObjectTagging,
-                ObjectRequest(bucket: object.bucket, key: object.key, versionId: versionId))
+                global, Methods.deleteObjectTagging, target.request)
         }
     }
 }

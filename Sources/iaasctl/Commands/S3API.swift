@@ -22,6 +22,14 @@ struct ObjectOptions: ParsableArguments {
     @Option(help: "The object's key.") var key: String
 }
 
+/// An object, or one of its versions: what the read and tagging commands name.
+struct VersionOptions: ParsableArguments {
+    @OptionGroup var object: ObjectOptions
+    @Option(help: "A version other than the current one.") var versionId: String?
+
+    var request: ObjectRequest { ObjectRequest(bucket: object.bucket, key: object.key, versionId: versionId) }
+}
+
 extension Iaasctl.S3API {
     /// Runs one call and prints its result as JSON, whatever `--output` says: s3api's results are documents.
     static func run<P, R: Encodable>(_ global: GlobalOptions, _ method: RPCMethod<P, R>, _ params: P) async throws {

@@ -74,16 +74,11 @@ enum Shorthand {
         if text.hasPrefix("{") {
             return try AWSCoding.decode(SnapshotDiskContainer.self, fromJSON: Array(text.utf8), strict: true)
         }
-        guard let open = text.range(of: "UserBucket={"), let close = text[open.upperBound...].firstIndex(of: "}")
-        else {
+        guard let (inner, rest) = try member("UserBucket", "{", "}", in: text) else {
             throw ValidationError(
                 "A disk container is written Format=RAW,UserBucket={S3Bucket=BUCKET,S3Key=KEY} (got '\(text)').")
         }
-        let bucket = try pairs(String(text[open.upperBound..<close]))
-        let rest = try pairs(
-            [String(text[..<open.lowerBound]), String(text[text.index(after: close)...])]
-                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { !$0.isEmpty }
-                .joined(separator: ","))
+        let bucket = try pairs(String(inner))
         guard let name = bucket["S3Bucket"], let key = bucket["S3Key"] else {
             throw ValidationError("UserBucket names an S3Bucket and an S3Key (got '\(text)').")
         }
@@ -104,17 +99,25 @@ enum Shorthand {
     /// A list member `Name=[{A=1,B=2},{A=3}]` among plain pairs: the text of each struct, and the pairs
     /// around the list; nil when there is no such list.
     private static func list(_ name: String, in text: String) throws -> (members: [String], rest: [String: String])? {
-        guard let open = text.range(of: name + "=["), let close = text[open.upperBound...].lastIndex(of: "]") else {
-            return nil
-        }
-        let body = text[open.upperBound..<close]
+        guard let (body, rest) = try member(name, "[", "]", in: text) else { return nil }
         let members = body.split(separator: "}", omittingEmptySubsequences: true).compactMap { chunk -> String? in
             let trimmed = chunk.drop { $0 == "," || $0 == " " || $0 == "{" }
             return trimmed.isEmpty ? nil : String(trimmed)
         }
-        let around = [String(text[..<open.lowerBound]), String(text[text.index(after: close)...])]
+        return (members, rest)
+    }
+
+    /// A member `Name=<open>…<close>` among plain pairs: the text between the brackets (to the last
+    /// `close`), and the pairs around it; nil when there is no such member.
+    private static func member(_ name: String, _ open: Character, _ close: Character, in text: String) throws -> (
+        inner: Substring, rest: [String: String]
+    )? {
+        guard let start = text.range(of: name + "=" + String(open)),
+            let end = text[start.upperBound...].lastIndex(of: close)
+        else { return nil }
+        let around = [String(text[..<start.lowerBound]), String(text[text.index(after: end)...])]
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { !$0.isEmpty }
-        return (members, try pairs(around.joined(separator: ",")))
+        return (text[start.upperBound..<end], try pairs(around.joined(separator: ",")))
     }
 
     /// `DeviceName=/dev/sdf,Ebs={VolumeSize=10,VolumeType=gp3,DeleteOnTermination=false}`,
