@@ -2,7 +2,7 @@
 SWIFT ?= swift
 IAASD_ARGS ?=
 
-.PHONY: deps image build release run test bench format
+.PHONY: deps image conformance build release run test bench format
 
 deps:
 	@scripts/install-deps.sh
@@ -21,8 +21,12 @@ release: deps
 run: release image
 	.build/release/iaasd --image-directory .build/images/default $(IAASD_ARGS)
 
+## boto3 and the AWS CLI, pinned, in .build/conformance-venv: the clients the conformance suite drives iaasd with.
+conformance:
+	scripts/conformance-env.sh
+
 ## The whole suite: unit tests of every module and the daemon tests that run the real iaasd.
-test: deps image
+test: deps image conformance
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -1,3 +1,4 @@
+import AWSFront
 import Engine
 import Foundation
 import Logging
@@ -25,6 +26,10 @@ struct DaemonOptions: Sendable {
     var memoryDivisor: Int
     var acceleration: AccelerationMode
     var kvmProbeCache: String
+    /// The AWS-protocol HTTP listener's address, when there is one.
+    var http: (host: String, port: Int)?
+    var credentialsFile: String?
+    var httpIdleTimeout: Double
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -146,19 +151,24 @@ struct Daemon {
         } catch {
             throw DaemonError("Cannot listen on \(options.socketPath): \(error)")
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: cloud.repairer),
+            .init(service: cloud.sweeper),
+            .init(service: cloud.collector),
+            .init(service: cloud.scrubber),
+            .init(service: cloud.machineEvents),
+            .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let http = options.http {
+            services.append(
+                .init(service: try httpFront(http, catalog: catalog, processor: cloud.processor, info: info)))
+        }
         let elapsed = ContinuousClock.now - startedAt
         logger.info("serving", metadata: ["iaas.socket": "\(options.socketPath)", "iaas.startup": "\(elapsed)"])
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: cloud.repairer),
-                    .init(service: cloud.sweeper),
-                    .init(service: cloud.collector),
-                    .init(service: cloud.scrubber),
-                    .init(service: cloud.machineEvents),
-                    .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -180,6 +190,25 @@ struct Daemon {
         cloud.queues.close()
         try database.close()
         logger.info("stopped")
+    }
+
+    /// The HTTP listener of AWS's protocols, on the method table the socket serves.
+    private func httpFront(
+        _ address: (host: String, port: Int), catalog: RegionCatalog, processor: RequestProcessor, info: DaemonInfo
+    ) throws -> some Service {
+        var credentials: Credentials?
+        if let file = options.credentialsFile {
+            do {
+                credentials = try Credentials.load(path: file)
+            } catch {
+                throw DaemonError("--credentials: \(error)")
+            }
+        }
+        let configuration = FrontConfiguration(
+            host: address.host, port: address.port, credentials: credentials,
+            regions: catalog.regions.map(\.regionName),
+            idleTimeout: options.httpIdleTimeout, maxConnections: options.maxConnections)
+        return HTTPFront.service(configuration: configuration, processor: processor, endpoint: info.httpEndpoint)
     }
 
     /// A new database next to zone directories that hold data is not that data's database (it was lost, or

@@ -1,4 +1,5 @@
 import API
+import AWSFront
 import ArgumentParser
 import Foundation
 import Logging
@@ -44,6 +45,27 @@ struct Iaasd: AsyncParsableCommand {
 
     @Option(help: "Connections served at once; more are refused with RequestLimitExceeded.")
     var maxConnections: Int = 1024
+
+    @Option(
+        help: """
+            Also serve AWS's own protocols over HTTP on ADDRESS:PORT (e.g. 127.0.0.1:4566), for boto3, the AWS CLI \
+            and other SDKs. Off by default. Without --credentials only a loopback address is allowed.
+            """)
+    var http: String?
+
+    @Option(
+        help: """
+            A JSON file of access key id → secret (mode 0600) that HTTP requests must be signed with (SigV4). \
+            Without it, signatures are parsed but any key is accepted.
+            """)
+    var credentials: String?
+
+    @Option(
+        help: """
+            Seconds an HTTP connection may stay without a request: an open one, or one that sends a request's \
+            headers slower than this, is closed.
+            """)
+    var httpIdleTimeout: Double = 60
 
     @Option(help: "A group (name or id) whose members may use the socket, as libvirt's unix_sock_group.")
     var socketGroup: String?
@@ -94,6 +116,7 @@ struct Iaasd: AsyncParsableCommand {
         for (name, value) in [
             ("--repair-interval", repairInterval), ("--scrub-interval", scrubInterval),
             ("--collect-interval", collectInterval), ("--idle-timeout", idleTimeout),
+            ("--http-idle-timeout", httpIdleTimeout),
         ] {
             guard value.isFinite, value >= 0.01, value <= Self.longestInterval else {
                 throw ValidationError("\(name) must be a number of seconds from 0.01 to \(Int(Self.longestInterval)).")
@@ -104,6 +127,17 @@ struct Iaasd: AsyncParsableCommand {
         }
         guard (1...1_000_000).contains(maxConnections) else {
             throw ValidationError("--max-connections must be from 1 to 1000000.")
+        }
+        if let http {
+            guard let (host, _) = FrontConfiguration.parse(address: http) else {
+                throw ValidationError("--http must be ADDRESS:PORT, e.g. 127.0.0.1:4566.")
+            }
+            guard credentials != nil || FrontConfiguration.isLoopback(host) else {
+                throw ValidationError(
+                    "--http \(http) is reachable from other hosts: give --credentials, or listen on 127.0.0.1.")
+            }
+        } else if credentials != nil {
+            throw ValidationError("--credentials is for the HTTP listener: give --http too.")
         }
         if let socketGroup, SocketPermissions.groupID(named: socketGroup) == nil {
             throw ValidationError("--socket-group: no group named '\(socketGroup)'.")
@@ -142,7 +176,9 @@ struct Iaasd: AsyncParsableCommand {
             qemu: qemu,
             memoryDivisor: memoryDivisor,
             acceleration: acceleration,
-            kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json"
+            kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json",
+            http: http.flatMap(FrontConfiguration.parse(address:)), credentialsFile: credentials,
+            httpIdleTimeout: httpIdleTimeout
         )
         do {
             try await Daemon(options: options).run()

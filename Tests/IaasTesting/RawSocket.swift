@@ -12,23 +12,58 @@ public final class RawSocket: @unchecked Sendable {
     private var buffered: [UInt8] = []
 
     public init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        fd = try Self.connect(AF_UNIX, to: address, naming: path, timeoutSeconds: 20)
+    }
+
+    /// A TCP connection to a loopback port (the HTTP listener, a guest's forwarded port).
+    public init(loopbackPort port: Int, timeoutSeconds: Int = 20) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        fd = try Self.connect(AF_INET, to: address, naming: "127.0.0.1:\(port)", timeoutSeconds: timeoutSeconds)
+    }
+
+    /// A connected socket of `family` whose reads give up after `timeoutSeconds` without a byte.
+    private static func connect<Address>(
+        _ family: Int32, to address: Address, naming name: String, timeoutSeconds: Int
+    ) throws -> Int32 {
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = address
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<Address>.size))
             }
         }
         guard result == 0 else {
             close(fd)
-            throw Failure(description: "connect \(path): errno \(errno)")
+            throw Failure(description: "connect \(name): errno \(errno)")
         }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Everything the peer sends until it closes the connection (or 20 s pass without a byte).
+    public func readToEnd() -> [UInt8] {
+        var received = buffered
+        buffered = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += chunk[0..<count]
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return received
+            }
+        }
     }
 
     deinit {

@@ -16,11 +16,13 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// How guests start now: `tcg` or `kvm`, and why (the KVM probe's verdict, or the daemon's option).
     public var acceleration: String?
     public var accelerationReason: String?
+    /// The AWS-protocol HTTP endpoint (`http://127.0.0.1:4566`), when iaasd serves one (`--http`).
+    public var httpEndpoint: String?
 
     public init(
         version: String, pid: Int, uptimeSeconds: Double, dataDirectory: String, socketPath: String,
         regions: Int, availabilityZones: Int, volumes: Int, lostAndFoundFiles: Int, acceleration: String? = nil,
-        accelerationReason: String? = nil
+        accelerationReason: String? = nil, httpEndpoint: String? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -33,11 +35,12 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.lostAndFoundFiles = lostAndFoundFiles
         self.acceleration = acceleration
         self.accelerationReason = accelerationReason
+        self.httpEndpoint = httpEndpoint
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, uptimeSeconds, dataDirectory, socketPath, regions, availabilityZones, volumes
-        case lostAndFoundFiles, acceleration, accelerationReason
+        case lostAndFoundFiles, acceleration, accelerationReason, httpEndpoint
     }
 
     /// Members added after the first release may be absent: a newer client still reads an older daemon.
@@ -54,5 +57,6 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         lostAndFoundFiles = try container.decodeIfPresent(Int.self, forKey: .lostAndFoundFiles) ?? 0
         acceleration = try container.decodeIfPresent(String.self, forKey: .acceleration)
         accelerationReason = try container.decodeIfPresent(String.self, forKey: .accelerationReason)
+        httpEndpoint = try container.decodeIfPresent(String.self, forKey: .httpEndpoint)
     }
 }

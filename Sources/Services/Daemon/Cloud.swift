@@ -90,7 +90,7 @@ public struct Cloud: Sendable {
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
                 availabilityZones: catalog.zones.count, volumes: volumes.volumeCount,
                 lostAndFoundFiles: volumes.lostAndFoundFiles.value, acceleration: accelerator.rawValue,
-                accelerationReason: reason
+                accelerationReason: reason, httpEndpoint: info.httpEndpoint.current
             )
         }
         router.register(Methods.scrub) { _ throws(CloudError) in await scrubber.scrub() }

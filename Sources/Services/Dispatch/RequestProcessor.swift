@@ -12,6 +12,9 @@ public struct RequestProcessor: Sendable {
         self.router = router
     }
 
+    /// Every method's wire name (`sqs.SendMessage`).
+    public var methodNames: [String] { router.methodNames }
+
     /// A response as the connection writes it: its line, then its payload if it has one.
     public struct Reply: Sendable {
         public var line: [UInt8]
@@ -65,6 +68,28 @@ public struct RequestProcessor: Sendable {
             return finish(request, .failure(RPCErrorObject(error)))
         }
         return finish(request, await handler(request.params, payload))
+    }
+
+    /// A method's result, as another front (the AWS-protocol HTTP listener) receives it: the result's JSON and
+    /// the payload that follows it, if any.
+    public struct Invocation: Sendable {
+        public var json: [UInt8]
+        public var payload: PayloadSource?
+    }
+
+    /// Runs one method as the socket would, without a JSON-RPC envelope: the same decoding, rules and errors,
+    /// for fronts that speak another protocol. A method that takes a payload is refused here.
+    public func invoke(_ method: String, params: JSONValue?) async -> Result<Invocation, RPCErrorObject> {
+        let outcome: Router.Outcome
+        switch router.handler(for: method) {
+        case nil: outcome = .failure(.methodNotFound(method))
+        case .inline(let handler)?: outcome = handler(params)
+        case .async(let handler)?: outcome = await handler(params)
+        case .payload?:
+            outcome = .failure(.invalidParams(.invalidParameterValue("\(method) needs a binary payload.")))
+        }
+        if case .failure(let error) = outcome { log(method: method, id: nil, error) }
+        return outcome.map { Invocation(json: $0.json, payload: $0.payload) }
     }
 
     /// The response to one message (without its newline), or nil when nothing is to be sent (notifications).
@@ -145,27 +170,34 @@ public struct RequestProcessor: Sendable {
 
     /// Logs the outcome and renders the response; nil for a notification.
     private func finish(_ request: RPCRequest, _ outcome: Router.Outcome) -> Reply? {
-        // Metadata is built only when something will be logged: this runs for every request.
-        func requestLogger() -> Logger {
-            var logger = self.logger
-            logger[metadataKey: "iaas.rpc.method"] = "\(request.method)"
-            if let id = request.id { logger[metadataKey: "iaas.rpc.id"] = "\(id)" }
-            return logger
-        }
         switch outcome {
         case .success(let result):
-            if logger.logLevel <= .trace { requestLogger().trace("request served") }
+            if logger.logLevel <= .trace {
+                requestLogger(method: request.method, id: request.id).trace("request served")
+            }
             guard let id = request.id else { return nil }
             return Reply(line: RPCMessage.result(id: id, serializedResult: result.json), payload: result.payload)
         case .failure(let error):
-            let logger = requestLogger()
-            if error.code == RPCErrorObject.cloudErrorBase + 500 || error.code == RPCErrorObject.internalErrorCode {
-                logger.error("request failed", metadata: ["iaas.error": "\(error)"])
-            } else {
-                logger.debug("request refused", metadata: ["iaas.error": "\(error)"])
-            }
+            log(method: request.method, id: request.id, error)
             guard let id = request.id else { return nil }
             return Reply(line: RPCMessage.error(id: id, error), payload: nil)
+        }
+    }
+
+    // Metadata is built only when something will be logged: this runs for every request.
+    private func requestLogger(method: String, id: RPCID?) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "iaas.rpc.method"] = "\(method)"
+        if let id { logger[metadataKey: "iaas.rpc.id"] = "\(id)" }
+        return logger
+    }
+
+    private func log(method: String, id: RPCID?, _ error: RPCErrorObject) {
+        let logger = requestLogger(method: method, id: id)
+        if error.code == RPCErrorObject.cloudErrorBase + 500 || error.code == RPCErrorObject.internalErrorCode {
+            logger.error("request failed", metadata: ["iaas.error": "\(error)"])
+        } else {
+            logger.debug("request refused", metadata: ["iaas.error": "\(error)"])
         }
     }
 }

@@ -54,8 +54,9 @@ public struct QueueService: Sendable {
         self.partitions = partitions
     }
 
-    /// The region of requests that do not name one (CreateQueue, ListQueues): the first configured.
-    var defaultRegion: String { catalog.regions.first?.regionName ?? "us-east-1" }
+    /// The region of requests that do not name one (CreateQueue, ListQueues): the request's scope's, else
+    /// the first configured.
+    var defaultRegion: String { RequestScope.region ?? catalog.regions.first?.regionName ?? "us-east-1" }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 

@@ -7,7 +7,11 @@ struct QueueURL: Sendable, Hashable {
     var account: String
     var name: String
 
-    var string: String { "https://sqs.\(region).amazonaws.com/\(account)/\(name)" }
+    /// The URL as the request's caller reaches the queue: at its endpoint when it came over HTTP.
+    var string: String {
+        if let base = RequestScope.queueURLBase { return "\(base)/\(account)/\(name)" }
+        return "https://sqs.\(region).amazonaws.com/\(account)/\(name)"
+    }
     var arn: String { "arn:aws:sqs:\(region):\(account):\(name)" }
 
     /// Parses a queue URL: AWS's form, or any `scheme://host[:port]/<account>/<name>` (the region then being

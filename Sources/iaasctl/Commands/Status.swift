@@ -22,6 +22,7 @@ extension Iaasctl {
                             "acceleration",
                             status.acceleration.map { "\($0) (\(status.accelerationReason ?? ""))" } ?? "-",
                         ],
+                        ["http-endpoint", status.httpEndpoint ?? "-"],
                     ])
             }
         }
