@@ -3,8 +3,9 @@
 # As root it installs them; otherwise it names them and fails, so nothing half-works.
 set -euo pipefail
 
-# SQLite for the store; QEMU for instances; the tools guests/default/build.sh makes the default AMI with.
-packages=(libsqlite3-dev sqlite3 qemu-system-x86 cpio e2fsprogs lz4 zstd xz-utils)
+# SQLite for the store; QEMU for instances; the tools guests/default/build.sh makes the default AMI with;
+# libxml2 for Foundation's XML parser (S3's request documents on the HTTP listener).
+packages=(libsqlite3-dev sqlite3 qemu-system-x86 cpio e2fsprogs lz4 zstd xz-utils libxml2)
 
 missing=()
 for package in "${packages[@]}"; do

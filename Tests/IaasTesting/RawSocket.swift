@@ -49,6 +49,21 @@ public final class RawSocket: @unchecked Sendable {
         return fd
     }
 
+    /// What has arrived: the bytes already buffered, else one read's worth; empty once the peer has closed.
+    public func readAvailable() -> [UInt8] {
+        if !buffered.isEmpty {
+            defer { buffered = [] }
+            return buffered
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { return Array(chunk[0..<count]) }
+            if count < 0 && errno == EINTR { continue }
+            return []
+        }
+    }
+
     /// Everything the peer sends until it closes the connection (or 20 s pass without a byte).
     public func readToEnd() -> [UInt8] {
         var received = buffered

@@ -3,7 +3,7 @@ import NIOCore
 /// A piece of a binary payload (an S3 body, a snapshot block), as it came off or goes onto the socket.
 /// It wraps the connection's buffer, so bytes are not copied between the socket and a file.
 public struct PayloadChunk: Sendable {
-    let buffer: ByteBuffer
+    public let buffer: ByteBuffer
 
     init(buffer: ByteBuffer) {
         self.buffer = buffer

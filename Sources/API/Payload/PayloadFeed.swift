@@ -2,7 +2,7 @@ import NIOCore
 
 /// The receiving connection's end of a `ReceivedPayload`, used on its event loop: it hands chunks in as
 /// they are read and learns when to stop reading (the reader is behind) and when to go on.
-public final class PayloadFeed {
+public final class PayloadFeed: Sendable {
     private let source: ReceivedPayload.Producer.Source
 
     /// At most this many chunks wait unread before the connection stops reading; it reads again below

@@ -12,6 +12,8 @@ enum AuthFailure: Error, Equatable {
     case mismatch
     /// The request's time is too far from the daemon's.
     case skewed(String)
+    /// A presigned URL past its expiry.
+    case expired(String)
     /// The credential scope names a region this cloud does not have.
     case unknownRegion(String, known: [String])
 
@@ -43,6 +45,8 @@ enum AuthFailure: Error, Equatable {
                 status: 403)
         case .skewed(let detail):
             CloudError(code: s3 ? "RequestTimeTooSkewed" : "RequestExpired", message: detail, status: s3 ? 403 : 400)
+        case .expired(let detail):
+            CloudError(code: "AccessDenied", message: "Request has expired: \(detail)", status: 403)
         case .unknownRegion(let region, let known):
             CloudError(
                 code: s3 ? "AuthorizationHeaderMalformed" : "InvalidClientTokenId",

@@ -13,6 +13,8 @@ struct SignableRequest {
     var payloadHash: String
     /// S3 signs the path as sent; every other service signs it encoded once more.
     var isS3: Bool
+    /// The `x-amz-*` headers, by lowercase name, sorted (what S3's version 2 signatures sign).
+    var amzHeaders: [(name: String, value: String)] = []
 }
 
 /// SigV4's canonical request and string to sign, as the AWS signing documentation defines them.

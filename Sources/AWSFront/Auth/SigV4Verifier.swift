@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Checks SigV4 signatures against the endpoint's credentials; without credentials (local development) it
@@ -28,11 +29,51 @@ struct SigV4Verifier: Sendable {
             canonical: CanonicalRequest.text(request, signedHeaders: parsed.signedHeaders))
     }
 
+    /// The longest a presigned URL may live, as S3 allows: seven days.
+    static let longestPresign = 604_800
+
+    /// Verifies a presigned URL (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+    /// `X-Amz-SignedHeaders`, `X-Amz-Signature` in the query): its shape, its expiry (with or without
+    /// credentials) and, with credentials, its signature over an unsigned payload.
+    func verifyPresigned(_ request: SignableRequest, query: [String: String]) throws(AuthFailure) -> CredentialScope {
+        guard query["X-Amz-Algorithm"] == SigV4Authorization.algorithm else {
+            throw .malformed("X-Amz-Algorithm must be \(SigV4Authorization.algorithm).")
+        }
+        guard let credential = query["X-Amz-Credential"], let amzDate = query["X-Amz-Date"],
+            let signed = query["X-Amz-SignedHeaders"], let signature = query["X-Amz-Signature"],
+            let expiresText = query["X-Amz-Expires"]
+        else {
+            throw .malformed(
+                "a presigned URL needs X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature."
+            )
+        }
+        let scope = try CredentialScope(credential)
+        guard let time = Self.parse(amzDate: amzDate) else {
+            throw .malformed("X-Amz-Date '\(amzDate)' is not a time.")
+        }
+        guard let expires = Int(expiresText), (1...Self.longestPresign).contains(expires) else {
+            throw .malformed("X-Amz-Expires must be from 1 to \(Self.longestPresign) seconds.")
+        }
+        let age = now().timeIntervalSince(time)
+        guard age <= TimeInterval(expires) else {
+            throw .expired("it was signed at \(amzDate) for \(expires) s.")
+        }
+        guard age >= -maxSkew else { throw .skewed("The presigned URL's time \(amzDate) is in the future.") }
+        let names = signed.split(separator: ";").map(String.init)
+        guard names.contains("host") else { throw .malformed("X-Amz-SignedHeaders must include host.") }
+        var unsigned = request
+        unsigned.payloadHash = "UNSIGNED-PAYLOAD"
+        let canonical = CanonicalRequest.text(unsigned, signedHeaders: names, excludingQuery: "X-Amz-Signature")
+        return try check(
+            scope: scope, amzDate: amzDate, time: time, signature: signature, canonical: canonical, skewAllowed: true)
+    }
+
     /// Checks a scope and signature whose canonical request the caller has built (a header's or a presigned
     /// URL's).
-    func check(scope: CredentialScope, amzDate: String, time: Date, signature: String, canonical: String)
-        throws(AuthFailure) -> CredentialScope
-    {
+    func check(
+        scope: CredentialScope, amzDate: String, time: Date, signature: String, canonical: String,
+        skewAllowed: Bool = false
+    ) throws(AuthFailure) -> CredentialScope {
         guard regions.contains(scope.region) else { throw .unknownRegion(scope.region, known: regions) }
         guard amzDate.hasPrefix(scope.date) else {
             throw .malformed("the credential's date \(scope.date) is not the request's (\(amzDate.prefix(8))).")
@@ -40,7 +81,7 @@ struct SigV4Verifier: Sendable {
         guard let credentials else { return scope }
         guard let secret = credentials.secrets[scope.accessKeyID] else { throw .unknownKey(scope.accessKeyID) }
         let offset = time.timeIntervalSince(now())
-        guard abs(offset) <= maxSkew else {
+        guard skewAllowed || abs(offset) <= maxSkew else {
             throw .skewed(
                 "The request's time \(amzDate) is \(Int(abs(offset))) s from the endpoint's; at most \(Int(maxSkew)) s is allowed."
             )
@@ -50,6 +91,11 @@ struct SigV4Verifier: Sendable {
             key: CanonicalRequest.signingKey(secret: secret, scope: scope))
         guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .mismatch }
         return scope
+    }
+
+    /// The key that signs requests of `scope`, when the endpoint knows its secret (to check signed chunks).
+    func signingKey(for scope: CredentialScope) -> SymmetricKey? {
+        credentials?.secrets[scope.accessKeyID].map { CanonicalRequest.signingKey(secret: $0, scope: scope) }
     }
 
     /// `yyyyMMdd'T'HHmmss'Z'`.

@@ -5,12 +5,13 @@ import Hummingbird
 
 /// Builders of the listener's responses, and the header names AWS's protocols use.
 enum FrontReply {
-    static func make(status: Int, contentType: String, body: [UInt8], requestID: String, extra: HTTPFields = [:])
-        -> Response
-    {
+    static func make(
+        status: Int, contentType: String, body: [UInt8], requestID: String, extra: HTTPFields = [:],
+        requestIDHeader: HTTPField.Name = .requestID
+    ) -> Response {
         var headers = extra
         headers[.contentType] = contentType
-        headers[.requestID] = requestID
+        headers[requestIDHeader] = requestID
         headers[.contentLength] = String(body.count)
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers,

@@ -14,11 +14,13 @@ struct FrontResponder: HTTPResponder {
 
     let verifier: SigV4Verifier
     let sqs: SQSJSONProtocol
+    let s3: S3Protocol
     let logger: Logger
 
     init(configuration: FrontConfiguration, processor: RequestProcessor, logger: Logger) {
         verifier = SigV4Verifier(credentials: configuration.credentials, regions: configuration.regions)
         sqs = SQSJSONProtocol(processor: processor)
+        s3 = S3Protocol(processor: processor)
         self.logger = logger
     }
 
@@ -31,16 +33,16 @@ struct FrontResponder: HTTPResponder {
             let action = String(target.dropFirst(SQSJSONProtocol.targetPrefix.count))
             logger[metadataKey: "iaas.http.action"] = "sqs.\(action)"
             response = await respondSQS(to: request, action: action, requestID: requestID)
+        } else if Self.isQueryProtocol(request) {
+            response = S3Protocol.error(
+                CloudError(
+                    code: "NotImplemented",
+                    message:
+                        "The query protocols (Action=…) of EC2 and SQS are not served yet; SQS answers its JSON protocol (X-Amz-Target: AmazonSQS.<Action>).",
+                    status: 501), requestID: requestID, head: false)
         } else {
-            response = FrontReply.make(
-                status: 501, contentType: "application/xml",
-                body: XMLText.s3Error(
-                    CloudErrorParts(
-                        code: "NotImplemented",
-                        message:
-                            "This endpoint serves SQS's JSON protocol (X-Amz-Target: AmazonSQS.<Action>); S3's REST and the query protocols are not served yet."
-                    ), requestID: requestID),
-                requestID: requestID)
+            logger[metadataKey: "iaas.http.protocol"] = "s3"
+            response = await respondS3(to: request, requestID: requestID)
         }
         let status = response.status.code
         if status >= 500 {
@@ -72,6 +74,84 @@ struct FrontResponder: HTTPResponder {
         return await sqs.respond(
             action: action, body: body, region: scope?.region ?? verifier.regions[0],
             endpoint: request.endpointBase(fallback: "http://localhost"), requestID: requestID)
+    }
+
+    /// EC2's and SQS's query protocols: a request signed for `ec2` or `sqs`, or an unsigned one whose query
+    /// names an `Action`, or a form-encoded POST without S3's subresources. S3 is everything else.
+    static func isQueryProtocol(_ request: Request) -> Bool {
+        if let authorization = request.headers[.authorization],
+            let scope = try? SigV4Authorization(header: authorization).scope
+        {
+            return scope.service != "s3"
+        }
+        let query = request.uri.query ?? ""
+        if query.split(separator: "&").contains(where: { $0.hasPrefix("Action=") }) { return true }
+        return request.method == .post && query.isEmpty
+            && request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+    }
+
+    private func respondS3(to request: Request, requestID: String) async -> Response {
+        let isHead = request.method == .head
+        guard
+            let address = S3Address(
+                rawPath: request.uri.path, rawQuery: request.uri.query, host: request.head.authority)
+        else {
+            return S3Protocol.error(
+                CloudError(code: "InvalidURI", message: "Couldn't parse the specified URI."), requestID: requestID,
+                head: isHead)
+        }
+        let contentSHA = request.headers[.amzContentSHA256]
+        let authorization = request.headers[.authorization]
+        if authorization != nil, contentSHA == nil {
+            return S3Protocol.error(
+                CloudError(
+                    code: "InvalidRequest", message: "Missing required header for this request: x-amz-content-sha256"),
+                requestID: requestID, head: isHead)
+        }
+        let scope: CredentialScope?
+        do {
+            let signable = request.signable(payloadHash: contentSHA ?? "UNSIGNED-PAYLOAD", isS3: true)
+            if authorization == nil, address.query["X-Amz-Algorithm"] != nil {
+                scope = try verifier.verifyPresigned(signable, query: address.query)
+            } else if authorization == nil, address.query["AWSAccessKeyId"] != nil {
+                let virtual = request.head.authority.flatMap(S3Address.virtualHostedBucket)
+                scope = try verifier.verifyPresignedV2(
+                    signable, resource: virtual.map { "/\($0)" + request.uri.path } ?? request.uri.path,
+                    query: address.query)
+            } else {
+                scope = try verifier.verify(
+                    signable, authorization: authorization, amzDate: request.headers[.amzDate])
+            }
+        } catch {
+            return S3Protocol.error(error.cloudError(s3: true), requestID: requestID, head: isHead)
+        }
+        var checks = BodyChecks()
+        if let contentSHA, contentSHA.count == 64, contentSHA.allSatisfy(\.isHexDigit) {
+            checks.payloadSHA256 = contentSHA
+        }
+        for algorithm in BodyChecks.Algorithm.allCases {
+            if let value = request.headers[HTTPField.Name(algorithm.header)!] { checks.expected[algorithm] = value }
+        }
+        if let trailer = request.headers[.amzTrailer] {
+            checks.trailing = BodyChecks.Algorithm.allCases.first { $0.header == trailer.lowercased() }
+        }
+        let isChunked =
+            contentSHA?.hasPrefix("STREAMING-") == true
+            || request.headers[.contentEncoding]?.contains("aws-chunked") == true
+        var signing: AWSChunkedDecoder.ChunkSigning?
+        if let scope, let authorization, let amzDate = request.headers[.amzDate],
+            contentSHA?.hasPrefix("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") == true,
+            let key = verifier.signingKey(for: scope),
+            let seed = try? SigV4Authorization(header: authorization).signature
+        {
+            signing = AWSChunkedDecoder.ChunkSigning(
+                key: key, amzDate: amzDate, scope: scope.signingScope, previous: seed)
+        }
+        return await s3.respond(
+            to: request, address: address,
+            context: S3Protocol.Context(
+                requestID: requestID, region: scope?.region ?? verifier.regions[0], checks: checks, chunked: signing,
+                isChunked: isChunked))
     }
 
     /// A small body, read whole; one over the limit is refused before it is read.

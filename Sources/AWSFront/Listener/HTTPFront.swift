@@ -17,7 +17,10 @@ public enum HTTPFront {
             responder: responder,
             // The idle timeout also bounds how long a request's headers may take: Hummingbird counts a
             // connection active only from a complete request head, so a client that trickles one is closed.
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ExpectContinueHandler()],
+                    idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "iaasd",
                 // At the cap, connections wait in the backlog rather than cost memory.

@@ -14,7 +14,12 @@ extension Request {
                 guard let field = HTTPField.Name(name) else { return nil }
                 let values = head.headerFields[values: field]
                 return values.isEmpty ? nil : values.joined(separator: ",")
-            }, payloadHash: payloadHash, isS3: isS3)
+            }, payloadHash: payloadHash, isS3: isS3,
+            amzHeaders: Dictionary(
+                head.headerFields.filter { $0.name.canonicalName.hasPrefix("x-amz-") }.map {
+                    ($0.name.canonicalName, $0.value)
+                }, uniquingKeysWith: { "\($0),\($1)" }
+            ).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
     }
 
     /// The base of URLs that lead back here, `http://HOST:PORT`, as the client addressed the listener.

@@ -92,6 +92,29 @@ public struct RequestProcessor: Sendable {
         return outcome.map { Invocation(json: $0.json, payload: $0.payload) }
     }
 
+    /// Runs a method that takes a payload (S3's PutObject, UploadPart) with its body arriving as `payload`;
+    /// `params` holds the `{"$bytes": N}` marker as the socket's request would.
+    public func invoke(_ method: String, params: JSONValue, payload: ReceivedPayload) async -> Result<
+        Invocation, RPCErrorObject
+    > {
+        let outcome: Router.Outcome
+        if case .payload(let limit, let handler)? = router.handler(for: method) {
+            if payload.length > limit {
+                outcome = .failure(
+                    RPCErrorObject(
+                        CloudError(
+                            code: "EntityTooLarge",
+                            message: "\(method) takes at most \(limit) bytes; this body has \(payload.length).")))
+            } else {
+                outcome = await handler(params, payload)
+            }
+        } else {
+            outcome = .failure(.invalidParams(.invalidParameterValue("\(method) takes no body.")))
+        }
+        if case .failure(let error) = outcome { log(method: method, id: nil, error) }
+        return outcome.map { Invocation(json: $0.json, payload: $0.payload) }
+    }
+
     /// The response to one message (without its newline), or nil when nothing is to be sent (notifications).
     ///
     /// - Parameter payloadLength: the size of the binary payload that followed the message, which the

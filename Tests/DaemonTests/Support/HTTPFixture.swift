@@ -1,6 +1,7 @@
 import API
 import Foundation
 import IaasTesting
+import Testing
 
 /// A daemon that also serves AWS's protocols on a loopback port the system chose, with one access key.
 final class HTTPFixture: Sendable {
@@ -37,9 +38,14 @@ final class HTTPFixture: Sendable {
         throw HTTPFixtureError(description: "the HTTP listener did not report its endpoint")
     }
 
-    /// Runs a suite of `Tests/Conformance` against this endpoint.
-    func conformance(_ script: String) async throws -> CommandRun {
-        try await ConformanceSuite.run(script, endpoint: endpoint, accessKey: Self.accessKey, secret: Self.secret)
+    /// Runs a suite of `Tests/Conformance` against this endpoint and expects every test of it to have run and
+    /// passed (unittest prints its verdict last).
+    func expectConformance(_ script: String) async throws {
+        let run = try await ConformanceSuite.run(
+            script, endpoint: endpoint, accessKey: Self.accessKey, secret: Self.secret)
+        #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
+        #expect(run.stderr.contains("\nOK"), "\(run.stderr)")
+        #expect(!run.stderr.contains("skipped"), "\(run.stderr)")
     }
 }
 

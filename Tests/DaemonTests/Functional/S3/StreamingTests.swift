@@ -35,7 +35,7 @@ struct StreamingTests {
         try await client.createBucket("big")
         let length = 256 << 20
         let source = Self.pattern(length)
-        let before = Self.memory(fixture.daemon.pid, "VmRSS:")
+        let before = ProcStatus.kibibytes(fixture.daemon.pid, "VmRSS:")
         let put = try await client.call(
             Methods.putObject, PutObjectRequest(bucket: "big", key: "blob", body: PayloadField(length: length)),
             payload: source)
@@ -52,15 +52,8 @@ struct StreamingTests {
             received += chunk.count
         }
         #expect(received == length && Array(md5.finalize()) == expected)
-        let peak = Self.memory(fixture.daemon.pid, "VmHWM:")
+        let peak = ProcStatus.kibibytes(fixture.daemon.pid, "VmHWM:")
         #expect(peak - before < 64 << 10, "the daemon's peak RSS grew by \(peak - before) KiB")
         await fixture.stop()
-    }
-
-    /// A `/proc/<pid>/status` field, in KiB.
-    private static func memory(_ pid: Int32, _ field: String) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix(field) } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }

@@ -1,0 +1,122 @@
+import API
+@preconcurrency import Crypto
+import Foundation
+import NIOCore
+
+/// The checksums SDKs send with a body (`x-amz-checksum-crc32`, `-crc32c`, `-crc64nvme`, `-sha1`, `-sha256`, in
+/// a header or an aws-chunked trailer, base64) and the payload hash of SigV4 (`x-amz-content-sha256`, hex),
+/// computed as the body streams in and compared at its end.
+struct BodyChecks: Sendable {
+    enum Algorithm: String, CaseIterable, Sendable {
+        case crc32, crc32c, crc64nvme, sha1, sha256
+
+        var header: String { "x-amz-checksum-\(rawValue)" }
+    }
+
+    /// The declared `x-amz-checksum-*` (base64), and the signed payload's SHA-256 (hex).
+    var expected: [Algorithm: String] = [:]
+    var payloadSHA256: String?
+
+    private var crc32 = CRC.crc32
+    private var crc32c = CRC.crc32c
+    private var crc64 = CRC64()
+    private var sha1 = Insecure.SHA1()
+    private var sha256 = SHA256()
+
+    /// A checksum named by `x-amz-sdk-checksum-algorithm` or `x-amz-trailer` that will come in the trailer.
+    var trailing: Algorithm?
+
+    var isEmpty: Bool { expected.isEmpty && payloadSHA256 == nil && trailing == nil }
+
+    mutating func update(_ buffer: ByteBuffer) {
+        guard !isEmpty else { return }
+        buffer.withUnsafeReadableBytes { bytes in
+            let wanted = Set(expected.keys).union(trailing.map { [$0] } ?? [])
+            if wanted.contains(.crc32) { crc32.update(bytes) }
+            if wanted.contains(.crc32c) { crc32c.update(bytes) }
+            if wanted.contains(.crc64nvme) { crc64.update(bytes) }
+            if wanted.contains(.sha1) { sha1.update(bufferPointer: bytes) }
+            if wanted.contains(.sha256) || payloadSHA256 != nil { sha256.update(bufferPointer: bytes) }
+        }
+    }
+
+    /// The first mismatch at the body's end, as S3 reports it; the computed checksums otherwise.
+    func finish() -> Result<[Algorithm: String], CloudError> {
+        let digest = sha256.finalize()
+        if let payloadSHA256, CanonicalRequest.hex(digest) != payloadSHA256.lowercased() {
+            return .failure(
+                CloudError(
+                    code: "XAmzContentSHA256Mismatch",
+                    message: "The provided 'x-amz-content-sha256' header does not match what was computed."))
+        }
+        var computed: [Algorithm: String] = [:]
+        for algorithm in Set(expected.keys).union(trailing.map { [$0] } ?? []) {
+            let bytes: [UInt8] =
+                switch algorithm {
+                case .crc32: crc32.bigEndianBytes
+                case .crc32c: crc32c.bigEndianBytes
+                case .crc64nvme: crc64.bigEndianBytes
+                case .sha1: Array(sha1.finalize())
+                case .sha256: Array(digest)
+                }
+            computed[algorithm] = Data(bytes).base64EncodedString()
+        }
+        for (algorithm, value) in expected where computed[algorithm] != value {
+            return .failure(
+                CloudError(
+                    code: "BadDigest",
+                    message: "The \(algorithm.header) you specified did not match the calculated checksum."))
+        }
+        return .success(computed)
+    }
+}
+
+/// A reflected 32-bit CRC, table-driven: CRC-32 (zlib's) and CRC-32C (Castagnoli).
+struct CRC: Sendable {
+    static let crc32 = CRC(polynomial: 0xEDB8_8320)
+    static let crc32c = CRC(polynomial: 0x82F6_3B78)
+
+    private let table: [UInt32]
+    private var value: UInt32 = 0xFFFF_FFFF
+
+    init(polynomial: UInt32) {
+        table = (0..<256).map { index in
+            var entry = UInt32(index)
+            for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ polynomial : entry >> 1 }
+            return entry
+        }
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var crc = value
+        table.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
+        value = crc
+    }
+
+    var checksum: UInt32 { value ^ 0xFFFF_FFFF }
+    var bigEndianBytes: [UInt8] { withUnsafeBytes(of: checksum.bigEndian) { Array($0) } }
+}
+
+/// CRC-64/NVME, the reflected 64-bit CRC that S3 calls CRC64NVME.
+struct CRC64: Sendable {
+    private static let table: [UInt64] = (0..<256).map { index in
+        var entry = UInt64(index)
+        for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : entry >> 1 }
+        return entry
+    }
+
+    private var value: UInt64 = ~0
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var crc = value
+        Self.table.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt64(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
+        value = crc
+    }
+
+    var checksum: UInt64 { ~value }
+    var bigEndianBytes: [UInt8] { withUnsafeBytes(of: checksum.bigEndian) { Array($0) } }
+}
