@@ -15,12 +15,14 @@ struct FrontResponder: HTTPResponder {
     let verifier: SigV4Verifier
     let sqs: SQSJSONProtocol
     let s3: S3Protocol
+    let ec2: EC2QueryProtocol
     let logger: Logger
 
     init(configuration: FrontConfiguration, processor: RequestProcessor, logger: Logger) {
         verifier = SigV4Verifier(credentials: configuration.credentials, regions: configuration.regions)
         sqs = SQSJSONProtocol(processor: processor)
         s3 = S3Protocol(processor: processor)
+        ec2 = EC2QueryProtocol(processor: processor)
         self.logger = logger
     }
 
@@ -34,12 +36,8 @@ struct FrontResponder: HTTPResponder {
             logger[metadataKey: "iaas.http.action"] = "sqs.\(action)"
             response = await respondSQS(to: request, action: action, requestID: requestID)
         } else if Self.isQueryProtocol(request) {
-            response = S3Protocol.error(
-                CloudError(
-                    code: "NotImplemented",
-                    message:
-                        "The query protocols (Action=…) of EC2 and SQS are not served yet; SQS answers its JSON protocol (X-Amz-Target: AmazonSQS.<Action>).",
-                    status: 501), requestID: requestID, head: false)
+            logger[metadataKey: "iaas.http.protocol"] = "query"
+            response = await respondQuery(to: request, requestID: requestID)
         } else {
             logger[metadataKey: "iaas.http.protocol"] = "s3"
             response = await respondS3(to: request, requestID: requestID)
@@ -61,15 +59,10 @@ struct FrontResponder: HTTPResponder {
                     status: 400), requestID: requestID)
         }
         let body: [UInt8]
-        switch await Self.readBody(request) {
-        case .success(let bytes): body = bytes
-        case .failure(let tooLarge): return sqs.error(tooLarge, requestID: requestID)
-        }
         let scope: CredentialScope?
-        do {
-            scope = try verifier.verify(request, body: body)
-        } catch {
-            return sqs.error(error.cloudError(s3: false), requestID: requestID)
+        switch await readSigned(request) {
+        case .success(let signed): (body, scope) = signed
+        case .failure(let refused): return sqs.error(refused, requestID: requestID)
         }
         return await sqs.respond(
             action: action, body: body, region: scope?.region ?? verifier.regions[0],
@@ -88,6 +81,32 @@ struct FrontResponder: HTTPResponder {
         if query.split(separator: "&").contains(where: { $0.hasPrefix("Action=") }) { return true }
         return request.method == .post && query.isEmpty
             && request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+    }
+
+    /// EC2's query protocol; SQS's, which SDKs no longer speak, is refused in EC2's error shape.
+    private func respondQuery(to request: Request, requestID: String) async -> Response {
+        let body: [UInt8]
+        let scope: CredentialScope?
+        switch await readSigned(request) {
+        case .success(let signed): (body, scope) = signed
+        case .failure(let refused): return ec2.error(refused, requestID: requestID)
+        }
+        guard let parameters = FormParameters.parse(query: request.uri.query, body: body) else {
+            return ec2.error(
+                CloudError(code: "MalformedQueryString", message: "The query string has a malformed escape."),
+                requestID: requestID)
+        }
+        let isSQS = scope.map { $0.service == "sqs" } ?? sqs.actions.contains(parameters["Action"] ?? "")
+        guard !isSQS else {
+            return ec2.error(
+                CloudError(
+                    code: "NotImplemented",
+                    message:
+                        "SQS's query protocol is not served; use its JSON protocol (X-Amz-Target: AmazonSQS.<Action>), as current SDKs and the AWS CLI do.",
+                    status: 501), requestID: requestID)
+        }
+        return await ec2.respond(
+            parameters: parameters, region: scope?.region ?? verifier.regions[0], requestID: requestID)
     }
 
     private func respondS3(to request: Request, requestID: String) async -> Response {
@@ -155,6 +174,19 @@ struct FrontResponder: HTTPResponder {
     }
 
     /// A small body, read whole; one over the limit is refused before it is read.
+    /// A JSON or query request's whole body and the scope of its signature, verified over that body.
+    private func readSigned(_ request: Request) async -> Result<([UInt8], CredentialScope?), CloudError> {
+        switch await Self.readBody(request) {
+        case .success(let body):
+            do {
+                return .success((body, try verifier.verify(request, body: body)))
+            } catch {
+                return .failure(error.cloudError(s3: false))
+            }
+        case .failure(let tooLarge): return .failure(tooLarge)
+        }
+    }
+
     static func readBody(_ request: Request) async -> Result<[UInt8], CloudError> {
         let tooLarge = CloudError(
             code: "RequestEntityTooLarge", message: "A request body may have at most \(smallBodyLimit) bytes.",

@@ -16,7 +16,7 @@ struct SQSJSONProtocol: Sendable {
 
     init(processor: RequestProcessor) {
         self.processor = processor
-        actions = Set(processor.methodNames.filter { $0.hasPrefix("sqs.") }.map { String($0.dropFirst(4)) })
+        actions = processor.actions(of: "sqs")
     }
 
     func respond(action: String, body: [UInt8], region: String, endpoint: String, requestID: String) async

@@ -6,16 +6,20 @@ public struct CopySnapshotRequest: Codable, Sendable {
     public var destinationRegion: String?
     public var description: String?
     public var tagSpecifications: [TagSpecification]?
+    /// Taken and not needed: AWS SDKs sign a request to the source region and send it along with every
+    /// cross-region copy, but this cloud's regions share one store, so the copy reads the source directly.
+    public var presignedUrl: String?
 
     public init(
         sourceRegion: String, sourceSnapshotId: String, destinationRegion: String? = nil, description: String? = nil,
-        tagSpecifications: [TagSpecification]? = nil
+        tagSpecifications: [TagSpecification]? = nil, presignedUrl: String? = nil
     ) {
         self.sourceRegion = sourceRegion
         self.sourceSnapshotId = sourceSnapshotId
         self.destinationRegion = destinationRegion
         self.description = description
         self.tagSpecifications = tagSpecifications
+        self.presignedUrl = presignedUrl
     }
 }
 
