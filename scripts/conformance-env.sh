@@ -7,9 +7,13 @@ cd "$(dirname "$0")/.."
 
 venv="${IAAS_CONFORMANCE_VENV:-.build/conformance-venv}"
 requirements="Tests/Conformance/requirements.txt"
+# The last botocore whose SQS model is the query protocol (1.31 moved SQS to JSON): its model, in
+# $venv/legacy-models, makes today's boto3 speak SQS as the SDKs of that age did (AWS_DATA_PATH).
+legacy_botocore="1.29.165"
 stamp="$venv/.requirements"
+wanted="$(cat "$requirements"; echo "legacy botocore $legacy_botocore")"
 
-if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && cmp -s "$requirements" "$stamp"; then
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$wanted" = "$(cat "$stamp")" ]; then
     exit 0
 fi
 
@@ -30,5 +34,17 @@ fi
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements"
-cp "$requirements" "$stamp"
+wheels="$(mktemp -d)"
+"$venv/bin/python" -m pip download --disable-pip-version-check --quiet --no-deps -d "$wheels" \
+    "botocore==$legacy_botocore"
+"$venv/bin/python" - "$wheels"/botocore-*.whl "$venv/legacy-models" "$legacy_botocore" <<'PYTHON'
+import pathlib, sys, zipfile
+wheel, target, version = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+model = target / "sqs/2012-11-05/service-2.json"
+model.parent.mkdir(parents=True, exist_ok=True)
+model.write_bytes(zipfile.ZipFile(wheel).read("botocore/data/sqs/2012-11-05/service-2.json"))
+(target / "VERSION").write_text(version + "\n")
+PYTHON
+rm -rf "$wheels"
+echo "$wanted" > "$stamp"
 echo "conformance venv ready: $venv" >&2

@@ -1,5 +1,4 @@
 import API
-import Foundation
 import Testing
 
 @testable import AWSFront
@@ -8,24 +7,20 @@ import Testing
 /// EC2's XML.
 @Suite("EC2 query protocol")
 struct EC2QueryTests {
-    let coding: EC2QueryCoding
+    let coding: QueryCoding
 
     init() throws {
-        coding = EC2QueryCoding(model: try EC2Model.shared.get())
+        coding = QueryCoding(model: try QueryModel.ec2.get(), dialect: .ec2)
     }
 
-    /// The generated model is made again (`scripts/generate-ec2-model.py`) when an EC2 action is added; this
-    /// catches an action added without it, as the generator finds them: in the method table's source.
+    /// The generated model is made again (`scripts/generate-query-models.py`) when an EC2 action is added; this
+    /// catches an action added without it.
     @Test func theModelHasEveryEC2ActionOfTheMethodTable() throws {
-        let model = try EC2Model.shared.get()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let source = try String(
-            contentsOf: root.appendingPathComponent("Sources/API/RPC/RPCMethod.swift"), encoding: .utf8)
-        let methods = Set(source.matches(of: /"ec2\.([A-Za-z]+)"/).map { String($0.output.1) })
+        let model = try QueryModel.ec2.get()
+        let methods = try MethodTableSource.actions(of: "ec2")
         #expect(!methods.isEmpty)
         for action in methods {
-            let operation = try #require(model.operations[action], "\(action) is not in EC2Model+JSON.swift")
+            let operation = try #require(model.operations[action], "\(action) is not in QueryModel+EC2.swift")
             if let input = operation.input { #expect(model.shapes[input] != nil, "\(action)'s input \(input)") }
             if let output = operation.output { #expect(model.shapes[output] != nil, "\(action)'s output \(output)") }
         }

@@ -1,4 +1,8 @@
-"""SQS through boto3 against iaasd's HTTP listener: the JSON protocol current SDKs speak.
+"""SQS through boto3 against iaasd's HTTP listener, in either of SQS's protocols.
+
+With IAAS_SQS_PROTOCOL=json (the default), the JSON protocol current SDKs speak. With IAAS_SQS_PROTOCOL=query,
+boto3 loads the SQS model of the last botocore that spoke the query protocol (scripts/conformance-env.sh puts
+it in the venv's legacy-models) and speaks SQS as the SDKs of that age did: the same tests, another wire.
 
 Run by Tests/DaemonTests (SQSConformanceTests), which starts iaasd with --http and sets IAAS_ENDPOINT,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION. Every test checks what came back, not
@@ -7,14 +11,20 @@ only that a call succeeded.
 
 import hashlib
 import os
+import sys
 import threading
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
-import boto3
+PROTOCOL = os.environ.get("IAAS_SQS_PROTOCOL", "json")
+if PROTOCOL == "query":
+    os.environ["AWS_DATA_PATH"] = os.path.join(sys.prefix, "legacy-models")
+
+import boto3  # noqa: E402 (AWS_DATA_PATH must be set first)
 import botocore.exceptions
 from botocore.config import Config
 
@@ -30,7 +40,14 @@ def client(**overrides):
         "config": Config(retries={"max_attempts": 1}, read_timeout=30),
     }
     options.update(overrides)
-    return boto3.client("sqs", **options)
+    sqs = boto3.client("sqs", **options)
+    assert sqs.meta.service_model.protocol == PROTOCOL, sqs.meta.service_model.protocol
+    return sqs
+
+
+def system_attributes(names):
+    """ReceiveMessage's request for system attributes: the query protocol's SDKs had only AttributeNames."""
+    return {"MessageSystemAttributeNames" if PROTOCOL == "json" else "AttributeNames": names}
 
 
 def unique(prefix):
@@ -97,7 +114,7 @@ class Messages(unittest.TestCase):
         # boto3 checks MD5OfMessageBody and MD5OfMessageAttributes itself; check the body's here too.
         self.assertEqual(sent["MD5OfMessageBody"], hashlib.md5(body.encode()).hexdigest())
         received = self.sqs.receive_message(
-            QueueUrl=self.url, MessageAttributeNames=["All"], MessageSystemAttributeNames=["All"], WaitTimeSeconds=1
+            QueueUrl=self.url, MessageAttributeNames=["All"], **system_attributes(["All"]), WaitTimeSeconds=1
         )["Messages"]
         self.assertEqual(len(received), 1)
         message = received[0]
@@ -154,7 +171,7 @@ class Messages(unittest.TestCase):
             QueueUrl=self.url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0
         )
         again = self.sqs.receive_message(
-            QueueUrl=self.url, MessageSystemAttributeNames=["ApproximateReceiveCount"], VisibilityTimeout=1
+            QueueUrl=self.url, **system_attributes(["ApproximateReceiveCount"]), VisibilityTimeout=1
         )["Messages"][0]
         self.assertEqual(again["MessageId"], first["MessageId"])
         self.assertEqual(again["Attributes"]["ApproximateReceiveCount"], "2")
@@ -233,7 +250,7 @@ class Fifo(unittest.TestCase):
         sqs.delete_queue(QueueUrl=url)
 
 
-class Protocol(unittest.TestCase):
+class JSONProtocol(unittest.TestCase if PROTOCOL == "json" else object):
     """What a client that is not boto3 may send: the endpoint answers in the JSON protocol's error shape."""
 
     def post(self, target, body, headers=None):
@@ -286,6 +303,60 @@ class Protocol(unittest.TestCase):
             malformed.get_queue_url(QueueName="x")
         self.assertEqual(raised.exception.response["Error"]["Code"], "InvalidParameterValue")
         self.assertEqual(sqs.get_queue_url(QueueName=url.rsplit("/", 1)[1])["QueueUrl"], url)
+        sqs.delete_queue(QueueUrl=url)
+
+
+class QueryProtocol(unittest.TestCase if PROTOCOL == "query" else object):
+    """The query protocol's own ways: XML errors, unknown actions and parameters, and requests posted to the
+    queue's URL, as old SDKs send them."""
+
+    def test_unsigned_requests_get_the_query_protocols_xml_error(self):
+        request = urllib.request.Request(
+            ENDPOINT + "/",
+            data=b"Action=ListQueues&Version=2012-11-05",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        with self.assertRaises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(request)
+        self.assertEqual(raised.exception.code, 403)
+        body = raised.exception.read()
+        self.assertIn(b"<ErrorResponse", body)
+        self.assertIn(b"<Code>MissingAuthenticationToken</Code>", body)
+
+    def test_unknown_actions_and_parameters_are_refused(self):
+        def rewrite(change):
+            def hook(request, **_):
+                change(request.data)
+
+            return hook
+
+        sqs = client()
+        sqs.meta.events.register("before-sign.sqs.ListQueues", rewrite(lambda data: data.update(Action="NoSuchAction")))
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            sqs.list_queues()
+        self.assertEqual(raised.exception.response["Error"]["Code"], "InvalidAction")
+        sqs = client()
+        sqs.meta.events.register("before-sign.sqs.GetQueueUrl", rewrite(lambda data: data.update(Bogus="1")))
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            sqs.get_queue_url(QueueName="x")
+        self.assertEqual(raised.exception.response["Error"]["Code"], "UnknownParameter")
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            client().get_queue_url(QueueName=unique("absent"))
+        self.assertEqual(raised.exception.response["Error"]["Code"], "AWS.SimpleQueueService.NonExistentQueue")
+
+    def test_a_request_posted_to_the_queue_url_names_its_queue(self):
+        sqs = client()
+        url = sqs.create_queue(QueueName=unique("addressed"))["QueueUrl"]
+
+        def to_queue_url(request, **_):
+            request.url = url
+            del request.data["QueueUrl"]
+
+        addressed = client()
+        addressed.meta.events.register("before-sign.sqs.SendMessage", to_queue_url)
+        addressed.send_message(QueueUrl=url, MessageBody="by path")
+        received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        self.assertEqual([message["Body"] for message in received], ["by path"])
         sqs.delete_queue(QueueUrl=url)
 
 

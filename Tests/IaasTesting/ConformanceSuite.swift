@@ -25,12 +25,14 @@ public enum ConformanceSuite {
         return .success(venv + "/bin/python")
     }()
 
-    /// Runs `Tests/Conformance/<script>` against an endpoint, with the given credentials and region.
+    /// Runs `Tests/Conformance/<script>` against an endpoint, with the given credentials and region, and
+    /// the script's own settings in `settings` (`IAAS_SQS_PROTOCOL`).
     public static func run(
-        _ script: String, endpoint: String, accessKey: String, secret: String, region: String = "us-east-1"
+        _ script: String, endpoint: String, accessKey: String, secret: String, region: String = "us-east-1",
+        settings: [String: String] = [:]
     ) async throws -> CommandRun {
         let python = try python.get()
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(settings) { $1 }
         environment["IAAS_ENDPOINT"] = endpoint
         environment["AWS_ACCESS_KEY_ID"] = accessKey
         environment["AWS_SECRET_ACCESS_KEY"] = secret

@@ -17,60 +17,26 @@ struct EC2QueryProtocol: Sendable {
     }
 
     func respond(parameters: [String: String], region: String, requestID: String) async -> Response {
-        let coding: EC2QueryCoding
-        switch EC2Model.shared {
-        case .success(let model): coding = EC2QueryCoding(model: model)
-        case .failure(let invalid): return error(.internalError("\(invalid)"), requestID: requestID)
+        let (model, action, operation): (QueryModel, String, QueryModel.Operation)
+        switch QueryModel.resolve(
+            QueryModel.ec2, parameters, among: actions, hint: "this cloud's EC2 has \(actions.count) actions")
+        {
+        case .success(let resolved): (model, action, operation) = resolved
+        case .failure(let refused): return error(refused, requestID: requestID)
         }
-        guard let action = parameters["Action"], !action.isEmpty else {
-            return error(.missingParameter("Action"), requestID: requestID)
-        }
-        guard actions.contains(action), let operation = coding.model.operations[action] else {
-            return error(
-                CloudError(
-                    code: "InvalidAction",
-                    message:
-                        "The action \(action) is not valid for this web service (this cloud's EC2 has \(actions.count) actions).",
-                    status: 400), requestID: requestID)
-        }
-        var members = parameters
-        for name in ["Action", "Version"] { members[name] = nil }
-        let params: JSONValue
-        do throws(CloudError) {
-            params =
-                try operation.input.map { shape throws(CloudError) in try coding.decode(members, shape: shape) }
-                ?? .object([:])
-        } catch {
-            return self.error(error, requestID: requestID)
-        }
-        guard case .object(var object) = params else {
-            return error(.internalError("not an object"), requestID: requestID)
-        }
-        if object.removeValue(forKey: "DryRun") == .bool(true) {
-            return error(
-                CloudError(
-                    code: "DryRunOperation", message: "Request would have succeeded, but DryRun flag is set.",
-                    status: 412), requestID: requestID)
-        }
-        let outcome = await RequestScope.$region.withValue(region) {
-            await processor.invoke("ec2." + action, params: .object(object))
+        let outcome = await QueryCoding(model: model, dialect: .ec2).call(operation, parameters: parameters) { params in
+            await RequestScope.$region.withValue(region) { await processor.invoke("ec2." + action, params: params) }
         }
         switch outcome {
-        case .success(let invocation):
-            var text =
+        case .success(let members):
+            let text =
                 #"<?xml version="1.0" encoding="UTF-8"?>"#
-                + "\n<\(action)Response xmlns=\"http://ec2.amazonaws.com/doc/\(coding.model.version)/\">"
-                + "<requestId>\(requestID)</requestId>"
-            if let output = operation.output, let result = try? JSONParser.parse(invocation.json) {
-                coding.encode(result, shape: output, into: &text)
-            } else {
-                text += "<return>true</return>"
-            }
-            text += "</\(action)Response>"
+                + "\n<\(action)Response xmlns=\"\(model.namespace)\"><requestId>\(requestID)</requestId>"
+                + (members ?? "<return>true</return>") + "</\(action)Response>"
             return FrontReply.make(
                 status: 200, contentType: Self.contentType, body: Array(text.utf8), requestID: requestID)
         case .failure(let failure):
-            return error(FrontReply.cloudError(failure), requestID: requestID)
+            return error(failure, requestID: requestID)
         }
     }
 

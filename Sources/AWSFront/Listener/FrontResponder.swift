@@ -16,6 +16,7 @@ struct FrontResponder: HTTPResponder {
     let sqs: SQSJSONProtocol
     let s3: S3Protocol
     let ec2: EC2QueryProtocol
+    let sqsQuery: SQSQueryProtocol
     let logger: Logger
 
     init(configuration: FrontConfiguration, processor: RequestProcessor, logger: Logger) {
@@ -23,6 +24,7 @@ struct FrontResponder: HTTPResponder {
         sqs = SQSJSONProtocol(processor: processor)
         s3 = S3Protocol(processor: processor)
         ec2 = EC2QueryProtocol(processor: processor)
+        sqsQuery = SQSQueryProtocol(processor: processor)
         self.logger = logger
     }
 
@@ -83,30 +85,37 @@ struct FrontResponder: HTTPResponder {
             && request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
     }
 
-    /// EC2's query protocol; SQS's, which SDKs no longer speak, is refused in EC2's error shape.
+    /// EC2's and SQS's query protocols: the service is the one the request was signed for, else the one
+    /// whose action it names (their actions differ) or whose queue URL it was posted to.
     private func respondQuery(to request: Request, requestID: String) async -> Response {
         let body: [UInt8]
+        switch await Self.readBody(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let tooLarge): return ec2.error(tooLarge, requestID: requestID)
+        }
+        let parameters = FormParameters.parse(query: request.uri.query, body: body)
+        let claimed = request.headers[.authorization].flatMap { try? SigV4Authorization(header: $0).scope.service }
+        let isSQS =
+            claimed.map { $0 == "sqs" }
+            ?? (sqsQuery.actions.contains(parameters?["Action"] ?? "")
+                || request.uri.path.split(separator: "/").count == 2)
+        func refuse(_ error: CloudError) -> Response {
+            isSQS ? sqsQuery.error(error, requestID: requestID) : ec2.error(error, requestID: requestID)
+        }
+        guard let parameters else {
+            return refuse(CloudError(code: "MalformedQueryString", message: "The query string has a malformed escape."))
+        }
         let scope: CredentialScope?
-        switch await readSigned(request) {
-        case .success(let signed): (body, scope) = signed
-        case .failure(let refused): return ec2.error(refused, requestID: requestID)
+        do {
+            scope = try verifier.verify(request, body: body)
+        } catch {
+            return refuse(error.cloudError(s3: false))
         }
-        guard let parameters = FormParameters.parse(query: request.uri.query, body: body) else {
-            return ec2.error(
-                CloudError(code: "MalformedQueryString", message: "The query string has a malformed escape."),
-                requestID: requestID)
-        }
-        let isSQS = scope.map { $0.service == "sqs" } ?? sqs.actions.contains(parameters["Action"] ?? "")
-        guard !isSQS else {
-            return ec2.error(
-                CloudError(
-                    code: "NotImplemented",
-                    message:
-                        "SQS's query protocol is not served; use its JSON protocol (X-Amz-Target: AmazonSQS.<Action>), as current SDKs and the AWS CLI do.",
-                    status: 501), requestID: requestID)
-        }
-        return await ec2.respond(
-            parameters: parameters, region: scope?.region ?? verifier.regions[0], requestID: requestID)
+        let region = scope?.region ?? verifier.regions[0]
+        guard isSQS else { return await ec2.respond(parameters: parameters, region: region, requestID: requestID) }
+        return await sqsQuery.respond(
+            parameters: parameters, path: request.uri.path, region: region,
+            endpoint: request.endpointBase(fallback: "http://localhost"), requestID: requestID)
     }
 
     private func respondS3(to request: Request, requestID: String) async -> Response {

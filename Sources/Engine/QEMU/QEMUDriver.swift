@@ -361,7 +361,15 @@ public actor QEMUDriver: Hypervisor {
             throw .commandFailed("\(error)")
         }
         // The guest must let go of a PCIe device (about 1-5 s: the hot-plug controller's attention delay).
-        let released = await waitForDevice(key, timeout: force ? .seconds(10) : .seconds(30))
+        // A guest still bringing the slot up (a detach right after an attach) ignores the attention button,
+        // so it is pressed again each time QEMU lets it (a pending delete expires after 5 s); a press while
+        // the guest's indicator blinks is refused by QEMU, never taken as a cancel.
+        let deadline = ContinuousClock.now + (force ? .seconds(10) : .seconds(30))
+        var released = await waitForDevice(key, timeout: .seconds(6))
+        while !released && ContinuousClock.now < deadline {
+            _ = try? await monitor.connection.execute("device_del", ["id": .string(device)])
+            released = await waitForDevice(key, timeout: min(.seconds(6), deadline - ContinuousClock.now))
+        }
         guard released else { throw .commandFailed("the guest did not release \(diskID)") }
         // The quorum node first, then its children.
         _ = try? await monitor.connection.execute("blockdev-del", ["node-name": .string(diskID)])

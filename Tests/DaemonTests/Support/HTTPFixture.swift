@@ -40,9 +40,9 @@ final class HTTPFixture: Sendable {
 
     /// Runs a suite of `Tests/Conformance` against this endpoint and expects every test of it to have run and
     /// passed (unittest prints its verdict last).
-    func expectConformance(_ script: String) async throws {
+    func expectConformance(_ script: String, settings: [String: String] = [:]) async throws {
         let run = try await ConformanceSuite.run(
-            script, endpoint: endpoint, accessKey: Self.accessKey, secret: Self.secret)
+            script, endpoint: endpoint, accessKey: Self.accessKey, secret: Self.secret, settings: settings)
         #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
         #expect(run.stderr.contains("\nOK"), "\(run.stderr)")
         #expect(!run.stderr.contains("skipped"), "\(run.stderr)")
