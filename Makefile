@@ -35,6 +35,7 @@ bench: deps
 	$(SWIFT) run -c release iaas-bench sqs
 	$(SWIFT) run -c release iaas-bench s3
 	$(SWIFT) run -c release iaas-bench instances
+	$(SWIFT) run -c release iaas-bench http
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

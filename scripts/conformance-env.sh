@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${IAAS_CONFORMANCE_VENV:-.build/conformance-venv}"
-requirements="Tests/Conformance/requirements.txt"
+# iaas-bench http makes its own venv from Benchmarks/requirements.txt (the same clients, and moto).
+requirements="${IAAS_REQUIREMENTS:-Tests/Conformance/requirements.txt}"
 # The last botocore whose SQS model is the query protocol (1.31 moved SQS to JSON): its model, in
 # $venv/legacy-models, makes today's boto3 speak SQS as the SDKs of that age did (AWS_DATA_PATH).
 legacy_botocore="1.29.165"
 stamp="$venv/.requirements"
-wanted="$(cat "$requirements"; echo "legacy botocore $legacy_botocore")"
+wanted="$(cat "$requirements" Tests/Conformance/requirements.txt; echo "legacy botocore $legacy_botocore")"
 
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$wanted" = "$(cat "$stamp")" ]; then
     exit 0

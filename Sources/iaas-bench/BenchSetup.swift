@@ -14,14 +14,14 @@ struct BenchSetup {
 
     var data: String { root + "/data" }
 
-    static func start(_ name: String, directory: String?) async throws -> BenchSetup {
+    static func start(_ name: String, directory: String?, arguments: [String] = []) async throws -> BenchSetup {
         // As in iaasd: the clients should cost as little CPU as a well-built client can.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let temporary = try TemporaryDirectory(prefix: "iaas-bench")
         let root = directory ?? temporary.path
         print("iaas-bench \(name) on \(Machine.summary)")
         print("iaasd: \(try DaemonProcess.binary())")
-        let daemon = try await DaemonProcess(dataDirectory: root + "/data", logLevel: "notice")
+        let daemon = try await DaemonProcess(dataDirectory: root + "/data", arguments: arguments, logLevel: "notice")
         return BenchSetup(temporary: temporary, root: root, daemon: daemon, client: try await daemon.client())
     }
 }

@@ -5,10 +5,11 @@ import ArgumentParser
 struct IaasBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iaas-bench",
-        abstract: "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances|s3).",
+        abstract:
+            "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances|s3|snapshots|http).",
         subcommands: [
             VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self,
-            SnapshotsBenchmark.self,
+            SnapshotsBenchmark.self, HTTPBenchmark.self,
         ]
     )
 }

@@ -30,6 +30,8 @@ struct DaemonOptions: Sendable {
     var http: (host: String, port: Int)?
     var credentialsFile: String?
     var httpIdleTimeout: Double
+    /// `POST /_iaas/reset` is served.
+    var httpReset: Bool
 }
 
 /// The start-up sequence and the life of the daemon: lock the data directory, open and migrate the store,
@@ -207,7 +209,8 @@ struct Daemon {
         let configuration = FrontConfiguration(
             host: address.host, port: address.port, credentials: credentials,
             regions: catalog.regions.map(\.regionName),
-            idleTimeout: options.httpIdleTimeout, maxConnections: options.maxConnections)
+            idleTimeout: options.httpIdleTimeout, maxConnections: options.maxConnections,
+            allowsReset: options.httpReset)
         return HTTPFront.service(configuration: configuration, processor: processor, endpoint: info.httpEndpoint)
     }
 

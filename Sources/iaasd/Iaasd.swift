@@ -67,6 +67,13 @@ struct Iaasd: AsyncParsableCommand {
             """)
     var httpIdleTimeout: Double = 60
 
+    @Flag(
+        help: """
+            Serve POST /_iaas/reset on the HTTP listener, which deletes every resource of the cloud (instances, \
+            volumes, snapshots, images, addresses, buckets, queues): for test suites. Off by default.
+            """)
+    var httpReset = false
+
     @Option(help: "A group (name or id) whose members may use the socket, as libvirt's unix_sock_group.")
     var socketGroup: String?
 
@@ -136,8 +143,8 @@ struct Iaasd: AsyncParsableCommand {
                 throw ValidationError(
                     "--http \(http) is reachable from other hosts: give --credentials, or listen on 127.0.0.1.")
             }
-        } else if credentials != nil {
-            throw ValidationError("--credentials is for the HTTP listener: give --http too.")
+        } else if credentials != nil || httpReset {
+            throw ValidationError("--credentials and --http-reset are for the HTTP listener: give --http too.")
         }
         if let socketGroup, SocketPermissions.groupID(named: socketGroup) == nil {
             throw ValidationError("--socket-group: no group named '\(socketGroup)'.")
@@ -178,7 +185,7 @@ struct Iaasd: AsyncParsableCommand {
             acceleration: acceleration,
             kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json",
             http: http.flatMap(FrontConfiguration.parse(address:)), credentialsFile: credentials,
-            httpIdleTimeout: httpIdleTimeout
+            httpIdleTimeout: httpIdleTimeout, httpReset: httpReset
         )
         do {
             try await Daemon(options: options).run()

@@ -418,6 +418,70 @@ class Presigned(unittest.TestCase):
         empty_bucket(s3, bucket)
 
 
+class PostPolicy(unittest.TestCase):
+    """Browser-style uploads: boto3's generate_presigned_post, sent as a browser sends the form (urllib3,
+    boto3's own HTTP library, encodes it; the file field comes last)."""
+
+    def setUp(self):
+        self.s3 = client()
+        self.bucket = unique("post")
+        self.s3.create_bucket(Bucket=self.bucket)
+
+    def form(self, expires=300, key="uploads/${filename}", max_size=64 << 20, signature_version=None):
+        s3 = client(config=Config(signature_version=signature_version, s3={"addressing_style": "path"}))
+        return s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": "text/plain", "success_action_status": "201", "x-amz-meta-origin": "form"},
+            Conditions=[
+                ["starts-with", "$key", "uploads/"],
+                {"Content-Type": "text/plain"},
+                {"success_action_status": "201"},
+                {"x-amz-meta-origin": "form"},
+                ["content-length-range", 1, max_size],
+            ],
+            ExpiresIn=expires,
+        )
+
+    def post(self, form, data, name="hello.txt", fields=None):
+        import urllib3
+
+        body = dict(form["fields"], **(fields or {}))
+        body["file"] = (name, data, "text/plain")
+        response = urllib3.PoolManager().request("POST", form["url"], fields=body, retries=False)
+        return response.status, response.headers, response.data
+
+    def test_a_signed_form_uploads_its_file_with_the_policys_fields(self):
+        # boto3 signs forms with version 2 in us-east-1 unless told s3v4.
+        for version in ["s3v4", "s3"]:
+            with self.subTest(signature_version=version):
+                data = os.urandom(20 << 20)
+                status, headers, body = self.post(self.form(signature_version=version), data, name=f"{version}.bin")
+                self.assertEqual(status, 201, body)
+                self.assertIn(b"<Key>uploads/", body)
+                self.assertEqual(headers["ETag"], f'"{hashlib.md5(data).hexdigest()}"')
+                stored = self.s3.get_object(Bucket=self.bucket, Key=f"uploads/{version}.bin")
+                self.assertEqual(hashlib.sha256(stored["Body"].read()).digest(), hashlib.sha256(data).digest())
+                self.assertEqual((stored["ContentType"], stored["Metadata"]), ("text/plain", {"origin": "form"}))
+
+    def test_the_policy_and_signature_are_enforced_and_nothing_is_stored(self):
+        cases = [
+            (self.form(max_size=1024), b"x" * 2048, None, 400, b"EntityTooLarge"),
+            (self.form(key="elsewhere/${filename}"), b"x", None, 403, b"AccessDenied"),
+            (self.form(expires=-60), b"x", None, 403, b"Policy expired"),
+            (self.form(), b"x", {"x-amz-meta-origin": "forged"}, 403, b"Policy Condition failed"),
+            (self.form(), b"x", {"x-amz-meta-extra": "unsigned"}, 403, b"Extra input fields"),
+            (self.form(signature_version="s3v4"), b"x", {"x-amz-signature": "0" * 64}, 403, b"SignatureDoesNotMatch"),
+            (self.form(signature_version="s3"), b"x", {"signature": "AAAA"}, 403, b"SignatureDoesNotMatch"),
+        ]
+        for form, data, fields, status, code in cases:
+            with self.subTest(code=code, fields=fields):
+                got, _, body = self.post(form, data, fields=fields)
+                self.assertEqual(got, status, body)
+                self.assertIn(code, body)
+        self.assertEqual(self.s3.list_objects_v2(Bucket=self.bucket)["KeyCount"], 0)
+
+
 class Protocol(unittest.TestCase):
     def raw(self, method, path, headers=None, body=None):
         request = urllib.request.Request(ENDPOINT + path, data=body, method=method, headers=headers or {})

@@ -121,7 +121,7 @@ struct SigV4Verifier: Sendable {
         return calendar.date(from: components)
     }
 
-    private static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
         let a = Array(left.utf8)
         let b = Array(right.utf8)
         guard a.count == b.count else { return false }

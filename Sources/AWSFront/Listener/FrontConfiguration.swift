@@ -11,10 +11,12 @@ public struct FrontConfiguration: Sendable {
     public var idleTimeout: Double
     /// Connections served at once.
     public var maxConnections: Int
+    /// `POST /_iaas/reset` wipes every resource (`iaasd --http-reset`, for test suites).
+    public var allowsReset: Bool
 
     public init(
         host: String, port: Int, credentials: Credentials?, regions: [String], idleTimeout: Double = 60,
-        maxConnections: Int = 1024
+        maxConnections: Int = 1024, allowsReset: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -22,6 +24,7 @@ public struct FrontConfiguration: Sendable {
         self.regions = regions
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.allowsReset = allowsReset
     }
 
     /// Parses `ADDRESS:PORT` (`127.0.0.1:4566`, `[::1]:4566`, `localhost:0`).

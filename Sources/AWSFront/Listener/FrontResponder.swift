@@ -17,6 +17,8 @@ struct FrontResponder: HTTPResponder {
     let s3: S3Protocol
     let ec2: EC2QueryProtocol
     let sqsQuery: SQSQueryProtocol
+    /// Nil unless `iaasd --http-reset`.
+    let reset: ResetRunner?
     let logger: Logger
 
     init(configuration: FrontConfiguration, processor: RequestProcessor, logger: Logger) {
@@ -25,6 +27,9 @@ struct FrontResponder: HTTPResponder {
         s3 = S3Protocol(processor: processor)
         ec2 = EC2QueryProtocol(processor: processor)
         sqsQuery = SQSQueryProtocol(processor: processor)
+        reset =
+            configuration.allowsReset
+            ? ResetRunner(reset: StateReset(processor: processor, regions: configuration.regions)) : nil
         self.logger = logger
     }
 
@@ -33,7 +38,10 @@ struct FrontResponder: HTTPResponder {
         var logger = self.logger
         logger[metadataKey: "iaas.http.request-id"] = "\(requestID)"
         let response: Response
-        if let target = request.headers[.amzTarget], target.hasPrefix(SQSJSONProtocol.targetPrefix) {
+        if request.uri.path == Self.resetPath {
+            logger[metadataKey: "iaas.http.action"] = "reset"
+            response = await respondReset(to: request, requestID: requestID)
+        } else if let target = request.headers[.amzTarget], target.hasPrefix(SQSJSONProtocol.targetPrefix) {
             let action = String(target.dropFirst(SQSJSONProtocol.targetPrefix.count))
             logger[metadataKey: "iaas.http.action"] = "sqs.\(action)"
             response = await respondSQS(to: request, action: action, requestID: requestID)
@@ -118,6 +126,39 @@ struct FrontResponder: HTTPResponder {
             endpoint: request.endpointBase(fallback: "http://localhost"), requestID: requestID)
     }
 
+    static let resetPath = "/_iaas/reset"
+
+    /// `POST /_iaas/reset`: only when the daemon was started with `--http-reset`, and signed like any other
+    /// request when the endpoint has credentials. Answers what went, as JSON.
+    private func respondReset(to request: Request, requestID: String) async -> Response {
+        func refuse(_ error: CloudError) -> Response {
+            let body = JSONValue.object(["__type": .string(error.code), "message": .string(error.message)])
+            return FrontReply.make(
+                status: error.status, contentType: "application/json", body: body.serialized, requestID: requestID)
+        }
+        guard let reset else {
+            return refuse(
+                CloudError(
+                    code: "AccessDenied",
+                    message: "Resetting the cloud over HTTP is off; start iaasd with --http-reset to allow it.",
+                    status: 403))
+        }
+        guard request.method == .post else {
+            return refuse(
+                CloudError(code: "MethodNotAllowed", message: "\(Self.resetPath) takes POST.", status: 405))
+        }
+        if case .failure(let refused) = await readSigned(request) { return refuse(refused) }
+        switch await reset.run() {
+        case .success(let report):
+            logger.notice("the cloud was reset", metadata: ["iaas.reset": "\(report.counts)"])
+            return FrontReply.make(
+                status: 200, contentType: "application/json",
+                body: JSONValue.object(["Reset": report.json]).serialized, requestID: requestID)
+        case .failure(let failure):
+            return refuse(failure)
+        }
+    }
+
     private func respondS3(to request: Request, requestID: String) async -> Response {
         let isHead = request.method == .head
         guard
@@ -127,6 +168,13 @@ struct FrontResponder: HTTPResponder {
             return S3Protocol.error(
                 CloudError(code: "InvalidURI", message: "Couldn't parse the specified URI."), requestID: requestID,
                 head: isHead)
+        }
+        // A browser-style upload is signed in its form, not its headers.
+        if request.method == .post, let bucket = address.bucket, address.key == nil, address.query.isEmpty,
+            let boundary = request.headers[.contentType].flatMap(FormHead.boundary(contentType:))
+        {
+            return await S3PostObject(processor: s3.processor, verifier: verifier).respond(
+                request, bucket: bucket, boundary: boundary, requestID: requestID)
         }
         let contentSHA = request.headers[.amzContentSHA256]
         let authorization = request.headers[.authorization]
