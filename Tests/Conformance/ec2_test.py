@@ -125,9 +125,10 @@ class Snapshots(unittest.TestCase):
         ec2 = client()
         volume_id = ec2.create_volume(AvailabilityZone="us-east-1b", Size=1)["VolumeId"]
         ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id], WaiterConfig=FAST)
-        snapshot_id = ec2.create_snapshot(VolumeId=volume_id, Description="first")["SnapshotId"]
+        snapshot_id = aws("ec2", "create-snapshot", "--volume-id", volume_id, "--description", "first")["SnapshotId"]
         ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[snapshot_id], WaiterConfig=FAST)
-        snapshot = ec2.describe_snapshots(SnapshotIds=[snapshot_id])["Snapshots"][0]
+        snapshot = aws("ec2", "describe-snapshots", "--snapshot-ids", snapshot_id)["Snapshots"][0]
+        self.assertEqual(snapshot["Description"], "first")
         self.assertEqual((snapshot["State"], snapshot["VolumeId"], snapshot["VolumeSize"]), ("completed", volume_id, 1))
         self.assertIn(snapshot_id, [s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]])
         restored = ec2.create_volume(AvailabilityZone="us-east-1c", SnapshotId=snapshot_id)
@@ -190,11 +191,15 @@ class Instances(unittest.TestCase):
         ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id], WaiterConfig=FAST)
         ec2.delete_volume(VolumeId=volume_id)
 
-        console = ec2.get_console_output(InstanceId=instance_id)
+        console = aws("ec2", "get-console-output", "--instance-id", instance_id)
         self.assertEqual(console["InstanceId"], instance_id)
         self.assertTrue(console.get("Output"))
+        listed = aws(
+            "ec2", "describe-instances", "--filters", "Name=instance-state-name,Values=running", "Name=tag:role,Values=web"
+        )["Reservations"]
+        self.assertIn(instance_id, [i["InstanceId"] for r in listed for i in r["Instances"]])
 
-        stopping = ec2.stop_instances(InstanceIds=[instance_id])["StoppingInstances"][0]
+        stopping = aws("ec2", "stop-instances", "--instance-ids", instance_id)["StoppingInstances"][0]
         self.assertEqual(stopping["CurrentState"]["Name"], "stopping")
         ec2.get_waiter("instance_stopped").wait(InstanceIds=[instance_id], WaiterConfig=FAST)
         ec2.terminate_instances(InstanceIds=[instance_id])

@@ -151,6 +151,31 @@ class Objects(unittest.TestCase):
                 self.assertEqual(head["ETag"], put["ETag"])
                 self.assertIsInstance(head["LastModified"], datetime.datetime)
 
+    def test_the_checksum_a_put_sent_comes_back_with_the_object(self):
+        body = os.urandom(300_000)
+        expected = {
+            "CRC32": base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode(),
+            "SHA256": base64.b64encode(hashlib.sha256(body).digest()).decode(),
+        }
+        for algorithm, value in expected.items():
+            with self.subTest(algorithm=algorithm):
+                key = f"checksummed-{algorithm}"
+                put = self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ChecksumAlgorithm=algorithm)
+                self.assertEqual(put[f"Checksum{algorithm}"], value)
+                # boto3 checks the body against the checksum it is given.
+                got = self.s3.get_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+                self.assertEqual((got[f"Checksum{algorithm}"], got["ChecksumType"]), (value, "FULL_OBJECT"))
+                self.assertEqual(got["Body"].read(), body)
+                head = self.s3.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+                self.assertEqual(head[f"Checksum{algorithm}"], value)
+                ranged = self.s3.get_object(Bucket=self.bucket, Key=key, Range="bytes=0-9", ChecksumMode="ENABLED")
+                self.assertNotIn(f"Checksum{algorithm}", ranged)
+                self.assertEqual(ranged["Body"].read(), body[:10])
+                # boto3 asks for checksums unless told to only when an operation requires them.
+                quiet = client(config=Config(response_checksum_validation="when_required"))
+                plain = quiet.get_object(Bucket=self.bucket, Key=key)
+                self.assertNotIn(f"Checksum{algorithm}", plain)
+
     def test_virtual_hosted_style_reaches_the_same_objects(self):
         self.s3.put_object(Bucket=self.bucket, Key="vhost.txt", Body=b"by host")
         virtual = client(addressing="virtual", endpoint_url=ENDPOINT.replace("127.0.0.1", "localhost"))

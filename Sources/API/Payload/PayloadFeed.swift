@@ -4,6 +4,7 @@ import NIOCore
 /// they are read and learns when to stop reading (the reader is behind) and when to go on.
 public final class PayloadFeed: Sendable {
     private let source: ReceivedPayload.Producer.Source
+    private let trailers: PayloadTrailers
 
     /// At most this many chunks wait unread before the connection stops reading; it reads again below
     /// `low`. A chunk is at most one socket read (64 KiB with NIO's default allocator).
@@ -18,8 +19,9 @@ public final class PayloadFeed: Sendable {
         public func didTerminate() { resume() }
     }
 
-    private init(source: ReceivedPayload.Producer.Source) {
+    private init(source: ReceivedPayload.Producer.Source, trailers: PayloadTrailers) {
         self.source = source
+        self.trailers = trailers
     }
 
     /// A feed and the payload it fills. `resume` is called, from any thread, when a paused connection may
@@ -28,7 +30,11 @@ public final class PayloadFeed: Sendable {
         let made = ReceivedPayload.Producer.makeSequence(
             backPressureStrategy: .init(lowWatermark: low, highWatermark: high), finishOnDeinit: false,
             delegate: Demand(resume: resume))
-        return (PayloadFeed(source: made.source), ReceivedPayload(length: length, producer: made.sequence))
+        let trailers = PayloadTrailers()
+        return (
+            PayloadFeed(source: made.source, trailers: trailers),
+            ReceivedPayload(length: length, producer: made.sequence, trailers: trailers)
+        )
     }
 
     /// Hands a chunk in; false when the connection must stop reading until `resume`.
@@ -39,8 +45,9 @@ public final class PayloadFeed: Sendable {
         }
     }
 
-    /// The last byte arrived.
-    public func finish() {
+    /// The last byte arrived, with what the front verified of the whole payload (lowercased names).
+    public func finish(trailers: [String: String] = [:]) {
+        if !trailers.isEmpty { self.trailers.set(trailers) }
         source.finish()
     }
 

@@ -14,6 +14,8 @@ public struct ReceivedPayload: AsyncSequence, Sendable {
     /// The announced length in bytes.
     public let length: Int
     let producer: Producer
+    /// What the front verified of the payload, once it has ended.
+    public let trailers: PayloadTrailers
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Producer.AsyncIterator

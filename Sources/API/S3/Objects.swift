@@ -50,14 +50,19 @@ public struct GetObjectRequest: Codable, Sendable {
     public var ifUnmodifiedSince: Date?
     /// A version other than the current one.
     public var versionId: String?
+    /// `ENABLED`: the answer carries the checksum stored with the object (of the whole object: not for a
+    /// range), as S3's `x-amz-checksum-mode`.
+    public var checksumMode: String?
 
     public init(
         bucket: String, key: String, range: String? = nil, ifMatch: String? = nil, ifNoneMatch: String? = nil,
-        ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil, versionId: String? = nil
+        ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil, versionId: String? = nil,
+        checksumMode: String? = nil
     ) {
         self.bucket = bucket
         self.key = key
         self.versionId = versionId
+        self.checksumMode = checksumMode
         self.range = range
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
@@ -82,6 +87,14 @@ public struct GetObjectResult: Codable, Sendable, Equatable {
     public var versionId: String?
     /// How many tags the object has, when it has any.
     public var tagCount: Int?
+    /// The checksum the object was stored with (base64, as S3's `x-amz-checksum-*`), when asked for.
+    public var checksumCRC32: String?
+    public var checksumCRC32C: String?
+    public var checksumCRC64NVME: String?
+    public var checksumSHA1: String?
+    public var checksumSHA256: String?
+    /// `FULL_OBJECT` when a checksum is given.
+    public var checksumType: String?
 
     public init(
         body: PayloadField?, contentLength: Int64, contentRange: String?, eTag: String, contentType: String,

@@ -62,7 +62,7 @@ struct BodyPump: Sendable {
         guard received == length else { return refuse(Self.lengthMismatch(received: received, declared: length), feed) }
         switch checks.finish() {
         case .success(let computed):
-            feed.finish()
+            feed.finish(trailers: Dictionary(uniqueKeysWithValues: computed.map { ($0.key.header, $0.value) }))
             return .complete(computed)
         case .failure(let error):
             return refuse(error, feed)

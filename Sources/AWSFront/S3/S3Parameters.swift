@@ -117,6 +117,7 @@ enum S3Parameters {
             header(.ifNoneMatch, as: "IfNoneMatch")
             date(.ifModifiedSince, as: "IfModifiedSince")
             date(.ifUnmodifiedSince, as: "IfUnmodifiedSince")
+            header(.checksumMode, as: "ChecksumMode")
         case .deleteObject, .getObjectTagging, .putObjectTagging, .deleteObjectTagging:
             parameter("versionId", as: "VersionId")
         case .createMultipartUpload:
@@ -161,6 +162,8 @@ extension HTTPField.Name {
     static let contentMD5 = HTTPField.Name("Content-MD5")!
     static let decodedContentLength = HTTPField.Name("x-amz-decoded-content-length")!
     static let versionID = HTTPField.Name("x-amz-version-id")!
+    static let checksumMode = HTTPField.Name("x-amz-checksum-mode")!
+    static let checksumType = HTTPField.Name("x-amz-checksum-type")!
     static let deleteMarker = HTTPField.Name("x-amz-delete-marker")!
     static let bucketRegion = HTTPField.Name("x-amz-bucket-region")!
     static let s3RequestID = HTTPField.Name("x-amz-request-id")!

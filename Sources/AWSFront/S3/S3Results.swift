@@ -93,6 +93,11 @@ enum S3Results {
         headers[.acceptRanges] = result["AcceptRanges"]?.stringValue ?? "bytes"
         if let version = result["VersionId"]?.stringValue { headers[.versionID] = version }
         if let count = result["TagCount"]?.intValue { headers[.taggingCount] = String(count) }
+        for algorithm in BodyChecks.Algorithm.allCases {
+            let member = "Checksum" + algorithm.rawValue.uppercased()
+            if let value = result[member]?.stringValue { headers[HTTPField.Name(algorithm.header)!] = value }
+        }
+        if let type = result["ChecksumType"]?.stringValue { headers[.checksumType] = type }
         if case .object(let metadata)? = result["Metadata"] {
             for (name, value) in metadata {
                 if let field = HTTPField.Name("x-amz-meta-" + name), let text = value.stringValue {

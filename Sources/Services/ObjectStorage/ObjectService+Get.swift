@@ -14,6 +14,7 @@ extension ObjectService {
         let first = range?.first ?? 0
         let count = range?.count ?? object.size
         var result = describe(object, in: bucket, tagCount: tagCount)
+        Self.reveal(object, in: &result, mode: request.checksumMode, ranged: range != nil)
         result.contentLength = count
         result.body = PayloadField(length: Int(count))
         if let range { result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)" }
@@ -33,7 +34,9 @@ extension ObjectService {
     public func headObject(_ request: GetObjectRequest) async throws(CloudError) -> GetObjectResult {
         let (bucket, object, _, tagCount, _) = try await lookUp(request, readingSmallBody: false)
         var result = describe(object, in: bucket, tagCount: tagCount)
-        if let range = try ByteRange.resolve(request.range, size: object.size) {
+        let range = try ByteRange.resolve(request.range, size: object.size)
+        Self.reveal(object, in: &result, mode: request.checksumMode, ranged: range != nil)
+        if let range {
             result.contentLength = range.count
             result.contentRange = "bytes \(range.first)-\(range.last)/\(object.size)"
         }

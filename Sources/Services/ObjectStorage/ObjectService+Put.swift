@@ -33,9 +33,11 @@ extension ObjectService {
         await CrashPoint.reach("s3.put.after-blobs")
 
         let etag = Self.quotedHex(md5)
-        let object = ObjectRecord(
+        var record = ObjectRecord(
             bucket: request.bucket, key: request.key, size: Int64(body.length), etag: etag,
             contentType: request.contentType ?? "binary/octet-stream", metadata: metadataJSON, lastModified: Date())
+        (record.checksumAlgorithm, record.checksumValue) = Self.checksum(verified: body.trailers.all)
+        let object = record
         let rows = chunks.map { (digest: $0.digest.hex, size: Int64($0.size)) }
         let versionId = try await writeInBucket(request.bucket, region: region) { bucket, db throws(CloudError) in
             let stored = try ObjectVersions.install(

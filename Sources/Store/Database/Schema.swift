@@ -260,6 +260,12 @@ enum Schema {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v14-object-checksums") { db in
+            try db.alter(table: ObjectRecord.databaseTableName) { t in
+                t.add(column: "checksumAlgorithm", .text)
+                t.add(column: "checksumValue", .text)
+            }
+        }
         return migrator
     }
 

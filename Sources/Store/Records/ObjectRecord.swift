@@ -24,6 +24,10 @@ public struct ObjectRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     /// User metadata (`x-amz-meta-*`), as JSON.
     public var metadata: String
     public var lastModified: Date
+    /// The checksum the bytes were stored with, when the client sent one (S3's `x-amz-checksum-*`): its
+    /// algorithm as S3 names it (`CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`) and its base64 value.
+    public var checksumAlgorithm: String?
+    public var checksumValue: String?
 
     /// A version not yet stored: `ObjectService.install` gives it its version id, sequence and latest flag.
     public init(
