@@ -80,14 +80,17 @@ def sqs_receive_delete(sqs, context, worker, iteration):
 
 
 def worker(service, endpoint, step, context, index, seconds, start, results):
-    api = client(service, endpoint)
-    start.wait()
-    done, iteration = 0, 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        done += step(api, context, index, iteration)
-        iteration += 1
-    results.put(done)
+    try:
+        api = client(service, endpoint)
+        start.wait(timeout=120)
+        done, iteration = 0, 0
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            done += step(api, context, index, iteration)
+            iteration += 1
+        results.put((done, None))
+    except Exception as error:  # a failed call ends the run with its reason, never a hang
+        results.put((0, f"{step.__name__}: {error!r}"))
 
 
 def measure(service, endpoint, step, context, clients, seconds):
@@ -99,13 +102,16 @@ def measure(service, endpoint, step, context, clients, seconds):
     ]
     for process in processes:
         process.start()
-    start.wait()
+    start.wait(timeout=120)
     began = time.monotonic()
-    total = sum(results.get() for _ in processes)
+    outcomes = [results.get(timeout=seconds + 600) for _ in processes]
     elapsed = time.monotonic() - began
     for process in processes:
         process.join()
-    return total / elapsed
+    failures = [failure for _, failure in outcomes if failure]
+    if failures:
+        raise SystemExit(f"{endpoint}: {failures[0]}")
+    return sum(done for done, _ in outcomes) / elapsed
 
 
 def run(endpoint, clients, seconds):
@@ -175,8 +181,13 @@ def main():
         version = moto_package.__version__
         baseline = run(endpoint, clients, arguments.seconds)
     finally:
+        # moto's server may linger on a kept-alive connection after SIGTERM.
         moto.terminate()
-        moto.wait()
+        try:
+            moto.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            moto.kill()
+            moto.wait()
     print(f"boto3 {boto3.__version__}; moto {version} (in memory); iaasd durable (fsync); {arguments.seconds:g} s a figure")
     print(f"{'workload':<24}{'clients':>8}{'iaasd':>12}{'moto':>12}{'ratio':>9}")
     for (name, count), rate in iaasd.items():
