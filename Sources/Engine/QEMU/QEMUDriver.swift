@@ -325,9 +325,24 @@ public actor QEMUDriver: Hypervisor {
         throw .commandFailed(lastError)
     }
 
-    /// Waits until the guest has configured a plugged PCI device (QEMU reports its BARs at -1 until then).
+    /// Waits until the guest has taken a plugged disk: its PCI slot configured (QEMU reports the BARs at -1
+    /// until then) and its virtio driver ready (`DRIVER_OK`). Only then has the guest's hot-plug controller
+    /// finished bringing the slot up; an unplug asked before that may be ignored or, worse, cancel the plug.
     private func waitForGuest(_ device: String, of monitor: Monitor, timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
+        await waitForBARs(device, of: monitor, until: deadline)
+        while ContinuousClock.now < deadline {
+            guard
+                let reply = try? await monitor.connection.execute(
+                    "x-query-virtio-status", ["path": .string("/machine/peripheral/\(device)/virtio-backend")]),
+                case .array(let statuses)? = reply["status"]?["statuses"]
+            else { return }
+            if statuses.contains(where: { $0.string?.contains("DRIVER_OK") == true }) { return }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func waitForBARs(_ device: String, of monitor: Monitor, until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline {
             guard let buses = try? await monitor.connection.execute("query-pci"), case .array(let list) = buses else {
                 return
