@@ -58,6 +58,7 @@ struct PostObjectFormTests {
                 "InvalidArgument"
             ),
             (form([("policy", String(repeating: "p", count: FormHead.limit))]), "MaxPostPreDataLengthExceeded"),
+            (form([("key", "uploads/a"), ("Key", "private/a")]), "InvalidArgument"),
         ]
         for (bytes, code) in cases {
             var parser = FormHeadParser(boundary: boundary)
@@ -81,6 +82,8 @@ struct PostObjectFormTests {
         for (fields, bucket, size, date, code) in [
             ([("key", "down/x"), ("x-amz-meta-a", "1")], "b", 5, now, "AccessDenied"),
             ([("key", "up/x"), ("x-amz-meta-a", "1")], "other", 5, now, "AccessDenied"),
+            // A field cannot name another bucket than the one the form was posted to.
+            ([("key", "up/x"), ("x-amz-meta-a", "1"), ("bucket", "b")], "other", 5, now, "AccessDenied"),
             ([("key", "up/x"), ("x-amz-meta-a", "1"), ("acl", "public-read")], "b", 5, now, "AccessDenied"),
             ([("key", "up/x"), ("x-amz-meta-a", "1")], "b", 11, now, "EntityTooLarge"),
             ([("key", "up/x"), ("x-amz-meta-a", "1")], "b", 0, now, "EntityTooSmall"),

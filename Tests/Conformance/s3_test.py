@@ -473,7 +473,7 @@ class PostPolicy(unittest.TestCase):
 
         body = dict(form["fields"], **(fields or {}))
         body["file"] = (name, data, "text/plain")
-        response = urllib3.PoolManager().request("POST", form["url"], fields=body, retries=False)
+        response = urllib3.PoolManager().request("POST", form["url"], fields=body, retries=False, timeout=30)
         return response.status, response.headers, response.data
 
     def test_a_signed_form_uploads_its_file_with_the_policys_fields(self):
@@ -488,6 +488,18 @@ class PostPolicy(unittest.TestCase):
                 stored = self.s3.get_object(Bucket=self.bucket, Key=f"uploads/{version}.bin")
                 self.assertEqual(hashlib.sha256(stored["Body"].read()).digest(), hashlib.sha256(data).digest())
                 self.assertEqual((stored["ContentType"], stored["Metadata"]), ("text/plain", {"origin": "form"}))
+
+    def test_a_refused_upload_is_answered_without_reading_its_whole_file(self):
+        # The form is signed, its policy holds, and PutObject refuses at once: the 8 MiB must not stall it.
+        form = client(config=Config(signature_version="s3v4", s3={"addressing_style": "path"})).generate_presigned_post(
+            Bucket=unique("absent"), Key="k", ExpiresIn=300
+        )
+        got, _, body = self.post(form, os.urandom(8 << 20))
+        self.assertEqual(got, 404, body)
+        self.assertIn(b"NoSuchBucket", body)
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            self.s3.put_object(Bucket=unique("absent"), Key="k", Body=os.urandom(8 << 20))
+        self.assertEqual(error_code(raised), "NoSuchBucket")
 
     def test_the_policy_and_signature_are_enforced_and_nothing_is_stored(self):
         cases = [

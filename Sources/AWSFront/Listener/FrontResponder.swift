@@ -38,7 +38,15 @@ struct FrontResponder: HTTPResponder {
         var logger = self.logger
         logger[metadataKey: "iaas.http.request-id"] = "\(requestID)"
         let response: Response
-        if request.uri.path == Self.resetPath {
+        if verifier.credentials == nil, request.headers[.origin] != nil {
+            // Without credentials nothing is checked, so a page a browser opens could send a simple form POST
+            // (TerminateInstances, a reset) here; browsers name their page in Origin, SDKs never do.
+            response = S3Protocol.error(
+                CloudError(
+                    code: "AccessDenied",
+                    message: "Requests from web pages (with an Origin header) need an endpoint with --credentials.",
+                    status: 403), requestID: requestID, head: request.method == .head)
+        } else if request.uri.path == Self.resetPath {
             logger[metadataKey: "iaas.http.action"] = "reset"
             response = await respondReset(to: request, requestID: requestID)
         } else if let target = request.headers[.amzTarget], target.hasPrefix(SQSJSONProtocol.targetPrefix) {

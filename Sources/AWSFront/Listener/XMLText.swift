@@ -10,6 +10,9 @@ enum XMLText {
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&apos;"
+            // XML parsers turn a raw CR (and CRLF) into LF: a message body must come back byte for byte,
+            // or its MD5 no longer matches.
+            case "\r": escaped += "&#xD;"
             default: escaped.unicodeScalars.append(character)
             }
         }

@@ -14,6 +14,9 @@ struct QueryCoding: Sendable {
     let model: QueryModel
     let dialect: Dialect
 
+    /// The most parts a parameter name may have (`TagSpecification.1.Tag.1.Key` has five).
+    static let deepestName = 16
+
     /// The parameters as a tree: `Filter.1.Name` is `Filter` → `1` → `Name`.
     private final class Node {
         var value: String?
@@ -25,8 +28,14 @@ struct QueryCoding: Sendable {
     func decode(_ parameters: [String: String], shape: String) throws(CloudError) -> JSONValue {
         let root = Node()
         for (name, value) in parameters {
+            // No shape nests deeper than a few levels; a longer name would only build a deep tree.
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= Self.deepestName, name.utf8.count <= 1024 else {
+                throw CloudError(
+                    code: "UnknownParameter", message: "The parameter \(name.prefix(64))… is not recognized.")
+            }
             var node = root
-            for part in name.split(separator: ".", omittingEmptySubsequences: false) {
+            for part in parts {
                 let key = String(part)
                 let child = node.children[key] ?? Node()
                 node.children[key] = child

@@ -124,9 +124,17 @@ struct StateReset: Sendable {
                 let objects = entries.map { entry in
                     JSONValue.object(["Key": entry["Key"] ?? .null, "VersionId": entry["VersionId"] ?? .null])
                 }
-                _ = try await call(
+                let deleted = try await call(
                     "s3.DeleteObjects",
                     ["Bucket": name, "Delete": .object(["Objects": .array(objects), "Quiet": .bool(true)])])
+                // A version that will not go would be listed again and again.
+                if let failed = Self.items(deleted["Errors"]).first {
+                    throw CloudError(
+                        code: "InternalError",
+                        message:
+                            "The reset could not delete \(failed["Key"]?.stringValue ?? "an object") in \(bucket): \(failed["Message"]?.stringValue ?? "").",
+                        status: 500)
+                }
             }
             let uploads = Self.items(try await call("s3.ListMultipartUploads", ["Bucket": name])["Uploads"])
             for upload in uploads {
@@ -145,9 +153,17 @@ struct StateReset: Sendable {
             // A queue URL names its queue within the request's region.
             let deleted = await RequestScope.$region.withValue(region) { () async -> Result<Int, CloudError> in
                 do throws(CloudError) {
-                    let urls = Self.items(try await call("sqs.ListQueues", [:])["QueueUrls"])
-                    for url in urls { _ = try await call("sqs.DeleteQueue", ["QueueUrl": url]) }
-                    return .success(urls.count)
+                    // A listing holds at most 1,000 queues: list again until it shows none not yet deleted.
+                    var deleted: Set<String> = []
+                    while true {
+                        let urls = Self.items(try await call("sqs.ListQueues", [:])["QueueUrls"])
+                            .compactMap(\.stringValue).filter { !deleted.contains($0) }
+                        if urls.isEmpty { return .success(deleted.count) }
+                        for url in urls {
+                            _ = try await call("sqs.DeleteQueue", ["QueueUrl": .string(url)])
+                            deleted.insert(url)
+                        }
+                    }
                 } catch {
                     return .failure(error)
                 }

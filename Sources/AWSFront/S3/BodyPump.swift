@@ -41,7 +41,7 @@ struct BodyPump: Sendable {
                         return refuse(Self.lengthMismatch(received: received, declared: length), feed)
                     }
                     checks.update(piece)
-                    if !feed.yield(piece) { await gate.wait() }
+                    if !gate.isReleased, !feed.yield(piece) { await gate.wait() }
                 }
             }
         } catch {
@@ -92,9 +92,12 @@ struct BodyPump: Sendable {
     }
 }
 
-/// Wakes the pump when the reader wants more: `open` may come before `wait`, from any thread.
+/// Wakes the pump when the reader wants more: `open` may come before `wait`, from any thread. Once the
+/// service has answered (`release`), nobody will read on: the pump stops waiting and throws the rest of the
+/// body away, so a request the service refused before reading its payload still gets its answer.
 final class ResumeGate: Sendable {
-    private let state = Mutex<(isOpen: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let state = Mutex<(isOpen: Bool, released: Bool, waiter: CheckedContinuation<Void, Never>?)>(
+        (false, false, nil))
 
     func open() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -108,10 +111,22 @@ final class ResumeGate: Sendable {
         waiter?.resume()
     }
 
+    /// The service answered: no chunk will be read any more.
+    func release() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.released = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    var isReleased: Bool { state.withLock { $0.released } }
+
     func wait() async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Bool in
-                if state.isOpen {
+                if state.isOpen || state.released {
                     state.isOpen = false
                     return true
                 }

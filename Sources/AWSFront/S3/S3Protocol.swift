@@ -88,6 +88,7 @@ struct S3Protocol: Sendable {
         let outcome = await RequestScope.$region.withValue(context.region) {
             await processor.invoke(action.method, params: .object(params), payload: payload)
         }
+        gate.release()
         switch await pumping.value {
         case .refused(let error): throw error
         case .broken: throw CloudError(code: "IncompleteBody", message: "The client closed the connection mid-body.")

@@ -71,6 +71,28 @@ struct HTTPListenerTests {
         #expect(reply.body == #"{"QueueUrls":[]}"#, "\(reply)")
     }
 
+    /// Without credentials nothing is verified, so a web page must not be able to reach the endpoint through
+    /// the browser: a form POST that would terminate instances is refused when it names its page.
+    @Test func withoutCredentialsRequestsFromWebPagesAreRefused() async throws {
+        let http = try await HTTPFixture.start(credentials: false)
+        let form = "Action=DescribeRegions&Version=2016-11-15"
+        func post(_ extra: String) -> String {
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: \(form.utf8.count)\r\n\(extra)Connection: close\r\n\r\n\(form)"
+        }
+        let fromPage = try exchange(http.port, post("Origin: http://attacker.example\r\n"))
+        #expect(fromPage.status == "HTTP/1.1 403 Forbidden", "\(fromPage)")
+        #expect(fromPage.body.contains("AccessDenied") && fromPage.body.contains("--credentials"), "\(fromPage)")
+        let reset = try exchange(
+            http.port,
+            "POST /_iaas/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: null\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        #expect(reset.status == "HTTP/1.1 403 Forbidden", "\(reset)")
+        let fromSDK = try exchange(http.port, post(""))
+        #expect(fromSDK.status == "HTTP/1.1 200 OK", "\(fromSDK)")
+        #expect(fromSDK.body.contains("<regionName>us-east-1</regionName>"), "\(fromSDK)")
+    }
+
     @Test func oversizedHeadersAndBodiesAreRefusedAndTheDaemonKeepsServing() async throws {
         let http = try await HTTPFixture.start(credentials: false)
         let huge = "X-Padding: " + String(repeating: "a", count: 200 * 1024) + "\r\n"

@@ -72,6 +72,12 @@ struct FormHeadParser {
             let headers = String(decoding: bytes[position..<headersEnd], as: UTF8.self)
             let disposition = try Self.disposition(headers)
             let contentStart = headersEnd + 4
+            // A field given twice could satisfy the policy with one value and be used with the other.
+            if fields.contains(where: { $0.0.lowercased() == disposition.name.lowercased() }) {
+                throw CloudError(
+                    code: "InvalidArgument",
+                    message: "The POST form gives the field \(disposition.name) more than once.")
+            }
             if disposition.name.lowercased() == "file" {
                 var leftover = ByteBufferAllocator().buffer(capacity: bytes.count - contentStart)
                 leftover.writeBytes(bytes[contentStart...])

@@ -61,8 +61,10 @@ struct PostPolicy: Sendable {
     /// must hold.
     func check(fields: [(name: String, value: String)], bucket: String, size: Int, now: Date) throws(CloudError) {
         guard now < expiration else { throw Self.denied("Invalid according to Policy: Policy expired.") }
-        var values: [String: String] = ["bucket": bucket]
+        var values: [String: String] = [:]
         for (name, value) in fields { values[name.lowercased()] = value }
+        // The bucket is the one the form was posted to, whatever a field says.
+        values["bucket"] = bucket
         let exempt: Set<String> = ["x-amz-signature", "policy", "file", "signature", "awsaccesskeyid"]
         let covered = Set(
             conditions.compactMap { condition -> String? in

@@ -74,9 +74,11 @@ struct S3PostObject: Sendable {
         let (feed, payload) = PayloadFeed.make(length: size) { gate.open() }
         let region = scope?.region ?? verifier.regions[0]
         let invoking = Task { [processor, params] in
-            await RequestScope.$region.withValue(region) {
+            let outcome = await RequestScope.$region.withValue(region) {
                 await processor.invoke("s3.PutObject", params: .object(params), payload: payload)
             }
+            gate.release()
+            return outcome
         }
         let pumped = await Self.pump(head.leftover, then: &body, size: size, closing: closing, into: feed, gate: gate)
         let outcome = await invoking.value
@@ -105,7 +107,7 @@ struct S3PostObject: Sendable {
             if remaining > 0, buffer.readableBytes > 0 {
                 let piece = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
                 remaining -= piece.readableBytes
-                if !feed.yield(piece) { await gate.wait() }
+                if !gate.isReleased, !feed.yield(piece) { await gate.wait() }
             }
             tail.append(contentsOf: buffer.readableBytesView)
             guard tail.count <= closing.count else { break }
