@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Services", targets: ["Services"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Network", targets: ["Network"]),
         .library(name: "AWSFront", targets: ["AWSFront"]),
     ],
     dependencies: [
@@ -58,11 +59,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Network",
+            dependencies: [
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(
             name: "Services",
             dependencies: [
                 "API",
                 "Store",
                 "Engine",
+                "Network",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,6 +102,7 @@ let package = Package(
                 "API",
                 "AWSFront",
                 "Engine",
+                "Network",
                 "Services",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -164,6 +176,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(
             name: "AWSFrontTests",
             dependencies: [
@@ -184,7 +197,8 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "API", "Store", "IaasTesting", "iaasd", "iaasctl", .product(name: "GRDB", package: "GRDB.swift"),
+                "API", "Store", "Network", "IaasTesting", "iaasd", "iaasctl",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

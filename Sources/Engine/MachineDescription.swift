@@ -13,11 +13,15 @@ public struct MachineDescription: Sendable, Codable, Equatable {
     /// Disks present at boot, in order: the first is the root device (`/dev/vda`).
     public var disks: [Disk]
     public var nics: [NIC]
+    /// The network namespace the machine runs in (`/run/netns/<name>`), where its NICs' taps are; nil for
+    /// the daemon's own (user-mode networking needs no other).
+    public var networkNamespace: String?
 
     public init(
         id: String, vcpus: Int, memoryMiB: Int, kernel: String, initrd: String?, kernelArguments: String = "",
-        disks: [Disk], nics: [NIC]
+        disks: [Disk], nics: [NIC], networkNamespace: String? = nil
     ) {
+        self.networkNamespace = networkNamespace
         self.id = id
         self.vcpus = vcpus
         self.memoryMiB = memoryMiB
@@ -74,8 +78,11 @@ public struct NIC: Sendable, Codable, Equatable {
     public var hostname: String
     /// The subnet the address is in, as `a.b.c.d/n`.
     public var subnet: String
-    /// Ports of the guest reachable on the host's loopback: host port → guest TCP port.
+    /// Ports of the guest reachable on the host's loopback: host port → guest TCP port (user-mode only).
     public var forwards: [PortForward]
+    /// The tap the NIC is plugged into (made by the data plane, in the machine's namespace, which also
+    /// serves its DHCP); nil for QEMU's user-mode networking, which serves DHCP itself.
+    public var tap: String?
 
     public struct PortForward: Sendable, Codable, Equatable {
         public var hostPort: Int
@@ -87,7 +94,11 @@ public struct NIC: Sendable, Codable, Equatable {
         }
     }
 
-    public init(mac: String, address: String, hostname: String, subnet: String, forwards: [PortForward] = []) {
+    public init(
+        mac: String, address: String, hostname: String, subnet: String, forwards: [PortForward] = [],
+        tap: String? = nil
+    ) {
+        self.tap = tap
         self.mac = mac
         self.address = address
         self.hostname = hostname

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import NIOCore
+import Network
 import ServiceLifecycle
 import Services
 import Store
@@ -26,6 +27,8 @@ struct DaemonOptions: Sendable {
     var memoryDivisor: Int
     var acceleration: AccelerationMode
     var kvmProbeCache: String
+    var network: NetworkChoice
+    var networkNamespacePrefix: String
     /// The AWS-protocol HTTP listener's address, when there is one.
     var http: (host: String, port: Int)?
     var credentialsFile: String?
@@ -88,7 +91,8 @@ struct Daemon {
             cooldowns: .init(enforced: options.cooldowns),
             compute: ComputeConfiguration(
                 hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
-                memoryDivisor: options.memoryDivisor, acceleration: acceleration))
+                memoryDivisor: options.memoryDivisor, acceleration: acceleration,
+                networking: try networking(dataDirectory)))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
         logger.info(
             "reconciled",

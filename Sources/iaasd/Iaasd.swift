@@ -102,6 +102,20 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "A guest gets its instance type's memory divided by this (a small host runs more instances).")
     var memoryDivisor: Int = 1
 
+    @Option(
+        help: """
+            How instances are networked: auto (the VPC data plane when root with ip, nft, dnsmasq, nsenter and \
+            sysctl; else user), vpc (refuse to start without it), or user (QEMU's user-mode networking).
+            """)
+    var network: NetworkChoice = .auto
+
+    @Option(
+        help: """
+            The VPC data plane's namespaces are <prefix>-<region> and <prefix>-<region>-outside (letters, digits, \
+            '-'; up to 24).
+            """)
+    var networkNamespacePrefix: String = "iaas"
+
     @Flag(
         help: """
             Start on a new database even though the zone directories hold data it does not know, moving that \
@@ -117,6 +131,11 @@ struct Iaasd: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
         guard (1...64).contains(memoryDivisor) else { throw ValidationError("--memory-divisor must be from 1 to 64.") }
+        guard (1...24).contains(networkNamespacePrefix.count),
+            networkNamespacePrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else {
+            throw ValidationError("--network-namespace-prefix must be 1 to 24 letters, digits or '-'.")
+        }
         guard FileManager.default.isExecutableFile(atPath: qemu) else {
             throw ValidationError("--qemu: \(qemu) is not an executable (install qemu-system-x86, or give its path).")
         }
@@ -184,6 +203,7 @@ struct Iaasd: AsyncParsableCommand {
             memoryDivisor: memoryDivisor,
             acceleration: acceleration,
             kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json",
+            network: network, networkNamespacePrefix: networkNamespacePrefix,
             http: http.flatMap(FrontConfiguration.parse(address:)), credentialsFile: credentials,
             httpIdleTimeout: httpIdleTimeout, httpReset: httpReset
         )

@@ -28,7 +28,7 @@ public final class DaemonProcess: @unchecked Sendable {
         logPath = dataDirectory + ".log"
         process = Process()
         let binary = try Self.binary()
-        let daemonArguments = ["--data-dir", dataDirectory, "--log-level", logLevel] + arguments
+        let daemonArguments = ["--data-dir", dataDirectory, "--log-level", logLevel] + Self.isolated(arguments)
         if let umask {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", binary] + daemonArguments
@@ -114,6 +114,13 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Everything the daemon has logged on this data directory so far.
     public func log() -> String {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// `arguments` in user-mode networking unless they choose: as root the daemon would build the VPC data
+    /// plane in namespaces of one shared name, so a test that wants it says so (`--network vpc` with a
+    /// prefix of its own). For every `iaasd` a test or benchmark starts, through here or by hand.
+    public static func isolated(_ arguments: [String]) -> [String] {
+        arguments.contains { $0.hasPrefix("--network") } ? arguments : ["--network", "user"] + arguments
     }
 
     /// The `iaasd` binary: `$IAASD_BINARY`, else the one built beside the running test or benchmark, which the

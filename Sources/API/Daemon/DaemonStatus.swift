@@ -18,12 +18,19 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var accelerationReason: String?
     /// The AWS-protocol HTTP endpoint (`http://127.0.0.1:4566`), when iaasd serves one (`--http`).
     public var httpEndpoint: String?
+    /// How instances are networked: `vpc` (the VPC data plane in network namespaces) or `user` (QEMU's
+    /// user-mode networking), and why, with what the user mode lacks.
+    public var networkMode: String?
+    public var networkModeReason: String?
 
     public init(
         version: String, pid: Int, uptimeSeconds: Double, dataDirectory: String, socketPath: String,
         regions: Int, availabilityZones: Int, volumes: Int, lostAndFoundFiles: Int, acceleration: String? = nil,
-        accelerationReason: String? = nil, httpEndpoint: String? = nil
+        accelerationReason: String? = nil, httpEndpoint: String? = nil, networkMode: String? = nil,
+        networkModeReason: String? = nil
     ) {
+        self.networkMode = networkMode
+        self.networkModeReason = networkModeReason
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -40,7 +47,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, uptimeSeconds, dataDirectory, socketPath, regions, availabilityZones, volumes
-        case lostAndFoundFiles, acceleration, accelerationReason, httpEndpoint
+        case lostAndFoundFiles, acceleration, accelerationReason, httpEndpoint, networkMode, networkModeReason
     }
 
     /// Members added after the first release may be absent: a newer client still reads an older daemon.
@@ -58,5 +65,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         acceleration = try container.decodeIfPresent(String.self, forKey: .acceleration)
         accelerationReason = try container.decodeIfPresent(String.self, forKey: .accelerationReason)
         httpEndpoint = try container.decodeIfPresent(String.self, forKey: .httpEndpoint)
+        networkMode = try container.decodeIfPresent(String.self, forKey: .networkMode)
+        networkModeReason = try container.decodeIfPresent(String.self, forKey: .networkModeReason)
     }
 }

@@ -68,7 +68,11 @@ struct QEMUCommandLine: Sendable {
             ]
         }
         for (index, nic) in machine.nics.enumerated() {
-            arguments += ["-netdev", Self.userNetwork(nic, id: "net\(index)")]
+            arguments += [
+                "-netdev",
+                nic.tap.map { "tap,id=net\(index),ifname=\($0),script=no,downscript=no" }
+                    ?? Self.userNetwork(nic, id: "net\(index)"),
+            ]
             arguments += ["-device", "virtio-net-device,netdev=net\(index),mac=\(nic.mac)"]
         }
         return (arguments, descriptors)

@@ -38,6 +38,8 @@ public actor QEMUDriver: Hypervisor {
     /// Devices QEMU reported deleted before anyone waited for them.
     private var deletedDevices: Set<String> = []
 
+    static let nsenter: FilePath = "/usr/bin/nsenter"
+
     /// The line an iaas guest prints on its console once it serves.
     public static let readinessMarker = "iaas-guest: ready"
 
@@ -71,8 +73,14 @@ public actor QEMUDriver: Hypervisor {
         }
         let result: ExecutionRecord
         do {
+            // A machine on taps runs in their namespace: `nsenter` enters only the network namespace, then
+            // execs QEMU, which daemonizes there.
+            let (program, argv) =
+                machine.networkNamespace.map {
+                    (Self.nsenter, ["--net=\($0)", "--", binary.string] + arguments)
+                } ?? (binary, arguments)
             let run = try await Subprocess.run(
-                .path(binary), arguments: Arguments(arguments), input: .none, output: .discarded,
+                .path(program), arguments: Arguments(argv), input: .none, output: .discarded,
                 error: .string(limit: 64 << 10))
             result = ExecutionRecord(status: run.terminationStatus, error: run.standardError)
         } catch {

@@ -98,6 +98,9 @@ public struct ComputeReconciler: Sendable {
             }
             report.attachmentsFinished += 1
         }
+        // Namespaces, bridges, taps, dnsmasq and NAT as the tables now say: found and kept when whole, made
+        // where missing, leftovers of instances that are gone removed.
+        await service.applyNetworkEverywhere()
         return report
     }
 }

@@ -8,6 +8,18 @@ struct InstanceNetwork: Sendable {
     var publicPool = (base: IPv4("198.18.0.0")!, size: 256)
 
     static let vpcId = "vpc-00000000000000001"
+    static let vpcCIDR = "172.31.0.0/16"
+    /// AmazonProvidedDNS: the VPC's base + 2.
+    static let dnsAddress = "172.31.0.2"
+
+    var publicPoolText: String {
+        "\(publicPool.base)/\(32 - Int(log2(Double(publicPool.size))))"
+    }
+
+    /// The domain of internal hostnames: `ec2.internal` in us-east-1, `<region>.compute.internal` elsewhere.
+    static func internalDomain(region: String) -> String {
+        region == "us-east-1" ? "ec2.internal" : "\(region).compute.internal"
+    }
 
     /// The zone's subnet: 172.31.(16·n).0/20 for the zone's index n in its region.
     static func subnet(zoneIndex: Int) -> (base: IPv4, prefix: Int) {
@@ -45,8 +57,7 @@ struct InstanceNetwork: Sendable {
 
     /// `ip-172-31-5-9.ec2.internal` in us-east-1, `ip-….<region>.compute.internal` elsewhere.
     static func privateDnsName(_ address: String, region: String) -> String {
-        let name = "ip-" + address.replacingOccurrences(of: ".", with: "-")
-        return region == "us-east-1" ? "\(name).ec2.internal" : "\(name).\(region).compute.internal"
+        "ip-" + address.replacingOccurrences(of: ".", with: "-") + "." + internalDomain(region: region)
     }
 
     /// `ec2-198-18-0-5.compute-1.amazonaws.com` in us-east-1, `ec2-….<region>.compute.amazonaws.com` elsewhere.

@@ -35,6 +35,7 @@ extension InstanceService {
     /// another Elastic IP it had is disassociated) and stays through stops.
     public func associateAddress(_ request: AssociateAddressRequest) async throws(CloudError) -> AssociateAddressResult
     {
+        let network = self.network
         let association = try await database.writeOrThrow { db throws(CloudError) -> String in
             var address = try Self.address(request.allocationId, in: db)
             let instance = try Self.fetch([request.instanceId], in: db)[0]
@@ -50,7 +51,8 @@ extension InstanceService {
                             "resource \(address.allocationId) is already associated with associate-id \(address.associationId ?? "")"
                     )
                 }
-                try Self.detachAddress(from: current, in: db, network: nil)
+                // As a disassociation: the instance the address leaves gets a pool address if it runs.
+                try Self.detachAddress(from: current, in: db, network: network)
             }
             try db.catching {
                 // The instance's earlier Elastic IP, if any, lets go.
@@ -67,6 +69,9 @@ extension InstanceService {
         logger.info(
             "elastic ip associated",
             metadata: ["iaas.allocation.id": "\(request.allocationId)", "iaas.instance.id": "\(request.instanceId)"])
+        await CrashPoint.reach("address.associate.after-commit")
+        // The NAT moves with the address (from the instance it left, too: both are of the address's region).
+        await applyNetworkLater(instance: request.instanceId)
         return AssociateAddressResult(associationId: association)
     }
 
@@ -74,7 +79,7 @@ extension InstanceService {
     /// none until it starts.
     public func disassociateAddress(_ request: DisassociateAddressRequest) async throws(CloudError) -> ReturnResult {
         let network = self.network
-        try await database.writeOrThrow { db throws(CloudError) in
+        let instance = try await database.writeOrThrow { db throws(CloudError) -> String in
             guard
                 let address = try db.catching({
                     try AddressRecord.filter(AddressRecord.Columns.associationId == request.associationId).fetchOne(db)
@@ -85,7 +90,9 @@ extension InstanceService {
                     message: "The association ID '\(request.associationId)' does not exist")
             }
             try Self.detachAddress(from: instance, in: db, network: network)
+            return instance
         }
+        await applyNetworkLater(instance: instance)
         return ReturnResult()
     }
 

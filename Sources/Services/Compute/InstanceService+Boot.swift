@@ -28,7 +28,12 @@ extension InstanceService {
                 }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
-                instance.loopbackHttpPort = try await assignLoopbackPort(id)
+                if networking.mode == .user {
+                    instance.loopbackHttpPort = try await assignLoopbackPort(id)
+                } else {
+                    // The tap, the DHCP lease and the NAT of the public address, before the guest asks.
+                    try await applyNetwork(region: placement(of: instance.zone).region)
+                }
                 var machine = try self.machine(instance, image: image, root: root, attached: attached)
                 if let store = try await freshInstanceStore(instance) {
                     // After the root, before the volumes: /dev/vdb in the guest.
@@ -193,5 +198,6 @@ extension InstanceService {
                 )
             }
         }
+        await applyNetworkLater(instance: id)
     }
 }

@@ -116,7 +116,7 @@ extension InstanceService {
                         privateDnsName: privateName, subnetId: subnet, vpcId: InstanceNetwork.vpcId, status: "in-use")
                 ],
             clientToken: record.clientToken, tags: tags.flatMap { $0.isEmpty ? nil : $0 },
-            networkMode: record.state == .terminated ? nil : "user",
+            networkMode: record.state == .terminated ? nil : networking.mode.rawValue,
             localHttpPort: record.state == .running ? record.loopbackHttpPort : nil)
     }
 

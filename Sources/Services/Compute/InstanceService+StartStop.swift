@@ -132,6 +132,15 @@ extension InstanceService {
     func settle(_ id: String, from: InstanceState, to: InstanceState, reason: (code: String, message: String)? = nil)
         async -> Bool
     {
+        let settled = await commitSettle(id, from: from, to: to, reason: reason)
+        // The tap, the NAT of the public address (and the lease, at terminate) go with the machine.
+        if settled { await applyNetworkLater(instance: id) }
+        return settled
+    }
+
+    private func commitSettle(
+        _ id: String, from: InstanceState, to: InstanceState, reason: (code: String, message: String)?
+    ) async -> Bool {
         do {
             return try await database.writeOrThrow { db throws(CloudError) -> Bool in
                 try db.catching {

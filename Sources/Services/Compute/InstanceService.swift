@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import GRDB
 import Logging
+import Network
 import Store
 
 /// EC2 instances: rows of the control plane, machines of the engine (`Hypervisor`), a root EBS volume made
@@ -43,14 +44,17 @@ public struct InstanceService: Sendable {
     let memoryDivisor: Int
     let bootTimeout: Duration
     let network = InstanceNetwork()
+    /// The VPC data plane, or user-mode networking.
+    let networking: NetworkConfiguration
     let locks = KeyedLock()
     let logger = Logger(label: "iaas.ec2")
 
     public init(
         database: StoreDatabase, catalog: RegionCatalog, hypervisor: any Hypervisor, volumes: VolumeService,
         images: ImageCatalog, account: String, capacity: Capacity = .host, memoryDivisor: Int = 1,
-        bootTimeout: Duration = .seconds(120)
+        bootTimeout: Duration = .seconds(120), networking: NetworkConfiguration = .user(reason: "the default")
     ) {
+        self.networking = networking
         self.database = database
         self.catalog = catalog
         self.hypervisor = hypervisor
@@ -73,7 +77,8 @@ public struct InstanceService: Sendable {
     }
 
     /// The instance's machine as the engine runs it: its type's vCPUs and memory, the image's kernel, the
-    /// root volume's replicas, one NIC with its private address and hostname.
+    /// root volume's replicas, one NIC with its private address and hostname: on its tap in the region's VPC
+    /// namespace, or in QEMU's user-mode networking.
     func machine(_ record: InstanceRecord, image: ImageRecord, root: VolumeRecord, attached: [VolumeRecord] = [])
         throws(CloudError) -> MachineDescription
     {
@@ -88,8 +93,10 @@ public struct InstanceService: Sendable {
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,
                     subnet: InstanceNetwork.subnetText(zoneIndex: index),
-                    forwards: record.loopbackHttpPort.map { [NIC.PortForward(hostPort: $0, guestPort: 80)] } ?? [])
-            ])
+                    forwards: record.loopbackHttpPort.map { [NIC.PortForward(hostPort: $0, guestPort: 80)] } ?? [],
+                    tap: networking.mode == .vpc ? RegionLayout.tap(instanceId: record.id) : nil)
+            ],
+            networkNamespace: networking.mode == .vpc ? networking.layout(region: region).namespacePath : nil)
     }
 
     /// Fetches instances by id, or `InvalidInstanceID.NotFound` naming those that are not there.

@@ -11,11 +11,15 @@ public struct ComputeConfiguration: Sendable {
     public var memoryDivisor: Int
     /// What `daemon.Status` says of how guests run.
     public var acceleration: AccelerationChoice
+    /// How instances are networked.
+    public var networking: NetworkConfiguration
 
     public init(
         hypervisor: any Hypervisor, images: ImageCatalog, capacity: InstanceService.Capacity = .host,
-        memoryDivisor: Int = 1, acceleration: AccelerationChoice = AccelerationChoice(.tcg, reason: "the default")
+        memoryDivisor: Int = 1, acceleration: AccelerationChoice = AccelerationChoice(.tcg, reason: "the default"),
+        networking: NetworkConfiguration = .user(reason: "the default")
     ) {
+        self.networking = networking
         self.hypervisor = hypervisor
         self.images = images
         self.capacity = capacity
@@ -74,7 +78,7 @@ public struct Cloud: Sendable {
         let instances = InstanceService(
             database: database, catalog: catalog, hypervisor: compute.hypervisor, volumes: volumes,
             images: compute.images, account: account, capacity: compute.capacity,
-            memoryDivisor: compute.memoryDivisor)
+            memoryDivisor: compute.memoryDivisor, networking: compute.networking)
         self.instances = instances
         machineEvents = MachineEventMonitor(service: instances)
         let snapshots = SnapshotService(database: database, volumes: volumes, objects: objects, quiescer: instances)
@@ -82,6 +86,7 @@ public struct Cloud: Sendable {
 
         var router = Router()
         let acceleration = compute.acceleration
+        let networking = compute.networking
         router.registerInline(Methods.status) { _ throws(CloudError) in
             let (accelerator, reason) = acceleration.current
             return DaemonStatus(
@@ -90,7 +95,8 @@ public struct Cloud: Sendable {
                 dataDirectory: info.dataDirectory, socketPath: info.socketPath, regions: catalog.regions.count,
                 availabilityZones: catalog.zones.count, volumes: volumes.volumeCount,
                 lostAndFoundFiles: volumes.lostAndFoundFiles.value, acceleration: accelerator.rawValue,
-                accelerationReason: reason, httpEndpoint: info.httpEndpoint.current
+                accelerationReason: reason, httpEndpoint: info.httpEndpoint.current,
+                networkMode: networking.mode.rawValue, networkModeReason: networking.reason
             )
         }
         router.register(Methods.scrub) { _ throws(CloudError) in await scrubber.scrub() }

@@ -23,6 +23,7 @@ extension Iaasctl {
                             status.acceleration.map { "\($0) (\(status.accelerationReason ?? ""))" } ?? "-",
                         ],
                         ["http-endpoint", status.httpEndpoint ?? "-"],
+                        ["network", status.networkMode.map { "\($0) (\(status.networkModeReason ?? ""))" } ?? "-"],
                     ])
             }
         }

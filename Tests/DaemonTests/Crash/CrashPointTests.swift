@@ -163,6 +163,9 @@ struct CrashPointTests {
                 "instance.stop.after-intent", "instance.stop.after-machine", "instance.terminate.after-intent",
                 "instance.terminate.after-machine",
                 "volume.attach.after-intent", "volume.attach.after-plug", "volume.detach.after-intent",
+                // Tested in NetworkCrashTests.
+                "network.apply.after-taps", "network.apply.after-dhcp", "network.apply.after-nat",
+                "address.associate.after-commit",
             ])
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct DaemonLifecycleTests {
     @Test func secondDaemonOnTheSameDataDirectoryExitsWithAClearMessage() async throws {
         let fixture = try await DaemonFixture.start()
-        let second = try CommandRun(DaemonProcess.binary(), ["--data-dir", fixture.data])
+        let second = try CommandRun(DaemonProcess.binary(), DaemonProcess.isolated(["--data-dir", fixture.data]))
         #expect(second.status == 2)
         #expect(second.stderr.contains("is in use by iaasd (pid \(fixture.daemon.pid))"), "\(second.stderr)")
         // The first daemon is unharmed.
@@ -20,7 +20,8 @@ struct DaemonLifecycleTests {
         let other = try TemporaryDirectory()
         defer { other.remove() }
         let second = try CommandRun(
-            DaemonProcess.binary(), ["--data-dir", other.path + "/data", "--socket", fixture.daemon.socketPath])
+            DaemonProcess.binary(),
+            DaemonProcess.isolated(["--data-dir", other.path + "/data", "--socket", fixture.daemon.socketPath]))
         #expect(second.status == 2)
         #expect(second.stderr.contains("Another daemon is serving on \(fixture.daemon.socketPath)"), "\(second.stderr)")
         #expect(try await fixture.client.call(Methods.status).pid == Int(fixture.daemon.pid))
@@ -92,7 +93,8 @@ struct DaemonLifecycleTests {
     func badOptionsAreRefusedWithAMessage(arguments: [String]) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let run = try CommandRun(DaemonProcess.binary(), ["--data-dir", directory.path + "/data"] + arguments)
+        let run = try CommandRun(
+            DaemonProcess.binary(), DaemonProcess.isolated(["--data-dir", directory.path + "/data"] + arguments))
         #expect(run.status == 64, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains(arguments[0]), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/data"), "nothing is created")

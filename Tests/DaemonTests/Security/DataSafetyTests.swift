@@ -70,7 +70,8 @@ struct DataSafetyTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o660)
         await fixture.stop()
         let refused = try CommandRun(
-            DaemonProcess.binary(), ["--data-dir", fixture.data, "--socket-group", "no-such-group-here"])
+            DaemonProcess.binary(),
+            DaemonProcess.isolated(["--data-dir", fixture.data, "--socket-group", "no-such-group-here"]))
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("no group named 'no-such-group-here'"), "\(refused.stderr)")
     }
@@ -90,7 +91,7 @@ struct DataSafetyTests {
 
         // The database is moved away: the daemon refuses, and names the way out.
         try FileManager.default.moveItem(atPath: data + "/iaas.sqlite", toPath: directory.path + "/moved.sqlite")
-        let refused = try CommandRun(DaemonProcess.binary(), ["--data-dir", data])
+        let refused = try CommandRun(DaemonProcess.binary(), DaemonProcess.isolated(["--data-dir", data]))
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--adopt-orphans"), "\(refused.stderr)")
         #expect(try DataDirectoryInspector(root: data).volumeFiles() == files, "not one file touched")

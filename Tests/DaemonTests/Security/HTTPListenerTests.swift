@@ -35,7 +35,8 @@ struct HTTPListenerTests {
         let directory = try TemporaryDirectory(prefix: "iaas-http-refusal")
         defer { directory.remove() }
         let binary = try DaemonProcess.binary()
-        let open = try await CommandRun.run(binary, ["--data-dir", directory.path + "/a", "--http", "0.0.0.0:0"])
+        let open = try await CommandRun.run(
+            binary, DaemonProcess.isolated(["--data-dir", directory.path + "/a", "--http", "0.0.0.0:0"]))
         #expect(open.status != 0)
         #expect(open.stderr.contains("give --credentials, or listen on 127.0.0.1"), "\(open.stderr)")
 
@@ -43,7 +44,10 @@ struct HTTPListenerTests {
         try Data(#"{"AKIDLOOSE": "secret"}"#.utf8).write(to: URL(fileURLWithPath: loose))
         chmod(loose, 0o644)
         let readable = try await CommandRun.run(
-            binary, ["--data-dir", directory.path + "/b", "--http", "127.0.0.1:0", "--credentials", loose])
+            binary,
+            DaemonProcess.isolated([
+                "--data-dir", directory.path + "/b", "--http", "127.0.0.1:0", "--credentials", loose,
+            ]))
         #expect(readable.status != 0)
         #expect(readable.stderr.contains("chmod 600"), "\(readable.stderr)")
 
@@ -51,15 +55,20 @@ struct HTTPListenerTests {
         try Data("AKID secret".utf8).write(to: URL(fileURLWithPath: garbage))
         chmod(garbage, 0o600)
         let unreadable = try await CommandRun.run(
-            binary, ["--data-dir", directory.path + "/c", "--http", "127.0.0.1:0", "--credentials", garbage])
+            binary,
+            DaemonProcess.isolated([
+                "--data-dir", directory.path + "/c", "--http", "127.0.0.1:0", "--credentials", garbage,
+            ]))
         #expect(unreadable.status != 0)
         #expect(unreadable.stderr.contains("is not JSON"), "\(unreadable.stderr)")
 
-        let alone = try await CommandRun.run(binary, ["--data-dir", directory.path + "/d", "--credentials", loose])
+        let alone = try await CommandRun.run(
+            binary, DaemonProcess.isolated(["--data-dir", directory.path + "/d", "--credentials", loose]))
         #expect(alone.status != 0)
         #expect(alone.stderr.contains("give --http too"), "\(alone.stderr)")
 
-        let malformed = try await CommandRun.run(binary, ["--data-dir", directory.path + "/e", "--http", "4566"])
+        let malformed = try await CommandRun.run(
+            binary, DaemonProcess.isolated(["--data-dir", directory.path + "/e", "--http", "4566"]))
         #expect(malformed.status != 0)
         #expect(malformed.stderr.contains("ADDRESS:PORT"), "\(malformed.stderr)")
     }

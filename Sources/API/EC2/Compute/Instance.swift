@@ -39,8 +39,9 @@ public struct Instance: Codable, Sendable, Hashable {
     public var networkInterfaces: [InstanceNetworkInterface]
     public var clientToken: String?
     public var tags: [Tag]?
-    /// Not AWS's: how packets reach the instance here. `user`: QEMU's user-mode networking, its HTTP port
-    /// forwarded from the host's 127.0.0.1 (`LocalHttpPort`) until the VPC data plane routes its addresses.
+    /// Not AWS's: how packets reach the instance here. `vpc`: the VPC data plane (a tap on its VPC's bridge,
+    /// DHCP and DNS by the VPC's dnsmasq, 1:1 NAT of its public address); `user`: QEMU's user-mode
+    /// networking, its HTTP port forwarded from the host's 127.0.0.1 (`LocalHttpPort`).
     public var networkMode: String?
     public var localHttpPort: Int?
 

@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import Store
+
+/// The VPC data plane of the daemon's regions, as root: per region a namespace with a bridge per VPC, a tap
+/// per instance NIC, a dnsmasq per VPC and the NAT table, and an "outside" namespace joined to it by a veth
+/// pair, from which public addresses answer. Nothing here touches the host's own interfaces, routes or
+/// firewall: every command runs inside the two namespaces, but for making them and their link.
+///
+/// `apply` makes a region match a plan, whatever state it starts from (nothing yet, a crash half-way, a
+/// daemon restart with everything in place): it is the reconciler and the change alike. Applies of one
+/// region run one at a time, in the order asked.
+public actor DataPlane {
+    /// Where dnsmasq's files live: `<data-dir>/network/<region>/<vpc-id>/`.
+    let directory: URL
+    /// Where `ip netns exec` finds a namespace's own `/etc/hosts`: the outside's names of public addresses.
+    let namespaceEtc: URL
+    private let logger = Logger(label: "iaas.network")
+    /// The NAT table last applied per region, so an apply that changes no address spends no `nft` run.
+    private var appliedNAT: [String: NATRuleset] = [:]
+    private var busy: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    public init(directory: URL, namespaceEtc: URL = URL(fileURLWithPath: "/etc/netns")) {
+        self.directory = directory
+        self.namespaceEtc = namespaceEtc
+    }
+
+    /// Makes the region's data plane what the plan says.
+    public func apply(_ plan: RegionPlan) async throws(NetworkError) {
+        let region = plan.layout.region
+        await acquire(region)
+        defer { release(region) }
+        do {
+            try await applyNow(plan)
+        } catch {
+            // The next apply starts from what is there, not from what this one believed.
+            appliedNAT[region] = nil
+            throw error
+        }
+    }
+
+    private func applyNow(_ plan: RegionPlan) async throws(NetworkError) {
+        let layout = plan.layout
+        try await NamespaceSetup(layout: layout, publicPool: plan.publicPool).ensure()
+        let inventory = try await LinkInventory.read(namespace: layout.namespace)
+        let (commands, created, removed) = Self.linkCommands(plan, inventory: inventory)
+        if !commands.isEmpty {
+            try await HostCommand(
+                "ip", ["-n", layout.namespace, "-batch", "-"], input: commands.joined(separator: "\n")
+            )
+            .run()
+        }
+        for tap in created {
+            logger.info("tap created", metadata: ["iaas.tap": "\(tap)", "iaas.region": "\(layout.region)"])
+        }
+        for tap in removed {
+            logger.info("tap removed", metadata: ["iaas.tap": "\(tap)", "iaas.region": "\(layout.region)"])
+        }
+        // The named points are reached only by an apply that changes an instance's piece: a daemon armed to
+        // crash at one still starts on an empty cloud.
+        if !created.isEmpty || !removed.isEmpty { await CrashPoint.reach("network.apply.after-taps") }
+        var leasesChanged = false
+        for vpc in plan.vpcs {
+            let server = Dnsmasq(
+                directory: directory.appendingPathComponent(layout.region).appendingPathComponent(vpc.id), vpc: vpc,
+                domain: plan.domain)
+            let outcome = try await server.apply(in: layout.namespacePath)
+            leasesChanged = leasesChanged || outcome.leasesChanged
+            if let action = outcome.action {
+                logger.info(
+                    "dnsmasq \(action)", metadata: ["iaas.vpc.id": "\(vpc.id)", "iaas.region": "\(layout.region)"])
+            }
+        }
+        if leasesChanged { await CrashPoint.reach("network.apply.after-dhcp") }
+        let nat = NATRuleset(
+            mappings: plan.vpcs.flatMap(\.interfaces).compactMap { interface in
+                interface.publicAddress.map { (public: $0, private: interface.privateAddress) }
+            })
+        if appliedNAT[layout.region] != nat {
+            try await HostCommand("nft", ["-f", "-"], in: layout.namespacePath, input: nat.text).run()
+            appliedNAT[layout.region] = nat
+            logger.debug(
+                "NAT applied", metadata: ["iaas.region": "\(layout.region)", "iaas.mappings": "\(nat.mappings.count)"])
+            if !nat.mappings.isEmpty { await CrashPoint.reach("network.apply.after-nat") }
+        }
+        try writeOutsideHosts(plan)
+    }
+
+    /// The `ip -batch` lines that make the links match the plan: bridges with their routers' and DNS's
+    /// addresses, taps made and enslaved, taps of no planned NIC deleted. Also the taps made and removed.
+    static func linkCommands(_ plan: RegionPlan, inventory: LinkInventory) -> (
+        commands: [String], created: [String], removed: [String]
+    ) {
+        var commands: [String] = []
+        var created: [String] = []
+        for vpc in plan.vpcs {
+            let bridge = vpc.bridge
+            if inventory.links[bridge] == nil { commands.append("link add \(bridge) type bridge") }
+            // `replace` is idempotent: the same lines on a bridge that has them change nothing.
+            for subnet in vpc.subnets {
+                commands.append("address replace \(subnet.router)/\(subnet.prefixLength) dev \(bridge)")
+            }
+            commands.append("address replace \(vpc.dnsAddress)/32 dev \(bridge)")
+            if inventory.links[bridge]?.up != true { commands.append("link set \(bridge) up") }
+            for interface in vpc.interfaces where interface.hasTap {
+                let tap = interface.tap
+                let link = inventory.links[tap]
+                if link == nil {
+                    commands.append("tuntap add dev \(tap) mode tap")
+                    created.append(tap)
+                }
+                if link?.master != bridge || link?.up != true {
+                    commands.append("link set \(tap) master \(bridge) up")
+                }
+            }
+        }
+        let planned = Set(plan.vpcs.flatMap(\.interfaces).filter(\.hasTap).map(\.tap))
+        let removed = inventory.taps.subtracting(planned).sorted()
+        commands += removed.map { "link delete \($0)" }
+        return (commands, created, removed)
+    }
+
+    /// `/etc/netns/<outside>/hosts`, which `ip netns exec` mounts over `/etc/hosts`: the outside resolves
+    /// external hostnames to public addresses.
+    private func writeOutsideHosts(_ plan: RegionPlan) throws(NetworkError) {
+        let directory = namespaceEtc.appendingPathComponent(plan.layout.outsideNamespace)
+        let lines =
+            ["127.0.0.1 localhost"]
+            + plan.vpcs.flatMap(\.interfaces).compactMap { interface in
+                guard let address = interface.publicAddress, let name = interface.publicName else { return nil }
+                return "\(address) \(name)"
+            }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .fileFailed(path: directory.path, reason: "\(error)")
+        }
+        _ = try Dnsmasq.write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent("hosts"))
+        // `ip netns exec` reads it as whoever runs it.
+        chmod(directory.appendingPathComponent("hosts").path, 0o644)
+        chmod(directory.path, 0o755)
+    }
+
+    /// Removes a region's data plane: its dnsmasqs, both namespaces (with their links; a tap a machine still
+    /// holds goes with the machine) and the outside's hosts. For tests, and for a user who removes a cloud.
+    public func remove(_ layout: RegionLayout, vpcIds: [String]) async {
+        await acquire(layout.region)
+        defer { release(layout.region) }
+        for vpc in vpcIds {
+            let server = Dnsmasq(
+                directory: directory.appendingPathComponent(layout.region).appendingPathComponent(vpc),
+                vpc: RegionPlan.VPC(id: vpc, cidr: "", dnsAddress: "", subnets: [], interfaces: []), domain: "")
+            await server.stop()
+        }
+        for namespace in [layout.namespace, layout.outsideNamespace]
+        where FileManager.default.fileExists(atPath: RegionLayout.mount(namespace)) {
+            _ = try? await HostCommand("ip", ["netns", "delete", namespace]).run()
+        }
+        try? FileManager.default.removeItem(at: namespaceEtc.appendingPathComponent(layout.outsideNamespace))
+        appliedNAT[layout.region] = nil
+    }
+
+    private func acquire(_ region: String) async {
+        if busy.insert(region).inserted { return }
+        await withCheckedContinuation { waiting[region, default: []].append($0) }
+    }
+
+    private func release(_ region: String) {
+        if var queue = waiting[region], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[region] = queue
+            next.resume()
+        } else {
+            busy.remove(region)
+        }
+    }
+}

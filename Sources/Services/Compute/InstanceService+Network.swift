@@ -1,0 +1,90 @@
+import API
+import Engine
+import GRDB
+import Network
+import Store
+
+extension InstanceService {
+    /// Makes the region's data plane match the tables (VPC mode; nothing in user mode). The whole region is
+    /// applied, so an earlier change a crash or a failure left half-done is finished too.
+    func applyNetwork(region: String) async throws(CloudError) {
+        guard let dataPlane = networking.dataPlane else { return }
+        let plan = try await networkPlan(region: region)
+        do {
+            try await dataPlane.apply(plan)
+        } catch {
+            throw CloudError(code: "InternalError", message: "The VPC data plane of \(region) failed: \(error)")
+        }
+    }
+
+    /// `applyNetwork` after a change that is already committed: a failure is logged, and the next change
+    /// or the next start applies again.
+    func applyNetworkLater(zone: String) async {
+        let region = placement(of: zone).region
+        do {
+            try await applyNetwork(region: region)
+        } catch {
+            logger.error(
+                "could not apply the VPC data plane; the next change or start does",
+                metadata: ["iaas.region": "\(region)", "iaas.error": "\(error.message)"])
+        }
+    }
+
+    /// `applyNetworkLater` for the region of an instance.
+    func applyNetworkLater(instance id: String) async {
+        guard networking.dataPlane != nil,
+            let zone = try? await database.readOrThrow({ db in try InstanceRecord.fetchOne(db, key: id)?.zone }) ?? nil
+        else { return }
+        await applyNetworkLater(zone: zone)
+    }
+
+    /// Applies every region's data plane: at start-up, after the reconciler.
+    public func applyNetworkEverywhere() async {
+        guard networking.dataPlane != nil else { return }
+        for region in catalog.regions {
+            do {
+                try await applyNetwork(region: region.regionName)
+            } catch {
+                logger.error(
+                    "could not apply the VPC data plane",
+                    metadata: ["iaas.region": "\(region.regionName)", "iaas.error": "\(error.message)"])
+            }
+        }
+    }
+
+    /// The region's data plane as the tables say: the default VPC with a subnet per zone, and a NIC per
+    /// instance not terminated. A tap and NAT only while the machine may run; DHCP and DNS while the
+    /// instance keeps its private address.
+    func networkPlan(region: String) async throws(CloudError) -> RegionPlan {
+        let zones = catalog.regions.first { $0.regionName == region }?.zones.map(\.zoneName) ?? []
+        let records = try await database.readOrThrow { db in
+            try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
+                .filter(InstanceRecord.Columns.state != InstanceState.terminated.rawValue)
+                .order(Column("id")).fetchAll(db)
+        }
+        let live: Set<InstanceState> = [.pending, .running, .stopping, .shuttingDown]
+        let interfaces = records.map { record in
+            let internalName = InstanceNetwork.privateDnsName(record.privateIp, region: region)
+            let external = record.publicIp.map { InstanceNetwork.publicDnsName($0, region: region) }
+            let running = live.contains(record.state)
+            return RegionPlan.Interface(
+                instanceId: record.id, mac: record.macAddress, privateAddress: record.privateIp,
+                hostname: String(internalName.prefix { $0 != "." }),
+                names: [internalName] + (external.map { [$0] } ?? []),
+                publicAddress: running ? record.publicIp : nil, publicName: running ? external : nil,
+                hasTap: running)
+        }
+        let subnets = zones.indices.map { index in
+            let subnet = InstanceNetwork.subnet(zoneIndex: index)
+            return RegionPlan.Subnet(
+                base: subnet.base.description, prefixLength: subnet.prefix,
+                router: IPv4(subnet.base.value + 1).description)
+        }
+        let vpc = RegionPlan.VPC(
+            id: InstanceNetwork.vpcId, cidr: InstanceNetwork.vpcCIDR, dnsAddress: InstanceNetwork.dnsAddress,
+            subnets: subnets, interfaces: interfaces)
+        return RegionPlan(
+            layout: networking.layout(region: region), vpcs: [vpc], publicPool: network.publicPoolText,
+            domain: InstanceNetwork.internalDomain(region: region))
+    }
+}

@@ -1,0 +1,124 @@
+import API
+import Foundation
+import IaasTesting
+import Testing
+
+/// The VPC data plane with real guests: instances reach each other by internal hostname, the outside reaches
+/// them by public address and external hostname through NAT, a stop and start changes the public address,
+/// an Elastic IP moves, a daemon restart keeps traffic flowing, terminate leaves nothing behind.
+@Suite("VPC data plane", .enabled(if: VPCFixture.unavailable == nil, "needs root, /dev/net/tun and ip, nft, dnsmasq"))
+struct VPCDataPlaneTests {
+    @Test func instancesTalkByNameAndTheOutsideReachesThemByPublicAddress() async throws {
+        try await GuestLease.exclusive {
+            try await VPCFixture.with { fixture in try await instancesTalk(fixture) }
+        }
+    }
+
+    private func instancesTalk(_ fixture: VPCFixture) async throws {
+        let client = fixture.client
+        let a = try await client.runInstance(image: fixture.image, type: "t3.nano").instanceId
+        let b = try await client.runInstance(image: fixture.image, type: "t3.nano", zone: "us-east-1b").instanceId
+        let first = try await client.waitForInstance(a, state: "running")
+        let second = try await client.waitForInstance(b, state: "running")
+        #expect(first.networkMode == "vpc")
+        #expect(second.privateIpAddress.hasPrefix("172.31.16."), "us-east-1b's subnet is 172.31.16.0/20")
+
+        // Inside: each guest has its private address and hostname by DHCP, and reaches the other (in
+        // another subnet, through the VPC's router) by internal hostname.
+        let shell = try fixture.compute.shell(a)
+        #expect(try await shell.run("hostname") == first.privateDnsName.split(separator: ".")[0].description)
+        #expect(try await shell.run("ip -4 -o addr show eth0").contains(first.privateIpAddress + "/20"))
+        let ping = try await shell.run("ping -c 2 -W 2 \(second.privateDnsName)")
+        #expect(ping.contains("2 packets received"), "ping by name: \(ping)")
+        let page = try await shell.run("wget -q -O - http://\(second.privateDnsName)/")
+        #expect(page.contains(second.privateIpAddress), "guest to guest HTTP by name: \(page)")
+        // The VPC's DNS resolves an external hostname to the private address, as AWS's does.
+        let lookup = try await shell.run("nslookup \(second.publicDnsName)")
+        #expect(lookup.contains(second.privateIpAddress), "\(lookup)")
+
+        // Outside: the public address and the external hostname answer with the guest's page.
+        let publicA = try #require(first.publicIpAddress)
+        let publicB = try #require(second.publicIpAddress)
+        #expect(try await fixture.outsideGet(publicA)?.contains(first.privateIpAddress) == true)
+        #expect(try await fixture.outsideGet(second.publicDnsName)?.contains(second.privateIpAddress) == true)
+        // The outside cannot reach private addresses.
+        #expect(try await fixture.outsideGet(first.privateIpAddress) == nil)
+
+        // Stop and start: a new public address answers, the old one no longer does.
+        _ = try await client.call(Methods.stopInstances, StopInstancesRequest(instanceIds: [b]))
+        _ = try await client.waitForInstance(b, state: "stopped")
+        #expect(try await fixture.outsideGet(publicB) == nil)
+        #expect(try await fixture.taps().count == 1, "a stopped instance has no tap")
+        _ = try await client.call(Methods.startInstances, InstanceIdsRequest(instanceIds: [b]))
+        let restarted = try await client.waitForInstance(b, state: "running")
+        let newB = try #require(restarted.publicIpAddress)
+        #expect(newB != publicB)
+        #expect(try await fixture.outsideGet(newB)?.contains(second.privateIpAddress) == true)
+        #expect(try await fixture.outsideGet(publicB) == nil)
+        #expect(restarted.privateIpAddress == second.privateIpAddress, "the private address stays")
+
+        // An Elastic IP answers for its instance as soon as AssociateAddress returns, and moves at once.
+        let eip = try await client.call(Methods.allocateAddress, AllocateAddressRequest(domain: "vpc"))
+        #expect(try await fixture.outsideGet(eip.publicIp) == nil, "an unassociated address answers nothing")
+        _ = try await client.call(
+            Methods.associateAddress, AssociateAddressRequest(allocationId: eip.allocationId, instanceId: a))
+        #expect(try await fixture.outsideGet(eip.publicIp)?.contains(first.privateIpAddress) == true)
+        #expect(try await fixture.outsideGet(publicA) == nil, "the pool address A had is released")
+        let moved = try await client.call(
+            Methods.associateAddress,
+            AssociateAddressRequest(allocationId: eip.allocationId, instanceId: b, allowReassociation: true))
+        #expect(try await fixture.outsideGet(eip.publicIp)?.contains(second.privateIpAddress) == true)
+        // The instance the address left gets a pool address, which answers for it.
+        let left = try #require(try await client.instance(a).publicIpAddress)
+        #expect(left != eip.publicIp)
+        #expect(try await fixture.outsideGet(left)?.contains(first.privateIpAddress) == true)
+        _ = try await client.call(
+            Methods.disassociateAddress, DisassociateAddressRequest(associationId: moved.associationId))
+        #expect(try await fixture.outsideGet(eip.publicIp) == nil)
+        _ = try await client.call(Methods.releaseAddress, ReleaseAddressRequest(allocationId: eip.allocationId))
+
+        // kill -9 of the daemon: traffic keeps flowing, and the restarted daemon adopts what is there.
+        let now = try await client.instance(b)
+        let publicNow = try #require(now.publicIpAddress)
+        try await fixture.compute.restart()
+        #expect(try await fixture.outsideGet(publicNow)?.contains(second.privateIpAddress) == true)
+        #expect(try await fixture.taps().count == 2)
+        #expect(fixture.dnsmasqs() == 1, "one dnsmasq, not one per start")
+        #expect(try await fixture.natMappings().count == 2)
+        let again = try await fixture.client.waitForInstance(a, state: "running")
+        #expect(try await fixture.outsideGet(try #require(again.publicIpAddress)) != nil)
+
+        // Terminate: no tap, no lease, no NAT, no outside name left.
+        _ = try await fixture.client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [a, b]))
+        _ = try await fixture.client.waitForInstance(a, state: "terminated")
+        _ = try await fixture.client.waitForInstance(b, state: "terminated")
+        try await eventually { try await fixture.taps().isEmpty }
+        #expect(try await fixture.natMappings().isEmpty)
+        #expect(fixture.leases().isEmpty)
+        #expect(fixture.outsideHosts() == "127.0.0.1 localhost\n")
+    }
+
+    @Test func daemonStatusSaysWhichModeIsActive() async throws {
+        try await VPCFixture.with { fixture in
+            let status = try await fixture.client.call(Methods.status)
+            #expect(status.networkMode == "vpc")
+            // Before any instance: the namespaces, the link and the bridge are there, and one dnsmasq.
+            #expect(FileManager.default.fileExists(atPath: "/run/netns/\(fixture.layout.outsideNamespace)"))
+            #expect(fixture.dnsmasqs() == 1)
+            #expect(try await fixture.taps().isEmpty)
+        }
+    }
+}
+
+/// Polls `condition` every 100 ms for up to `timeout`; fails the test if it never holds.
+func eventually(
+    timeout: Duration = .seconds(30), _ condition: () async throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("the condition never held within \(timeout)", sourceLocation: sourceLocation)
+}
