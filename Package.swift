@@ -61,7 +61,9 @@ let package = Package(
         .target(
             name: "Network",
             dependencies: [
+                // Store for its crash points; GRDB because Store's interface names it (a clean build needs its module).
                 "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -94,6 +96,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -176,11 +180,12 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(
+            name: "NetworkTests", dependencies: ["Network", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AWSFrontTests",
             dependencies: [
-                "AWSFront", "API", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "AWSFront", "API", "Services", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -102,6 +102,7 @@ public actor DataPlane {
                 commands.append("address replace \(subnet.router)/\(subnet.prefixLength) dev \(bridge)")
             }
             commands.append("address replace \(vpc.dnsAddress)/32 dev \(bridge)")
+            commands.append("address replace \(RegionLayout.metadataAddress)/32 dev \(bridge)")
             if inventory.links[bridge]?.up != true { commands.append("link set \(bridge) up") }
             for interface in vpc.interfaces where interface.hasTap {
                 let tap = interface.tap

@@ -29,6 +29,9 @@ public struct RegionLayout: Sendable, Equatable {
     static let outsideAddress = "198.19.255.254"
     static let linkPrefix = 30
 
+    /// The instance metadata service's address, on every VPC's bridge (link-local, as in AWS).
+    public static let metadataAddress = "169.254.169.254"
+
     /// The bridge of a VPC: `vpc-` and the id's last eight hex digits.
     public static func bridge(vpcId: String) -> String { "vpc-" + vpcId.suffix(8) }
 

@@ -84,6 +84,7 @@ struct Daemon {
             acceleration: options.acceleration == .kvm ? .kvm : .tcg)
         let acceleration = AccelerationChoice(
             options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
+        let networking = try networking(dataDirectory)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
             repairInterval: options.repairInterval, scrubInterval: options.scrubInterval,
@@ -92,7 +93,7 @@ struct Daemon {
             compute: ComputeConfiguration(
                 hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
                 memoryDivisor: options.memoryDivisor, acceleration: acceleration,
-                networking: try networking(dataDirectory)))
+                networking: networking))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
         logger.info(
             "reconciled",
@@ -169,6 +170,10 @@ struct Daemon {
             services.append(
                 .init(service: try httpFront(http, catalog: catalog, processor: cloud.processor, info: info)))
         }
+        if networking.mode == .vpc {
+            services += metadataServers(catalog: catalog, networking: networking, instances: cloud.instances)
+                .map { .init(service: $0) }
+        }
         let elapsed = ContinuousClock.now - startedAt
         logger.info("serving", metadata: ["iaas.socket": "\(options.socketPath)", "iaas.startup": "\(elapsed)"])
 
@@ -196,6 +201,29 @@ struct Daemon {
         cloud.queues.close()
         try database.close()
         logger.info("stopped")
+    }
+
+    /// The instance metadata service of each region, on 169.254.169.254:80 in its VPC namespace. A region
+    /// whose namespace is not there (its data plane failed to apply: logged) goes without, and says so.
+    private func metadataServers(catalog: RegionCatalog, networking: NetworkConfiguration, instances: InstanceService)
+        -> [MetadataServer]
+    {
+        catalog.regions.compactMap { region in
+            let name = region.regionName
+            let layout = networking.layout(region: name)
+            do {
+                let socket = try NamespaceSocket.listen(
+                    namespacePath: layout.namespacePath, address: RegionLayout.metadataAddress, port: 80)
+                return MetadataServer(socket: socket, region: name) { address in
+                    await instances.metadata(privateAddress: address, region: name)
+                }
+            } catch {
+                logger.error(
+                    "no instance metadata service in this region",
+                    metadata: ["iaas.region": "\(name)", "iaas.error": "\(error)"])
+                return nil
+            }
+        }
     }
 
     /// The HTTP listener of AWS's protocols, on the method table the socket serves.

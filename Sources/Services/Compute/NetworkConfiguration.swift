@@ -23,5 +23,5 @@ public struct NetworkConfiguration: Sendable {
             mode: .user, reason: "\(reason); \(NetworkMode.userModeLimits)", dataPlane: nil)
     }
 
-    func layout(region: String) -> RegionLayout { RegionLayout(prefix: namespacePrefix, region: region) }
+    public func layout(region: String) -> RegionLayout { RegionLayout(prefix: namespacePrefix, region: region) }
 }

@@ -98,6 +98,42 @@ struct VPCDataPlaneTests {
         #expect(fixture.outsideHosts() == "127.0.0.1 localhost\n")
     }
 
+    @Test func theGuestReadsItsOwnMetadataAndUserData() async throws {
+        try await GuestLease.exclusive {
+            try await VPCFixture.with { fixture in
+                let userData = "#!/bin/sh\necho hello from user data\n"
+                let id = try await fixture.client.runInstance(
+                    image: fixture.image, type: "t3.nano", userData: Data(userData.utf8).base64EncodedString()
+                ).instanceId
+                let running = try await fixture.client.waitForInstance(id, state: "running")
+                let shell = try fixture.compute.shell(id)
+                func get(_ path: String, token: String? = nil) async throws -> String {
+                    let header = token.map { "--header 'X-aws-ec2-metadata-token: \($0)' " } ?? ""
+                    return try await shell.run("wget -q -O - \(header)http://169.254.169.254/latest/\(path)")
+                }
+                // IMDSv1: a plain GET.
+                #expect(try await get("meta-data/instance-id") == id)
+                #expect(try await get("meta-data/local-ipv4") == running.privateIpAddress)
+                #expect(try await get("meta-data/local-hostname") == running.privateDnsName)
+                #expect(try await get("meta-data/public-ipv4") == running.publicIpAddress)
+                #expect(try await get("meta-data/placement/availability-zone") == "us-east-1a")
+                #expect(try await get("user-data") == userData.dropLast())
+                // IMDSv2: a token from PUT, then GETs that carry it.
+                let token = try await shell.run(
+                    "printf 'PUT /latest/api/token HTTP/1.0\\r\\nX-aws-ec2-metadata-token-ttl-seconds: 60\\r\\n\\r\\n' | nc 169.254.169.254 80 | tail -n 1"
+                )
+                #expect(!token.isEmpty && !token.contains(" "), "\(token)")
+                #expect(try await get("meta-data/instance-id", token: token) == id)
+                let refused = try await shell.run(
+                    "wget -q -O - --header 'X-aws-ec2-metadata-token: forged' http://169.254.169.254/latest/meta-data/instance-id; echo status=$?"
+                )
+                #expect(refused.hasSuffix("status=1"), "a bad token is refused: \(refused)")
+                // The outside cannot reach the service.
+                #expect(try await fixture.outsideGet("169.254.169.254") == nil)
+            }
+        }
+    }
+
     @Test func daemonStatusSaysWhichModeIsActive() async throws {
         try await VPCFixture.with { fixture in
             let status = try await fixture.client.call(Methods.status)
