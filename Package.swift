@@ -89,6 +89,8 @@ let package = Package(
             dependencies: [
                 "API",
                 "Services",
+                // Services' interface names Store's, and Store's names GRDB's: a clean build needs its module.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -103,6 +105,7 @@ let package = Package(
         .executableTarget(
             name: "iaasd",
             dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
                 "API",
                 "AWSFront",
                 "Engine",
@@ -128,6 +131,7 @@ let package = Package(
             dependencies: [
                 "API",
                 "IaasTesting",
+                "Network",
                 "Store",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -185,14 +189,15 @@ let package = Package(
         .testTarget(
             name: "AWSFrontTests",
             dependencies: [
-                "AWSFront", "API", "Services", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "AWSFront", "API", "Services", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
             name: "iaasdTests",
             dependencies: [
-                "iaasd", "API", "Services",
+                "iaasd", "API", "Services", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

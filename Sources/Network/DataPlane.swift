@@ -16,8 +16,10 @@ public actor DataPlane {
     /// Where `ip netns exec` finds a namespace's own `/etc/hosts`: the outside's names of public addresses.
     let namespaceEtc: URL
     private let logger = Logger(label: "iaas.network")
-    /// The NAT table last applied per region, so an apply that changes no address spends no `nft` run.
-    private var appliedNAT: [String: NATRuleset] = [:]
+    /// The table last applied per region, so an apply that changes no address or rule spends no `nft` run.
+    private var appliedNAT: [String: VPCRuleset] = [:]
+    /// Bridges whose sysctls this daemon has set (`<namespace>/<bridge>`).
+    private var configuredBridges: Set<String> = []
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -36,6 +38,7 @@ public actor DataPlane {
         } catch {
             // The next apply starts from what is there, not from what this one believed.
             appliedNAT[region] = nil
+            configuredBridges = configuredBridges.filter { !$0.hasPrefix(plan.layout.namespace + "/") }
             throw error
         }
     }
@@ -59,6 +62,7 @@ public actor DataPlane {
         }
         // The named points are reached only by an apply that changes an instance's piece: a daemon armed to
         // crash at one still starts on an empty cloud.
+        try await configureBridges(plan)
         if !created.isEmpty || !removed.isEmpty { await CrashPoint.reach("network.apply.after-taps") }
         var leasesChanged = false
         for vpc in plan.vpcs {
@@ -73,15 +77,16 @@ public actor DataPlane {
             }
         }
         if leasesChanged { await CrashPoint.reach("network.apply.after-dhcp") }
-        let nat = NATRuleset(
-            mappings: plan.vpcs.flatMap(\.interfaces).compactMap { interface in
-                interface.publicAddress.map { (public: $0, private: interface.privateAddress) }
-            })
+        let nat = VPCRuleset(plan)
         if appliedNAT[layout.region] != nat {
             try await HostCommand("nft", ["-f", "-"], in: layout.namespacePath, input: nat.text).run()
             appliedNAT[layout.region] = nat
             logger.debug(
-                "NAT applied", metadata: ["iaas.region": "\(layout.region)", "iaas.mappings": "\(nat.mappings.count)"])
+                "NAT and security groups applied",
+                metadata: [
+                    "iaas.region": "\(layout.region)", "iaas.mappings": "\(nat.mappings.count)",
+                    "iaas.members": "\(nat.members.count)",
+                ])
             if !nat.mappings.isEmpty { await CrashPoint.reach("network.apply.after-nat") }
         }
         try writeOutsideHosts(plan)
@@ -114,12 +119,31 @@ public actor DataPlane {
                 if link?.master != bridge || link?.up != true {
                     commands.append("link set \(tap) master \(bridge) up")
                 }
+                // Isolated: two instances never meet at layer 2; the bridge answers ARP for the neighbours
+                // (proxy_arp_pvlan), so their packets pass the namespace's forward filter (security groups).
+                if link?.isolated != true { commands.append("link set dev \(tap) type bridge_slave isolated on") }
             }
         }
         let planned = Set(plan.vpcs.flatMap(\.interfaces).filter(\.hasTap).map(\.tap))
         let removed = inventory.taps.subtracting(planned).sorted()
         commands += removed.map { "link delete \($0)" }
         return (commands, created, removed)
+    }
+
+    /// The bridges' routing settings, once per bridge and daemon (a sysctl is idempotent): proxy ARP among
+    /// isolated ports, and no ICMP redirect telling a guest to go around the filter.
+    private func configureBridges(_ plan: RegionPlan) async throws(NetworkError) {
+        let bridges = plan.vpcs.map(\.bridge).filter { !configuredBridges.contains(plan.layout.namespace + "/" + $0) }
+        guard !bridges.isEmpty else { return }
+        var settings = ["net.ipv4.conf.all.send_redirects=0"]
+        for bridge in bridges {
+            settings += [
+                "net.ipv4.conf.\(bridge).proxy_arp=1", "net.ipv4.conf.\(bridge).proxy_arp_pvlan=1",
+                "net.ipv4.conf.\(bridge).send_redirects=0",
+            ]
+        }
+        try await HostCommand("sysctl", ["-q", "-w"] + settings, in: plan.layout.namespacePath).run()
+        for bridge in bridges { configuredBridges.insert(plan.layout.namespace + "/" + bridge) }
     }
 
     /// `/etc/netns/<outside>/hosts`, which `ip netns exec` mounts over `/etc/hosts`: the outside resolves
@@ -160,6 +184,7 @@ public actor DataPlane {
         }
         try? FileManager.default.removeItem(at: namespaceEtc.appendingPathComponent(layout.outsideNamespace))
         appliedNAT[layout.region] = nil
+        configuredBridges = configuredBridges.filter { !$0.hasPrefix(layout.namespace + "/") }
     }
 
     private func acquire(_ region: String) async {

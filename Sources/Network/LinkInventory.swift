@@ -8,6 +8,8 @@ struct LinkInventory: Sendable {
         var kind: String?
         var master: String?
         var up: Bool
+        /// An isolated bridge port: it reaches only the bridge itself, never another port.
+        var isolated: Bool = false
     }
 
     var links: [String: Link]
@@ -25,9 +27,10 @@ struct LinkInventory: Sendable {
                 guard let name = entry["ifname"] as? String else { return nil }
                 let info = entry["linkinfo"] as? [String: Any]
                 let flags = entry["flags"] as? [String] ?? []
+                let port = info?["info_slave_data"] as? [String: Any]
                 return Link(
                     name: name, kind: info?["info_kind"] as? String, master: entry["master"] as? String,
-                    up: flags.contains("UP"))
+                    up: flags.contains("UP"), isolated: port?["isolated"] as? Bool ?? false)
             })
     }
 

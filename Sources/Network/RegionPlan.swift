@@ -8,8 +8,13 @@ public struct RegionPlan: Sendable, Equatable {
     public var publicPool: String
     /// The DNS domain of internal hostnames (`ec2.internal`, `<region>.compute.internal`).
     public var domain: String
+    /// The region's security groups, which every NIC's traffic is filtered by.
+    public var securityGroups: [SecurityGroup]
 
-    public init(layout: RegionLayout, vpcs: [VPC], publicPool: String, domain: String) {
+    public init(
+        layout: RegionLayout, vpcs: [VPC], publicPool: String, domain: String, securityGroups: [SecurityGroup] = []
+    ) {
+        self.securityGroups = securityGroups
         self.layout = layout
         self.vpcs = vpcs
         self.publicPool = publicPool
@@ -51,6 +56,38 @@ public struct RegionPlan: Sendable, Equatable {
         }
     }
 
+    /// A security group: what may reach its members (ingress) and what they may reach (egress). Stateful:
+    /// the replies of an allowed flow are allowed.
+    public struct SecurityGroup: Sendable, Equatable {
+        public var id: String
+        public var ingress: [Rule]
+        public var egress: [Rule]
+
+        public init(id: String, ingress: [Rule], egress: [Rule]) {
+            self.id = id
+            self.ingress = ingress
+            self.egress = egress
+        }
+    }
+
+    /// One permission: a protocol (`-1` all, `tcp`, `udp`, `icmp`, or a number), a port range (an ICMP type
+    /// and code), and a peer: a CIDR, or the members of a group.
+    public struct Rule: Sendable, Equatable {
+        public var ipProtocol: String
+        public var fromPort: Int?
+        public var toPort: Int?
+        public var cidr: String?
+        public var groupId: String?
+
+        public init(ipProtocol: String, fromPort: Int?, toPort: Int?, cidr: String?, groupId: String?) {
+            self.ipProtocol = ipProtocol
+            self.fromPort = fromPort
+            self.toPort = toPort
+            self.cidr = cidr
+            self.groupId = groupId
+        }
+    }
+
     /// An instance's NIC: its tap (while its machine may run), its DHCP lease and DNS names, and its 1:1 NAT.
     public struct Interface: Sendable, Equatable {
         public var instanceId: String
@@ -66,11 +103,14 @@ public struct RegionPlan: Sendable, Equatable {
         public var publicName: String?
         /// Whether the instance's tap exists (its machine may run): not while stopped.
         public var hasTap: Bool
+        /// The ids of the groups the NIC is in.
+        public var securityGroups: [String]
 
         public init(
             instanceId: String, mac: String, privateAddress: String, hostname: String, names: [String],
-            publicAddress: String?, publicName: String?, hasTap: Bool
+            publicAddress: String?, publicName: String?, hasTap: Bool, securityGroups: [String] = []
         ) {
+            self.securityGroups = securityGroups
             self.instanceId = instanceId
             self.mac = mac
             self.privateAddress = privateAddress

@@ -25,7 +25,9 @@ struct Iaasctl: AsyncParsableCommand {
             CreateImage.self, RegisterImage.self, DeregisterImage.self,
             DescribeInstanceTypes.self, AttachVolume.self, DetachVolume.self, AllocateAddress.self,
             AssociateAddress.self, DisassociateAddress.self, ReleaseAddress.self, DescribeAddresses.self,
-            ModifyInstanceAttribute.self, S3.self, S3API.self, Scrub.self,
+            ModifyInstanceAttribute.self, CreateSecurityGroup.self, DeleteSecurityGroup.self,
+            DescribeSecurityGroups.self, AuthorizeSecurityGroupIngress.self, AuthorizeSecurityGroupEgress.self,
+            RevokeSecurityGroupIngress.self, RevokeSecurityGroupEgress.self, S3.self, S3API.self, Scrub.self,
         ]
     )
 

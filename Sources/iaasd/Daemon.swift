@@ -116,6 +116,7 @@ struct Daemon {
             ])
 
         try await cloud.instances.images.registerBuiltIn(in: database)
+        try await cloud.instances.ensureDefaultSecurityGroups()
         let compute = try await ComputeReconciler(service: cloud.instances).run()
         logger.info(
             "compute ready",

@@ -209,6 +209,58 @@ class Instances(unittest.TestCase):
         self.assertEqual(error_code(raised), "IncorrectInstanceState")
 
 
+class SecurityGroups(unittest.TestCase):
+    def test_security_group_life_cycle_through_boto3_and_the_cli(self):
+        ec2 = client()
+        name = "web-" + uuid.uuid4().hex[:8]
+        created = ec2.create_security_group(
+            GroupName=name,
+            Description="web servers",
+            TagSpecifications=[{"ResourceType": "security-group", "Tags": [{"Key": "tier", "Value": "front"}]}],
+        )
+        group = created["GroupId"]
+        self.assertTrue(group.startswith("sg-"))
+        rules = ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "http"}]},
+                {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "UserIdGroupPairs": [{"GroupId": group}]},
+            ],
+        )["SecurityGroupRules"]
+        self.assertEqual(len(rules), 2)
+        self.assertTrue(all(rule["SecurityGroupRuleId"].startswith("sgr-") for rule in rules))
+        # The AWS CLI's flat form (--protocol, --port, --cidr).
+        aws("ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "22", "--cidr", "10.0.0.0/8")
+        described = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+        self.assertEqual(described["GroupName"], name)
+        self.assertEqual(described["Tags"], [{"Key": "tier", "Value": "front"}])
+        inbound = {(p["IpProtocol"], p.get("FromPort")): p for p in described["IpPermissions"]}
+        self.assertEqual(inbound[("tcp", 80)]["IpRanges"], [{"CidrIp": "0.0.0.0/0", "Description": "http"}])
+        self.assertEqual(inbound[("icmp", -1)]["UserIdGroupPairs"][0]["GroupId"], group)
+        self.assertEqual(inbound[("tcp", 22)]["IpRanges"][0]["CidrIp"], "10.0.0.0/8")
+        self.assertEqual(described["IpPermissionsEgress"][0]["IpProtocol"], "-1")
+        by_filter = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"]
+        self.assertEqual([g["GroupId"] for g in by_filter], [group])
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.create_security_group(GroupName=name, Description="again")
+        self.assertEqual(error_code(raised), "InvalidGroup.Duplicate")
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.authorize_security_group_ingress(GroupId=group, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp="10.0.0.0/8")
+        self.assertEqual(error_code(raised), "InvalidPermission.Duplicate")
+        ec2.revoke_security_group_ingress(GroupId=group, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp="10.0.0.0/8")
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.revoke_security_group_ingress(GroupId=group, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp="10.0.0.0/8")
+        self.assertEqual(error_code(raised), "InvalidPermission.NotFound")
+        default = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["GroupId"]
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.delete_security_group(GroupId=default)
+        self.assertEqual(error_code(raised), "CannotDelete")
+        aws("ec2", "delete-security-group", "--group-id", group)
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.describe_security_groups(GroupIds=[group])
+        self.assertEqual(error_code(raised), "InvalidGroup.NotFound")
+
+
 class Protocol(unittest.TestCase):
     def test_unknown_actions_and_bad_signatures(self):
         ec2 = client()

@@ -103,13 +103,19 @@ final class TagServiceTests {
         #expect(error?.code == "InvalidID")
     }
 
-    @Test("ids of kinds this cloud does not have yet are InvalidID")
-    func unsupportedKind() async {
-        let error = await thrownAsync { () async throws(CloudError) in
-            try await self.cloud.tags.createTags(
-                CreateTagsRequest(resources: ["i-0123456789abcdef0"], tags: [Tag(key: "k", value: "v")]))
+    @Test("ids of kinds this cloud has but no such resource: each kind's NotFound")
+    func missingOfEachKind() async {
+        for (id, code) in [
+            ("i-0123456789abcdef0", "InvalidInstanceID.NotFound"), ("sg-0123456789abcdef0", "InvalidGroup.NotFound"),
+            ("eipalloc-0123456789abcdef0", "InvalidAllocationID.NotFound"),
+            ("sgr-0123456789abcdef0", "InvalidSecurityGroupRuleId.NotFound"),
+        ] {
+            let error = await thrownAsync { () async throws(CloudError) in
+                try await self.cloud.tags.createTags(
+                    CreateTagsRequest(resources: [id], tags: [Tag(key: "k", value: "v")]))
+            }
+            #expect(error?.code == code, "\(id)")
         }
-        #expect(error?.code == "InvalidID")
     }
 
     @Test("no resources is MissingParameter")

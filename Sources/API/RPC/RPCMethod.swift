@@ -81,6 +81,24 @@ public enum Methods {
     public static let releaseAddress = RPCMethod<ReleaseAddressRequest, ReturnResult>("ec2.ReleaseAddress")
     public static let describeAddresses = RPCMethod<DescribeAddressesRequest, DescribeAddressesResult>(
         "ec2.DescribeAddresses")
+    public static let createSecurityGroup = RPCMethod<CreateSecurityGroupRequest, CreateSecurityGroupResult>(
+        "ec2.CreateSecurityGroup")
+    public static let deleteSecurityGroup = RPCMethod<DeleteSecurityGroupRequest, DeleteSecurityGroupResult>(
+        "ec2.DeleteSecurityGroup")
+    public static let describeSecurityGroups = RPCMethod<
+        DescribeSecurityGroupsRequest, DescribeSecurityGroupsResult
+    >("ec2.DescribeSecurityGroups")
+    public static let authorizeSecurityGroupIngress = RPCMethod<
+        SecurityGroupPermissionsRequest, AuthorizeSecurityGroupResult
+    >("ec2.AuthorizeSecurityGroupIngress")
+    public static let authorizeSecurityGroupEgress = RPCMethod<
+        SecurityGroupPermissionsRequest, AuthorizeSecurityGroupResult
+    >("ec2.AuthorizeSecurityGroupEgress")
+    public static let revokeSecurityGroupIngress = RPCMethod<
+        SecurityGroupPermissionsRequest, RevokeSecurityGroupResult
+    >("ec2.RevokeSecurityGroupIngress")
+    public static let revokeSecurityGroupEgress = RPCMethod<SecurityGroupPermissionsRequest, RevokeSecurityGroupResult>(
+        "ec2.RevokeSecurityGroupEgress")
     public static let modifyInstanceAttribute = RPCMethod<ModifyInstanceAttributeRequest, ReturnResult>(
         "ec2.ModifyInstanceAttribute")
     public static let runInstances = RPCMethod<RunInstancesRequest, Reservation>("ec2.RunInstances")

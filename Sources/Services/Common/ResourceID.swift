@@ -29,5 +29,6 @@ public enum ResourceID {
 
     static let knownPrefixes = [
         "vol": "volume", "i": "instance", "snap": "snapshot", "ami": "image", "eipalloc": "elastic-ip",
+        "sg": "security-group", "sgr": "security-group-rule",
     ]
 }

@@ -75,16 +75,37 @@ extension InstanceService {
 
     func describe(_ records: [InstanceRecord]) async throws(CloudError) -> [Instance] {
         let ids = records.map(\.id)
-        let (tags, attachments) = try await database.readOrThrow { db in
+        let (tags, attachments, memberships) = try await database.readOrThrow { db in
             (
                 try TagService.tags(of: ids.count > 500 ? nil : ids, in: db),
-                try VolumeAttachmentRecord.filter(ids.contains(VolumeAttachmentRecord.Columns.instanceId)).fetchAll(db)
+                try VolumeAttachmentRecord.filter(ids.contains(VolumeAttachmentRecord.Columns.instanceId)).fetchAll(db),
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT m.instanceId, g.id, g.name FROM instanceSecurityGroup m
+                        JOIN securityGroup g ON g.id = m.groupId
+                        \(ids.count > 500 ? "" : "WHERE m.instanceId IN (\(databaseQuestionMarks(count: ids.count)))")
+                        ORDER BY m.instanceId, m.position
+                        """, arguments: StatementArguments(ids.count > 500 ? [] : ids)
+                ).map { row in
+                    MembershipRow(
+                        instanceId: row["instanceId"],
+                        group: GroupIdentifier(groupId: row["id"], groupName: row["name"]))
+                }
             )
         }
         let byInstance = Dictionary(grouping: attachments, by: \.instanceId)
+        let groups = Dictionary(grouping: memberships, by: \.instanceId).mapValues { $0.map(\.group) }
         return records.map { record in
-            instance(record, tags: tags[record.id], attachments: byInstance[record.id] ?? [])
+            var described = instance(record, tags: tags[record.id], attachments: byInstance[record.id] ?? [])
+            described.securityGroups = record.state == .terminated ? [] : groups[record.id] ?? []
+            return described
         }
+    }
+
+    private struct MembershipRow: Sendable {
+        var instanceId: String
+        var group: GroupIdentifier
     }
 
     private func instance(_ record: InstanceRecord, tags: [Tag]?, attachments: [VolumeAttachmentRecord]) -> Instance {

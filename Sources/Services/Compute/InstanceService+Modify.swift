@@ -9,10 +9,12 @@ extension InstanceService {
     public func modifyInstanceAttribute(_ request: ModifyInstanceAttributeRequest) async throws(CloudError)
         -> ReturnResult
     {
-        let changes = [request.instanceType != nil, request.userData != nil].filter { $0 }.count
+        let changes = [request.instanceType != nil, request.userData != nil, request.groups != nil].filter { $0 }.count
         guard changes == 1 else {
-            throw .invalidParameterCombination("Give exactly one attribute to modify: InstanceType or UserData.")
+            throw .invalidParameterCombination(
+                "Give exactly one attribute to modify: InstanceType, UserData or Groups.")
         }
+        if let groups = request.groups { return try await modifySecurityGroups(of: request.instanceId, to: groups) }
         let type = try request.instanceType.map { value throws(CloudError) in try InstanceType.named(value.value) }
         let userData = try request.userData.map { value throws(CloudError) in try Self.decodeUserData(value.value) }
         try await database.writeOrThrow { db throws(CloudError) in
@@ -30,6 +32,25 @@ extension InstanceService {
         logger.info(
             "instance attribute modified",
             metadata: ["iaas.instance.id": "\(request.instanceId)", "iaas.instance.type": "\(type?.name ?? "-")"])
+        return ReturnResult()
+    }
+
+    /// A running or stopped instance's groups become `groups` (ids), applied to its traffic at once.
+    private func modifySecurityGroups(of id: String, to ids: [String]) async throws(CloudError) -> ReturnResult {
+        guard !ids.isEmpty else { throw .missingParameter("Groups") }
+        let zone = try await database.writeOrThrow { db throws(CloudError) -> String in
+            let record = try Self.fetch([id], in: db)[0]
+            guard record.state != .terminated, record.state != .shuttingDown else {
+                throw ComputeErrors.incorrectState(record.id, record.state.rawValue, action: "given security groups")
+            }
+            let groups = try SecurityGroupLookup.launchGroups(
+                ids: ids, names: nil, region: placement(of: record.zone).region, in: db)
+            try SecurityGroupLookup.setMembership(of: id, to: groups, in: db)
+            return record.zone
+        }
+        logger.info(
+            "instance security groups modified", metadata: ["iaas.instance.id": "\(id)", "iaas.groups": "\(ids)"])
+        await applyNetworkLater(zone: zone)
         return ReturnResult()
     }
 }

@@ -30,6 +30,14 @@ extension InstanceService {
         }
     }
 
+    /// `applyNetwork` after a committed change of a region's groups; a failure is logged.
+    func applyNetworkLater(region: String) async {
+        guard let zone = catalog.regions.first(where: { $0.regionName == region })?.zones.first?.zoneName else {
+            return
+        }
+        await applyNetworkLater(zone: zone)
+    }
+
     /// `applyNetworkLater` for the region of an instance.
     func applyNetworkLater(instance id: String) async {
         guard networking.dataPlane != nil,
@@ -57,11 +65,19 @@ extension InstanceService {
     /// instance keeps its private address.
     func networkPlan(region: String) async throws(CloudError) -> RegionPlan {
         let zones = catalog.regions.first { $0.regionName == region }?.zones.map(\.zoneName) ?? []
-        let records = try await database.readOrThrow { db in
-            try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
-                .filter(InstanceRecord.Columns.state != InstanceState.terminated.rawValue)
-                .order(Column("id")).fetchAll(db)
+        let (records, memberships, groups, rules) = try await database.readOrThrow { db in
+            (
+                try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
+                    .filter(InstanceRecord.Columns.state != InstanceState.terminated.rawValue)
+                    .order(Column("id")).fetchAll(db),
+                try InstanceSecurityGroupRecord.order(Column("instanceId"), Column("position")).fetchAll(db),
+                try SecurityGroupRecord.filter(SecurityGroupRecord.Columns.region == region).order(Column("id"))
+                    .fetchAll(db),
+                try SecurityGroupRuleRecord.order(Column("rowid")).fetchAll(db)
+            )
         }
+        let groupsOf = Dictionary(grouping: memberships, by: \.instanceId).mapValues { $0.map(\.groupId) }
+        let rulesOf = Dictionary(grouping: rules, by: \.groupId)
         let live: Set<InstanceState> = [.pending, .running, .stopping, .shuttingDown]
         let interfaces = records.map { record in
             let internalName = InstanceNetwork.privateDnsName(record.privateIp, region: region)
@@ -72,7 +88,7 @@ extension InstanceService {
                 hostname: String(internalName.prefix { $0 != "." }),
                 names: [internalName] + (external.map { [$0] } ?? []),
                 publicAddress: running ? record.publicIp : nil, publicName: running ? external : nil,
-                hasTap: running)
+                hasTap: running, securityGroups: groupsOf[record.id] ?? [])
         }
         let subnets = zones.indices.map { index in
             let subnet = InstanceNetwork.subnet(zoneIndex: index)
@@ -83,8 +99,18 @@ extension InstanceService {
         let vpc = RegionPlan.VPC(
             id: InstanceNetwork.vpcId, cidr: InstanceNetwork.vpcCIDR, dnsAddress: InstanceNetwork.dnsAddress,
             subnets: subnets, interfaces: interfaces)
+        let securityGroups = groups.map { group in
+            let own = rulesOf[group.id] ?? []
+            func plan(_ rule: SecurityGroupRuleRecord) -> RegionPlan.Rule {
+                RegionPlan.Rule(
+                    ipProtocol: rule.ipProtocol, fromPort: rule.fromPort, toPort: rule.toPort, cidr: rule.cidrIpv4,
+                    groupId: rule.referencedGroupId)
+            }
+            return RegionPlan.SecurityGroup(
+                id: group.id, ingress: own.filter { !$0.isEgress }.map(plan), egress: own.filter(\.isEgress).map(plan))
+        }
         return RegionPlan(
             layout: networking.layout(region: region), vpcs: [vpc], publicPool: network.publicPoolText,
-            domain: InstanceNetwork.internalDomain(region: region))
+            domain: InstanceNetwork.internalDomain(region: region), securityGroups: securityGroups)
     }
 }

@@ -41,6 +41,9 @@ extension InstanceService {
                 if !earlier.isEmpty { return (earlier, false) }
             }
             let image = try ImageCatalog.image(request.imageId, region: catalog.region(ofZone: zone), in: db)
+            let groups = try SecurityGroupLookup.launchGroups(
+                ids: request.securityGroupIds, names: request.securityGroups, region: placement(of: zone).region,
+                in: db)
             var rootDevice = try devices.rootDevice(imageSizeGiB: image.rootSizeGiB)
             rootDevice.snapshotId = image.rootSnapshotId
             let extras = try devices.extras.map { device throws(CloudError) in
@@ -86,6 +89,7 @@ extension InstanceService {
                     publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume.id, userData: userData,
                     clientToken: request.clientToken)
                 try db.catching { try instance.insert(db) }
+                try SecurityGroupLookup.setMembership(of: id, to: groups, in: db)
                 // The volumes are `creating`, their attachments `attaching`: the boot makes their files.
                 for (device, volume) in [(rootDevice, volume)]
                     + extras.map({ ($0, $0.spec.record(zone: zone, createTime: now, snapshotId: $0.snapshotId)) })

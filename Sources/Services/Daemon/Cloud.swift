@@ -182,6 +182,27 @@ public struct Cloud: Sendable {
         }
         router.register(Methods.detachVolume) { request throws(CloudError) in try await instances.detachVolume(request)
         }
+        router.register(Methods.createSecurityGroup) { request throws(CloudError) in
+            try await instances.createSecurityGroup(request)
+        }
+        router.register(Methods.deleteSecurityGroup) { request throws(CloudError) in
+            try await instances.deleteSecurityGroup(request)
+        }
+        router.register(Methods.describeSecurityGroups) { request throws(CloudError) in
+            try await instances.describeSecurityGroups(request)
+        }
+        router.register(Methods.authorizeSecurityGroupIngress) { request throws(CloudError) in
+            try await instances.authorizeSecurityGroupIngress(request)
+        }
+        router.register(Methods.authorizeSecurityGroupEgress) { request throws(CloudError) in
+            try await instances.authorizeSecurityGroupEgress(request)
+        }
+        router.register(Methods.revokeSecurityGroupIngress) { request throws(CloudError) in
+            try await instances.revokeSecurityGroupIngress(request)
+        }
+        router.register(Methods.revokeSecurityGroupEgress) { request throws(CloudError) in
+            try await instances.revokeSecurityGroupEgress(request)
+        }
         router.register(Methods.modifyInstanceAttribute) { request throws(CloudError) in
             try await instances.modifyInstanceAttribute(request)
         }

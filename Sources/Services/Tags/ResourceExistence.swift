@@ -17,6 +17,21 @@ enum ResourceExistence {
             guard try db.catching({ try ImageRecord.fetchOne(db, key: id) }) != nil else {
                 throw ComputeErrors.imageNotFound(id)
             }
+        case "instance":
+            _ = try InstanceService.fetch([id], in: db)
+        case "elastic-ip":
+            guard try db.catching({ try AddressRecord.fetchOne(db, key: id) }) != nil else {
+                throw CloudError(
+                    code: "InvalidAllocationID.NotFound", message: "The allocation ID '\(id)' does not exist")
+            }
+        case "security-group":
+            guard try db.catching({ try SecurityGroupRecord.fetchOne(db, key: id) }) != nil else {
+                throw SecurityGroupErrors.notFound(id)
+            }
+        case "security-group-rule":
+            guard try db.catching({ try SecurityGroupRuleRecord.fetchOne(db, key: id) }) != nil else {
+                throw SecurityGroupErrors.ruleNotFound([id])
+            }
         default:
             throw CloudError(
                 code: "InvalidID",

@@ -266,6 +266,36 @@ enum Schema {
                 t.add(column: "checksumValue", .text)
             }
         }
+        migrator.registerMigration("v15-security-groups") { db in
+            try db.create(table: SecurityGroupRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("vpcId", .text).notNull()
+                t.column("region", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["region", "vpcId", "name"])
+            }
+            try db.create(table: SecurityGroupRuleRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("groupId", .text).notNull().indexed()
+                    .references(SecurityGroupRecord.databaseTableName, onDelete: .cascade)
+                t.column("isEgress", .boolean).notNull()
+                t.column("ipProtocol", .text).notNull()
+                t.column("fromPort", .integer)
+                t.column("toPort", .integer)
+                t.column("cidrIpv4", .text)
+                // A group a rule names cannot be deleted (DependencyViolation): no cascade.
+                t.column("referencedGroupId", .text).indexed().references(SecurityGroupRecord.databaseTableName)
+                t.column("description", .text)
+            }
+            try db.create(table: InstanceSecurityGroupRecord.databaseTableName) { t in
+                t.column("instanceId", .text).notNull().references(InstanceRecord.databaseTableName, onDelete: .cascade)
+                t.column("groupId", .text).notNull().indexed().references(SecurityGroupRecord.databaseTableName)
+                t.column("position", .integer).notNull()
+                t.primaryKey(["instanceId", "groupId"])
+            }
+        }
         return migrator
     }
 

@@ -61,6 +61,9 @@ extension Iaasctl {
         @Option(help: "Idempotency token: retries with the same token launch once.")
         var clientToken: String?
 
+        @Option(parsing: .upToNextOption, help: "Security groups by id (default: the VPC's default group).")
+        var securityGroupIds: [String] = []
+
         func run() async throws {
             let request = RunInstancesRequest(
                 imageId: imageId, instanceType: instanceType, minCount: count, maxCount: count,
@@ -70,7 +73,7 @@ extension Iaasctl {
                     ? nil : try blockDeviceMappings.map(Shorthand.blockDeviceMapping),
                 tagSpecifications: tagSpecifications.isEmpty
                     ? nil : try tagSpecifications.map(Shorthand.tagSpecification),
-                clientToken: clientToken)
+                clientToken: clientToken, securityGroupIds: securityGroupIds.isEmpty ? nil : securityGroupIds)
             try await Invocation(options: global).run(Methods.runInstances, request) { instanceTable($0.instances) }
         }
     }
@@ -307,7 +310,9 @@ extension Iaasctl {
 extension Iaasctl {
     struct ModifyInstanceAttribute: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a stopped instance's type (or user data); it takes effect at the next start.")
+            abstract:
+                "Change a stopped instance's type (or user data), taking effect at the next start; or any instance's security groups, at once."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -319,10 +324,14 @@ extension Iaasctl {
         @Option(help: "New user data (text; sent base64-encoded).")
         var userData: String?
 
+        @Option(parsing: .upToNextOption, help: "The instance's security groups from now on (sg-…).")
+        var groups: [String] = []
+
         func run() async throws {
             let request = ModifyInstanceAttributeRequest(
                 instanceId: instanceId, instanceType: instanceType.map { AttributeValue(value: $0) },
-                userData: userData.map { AttributeValue(value: Data($0.utf8).base64EncodedString()) })
+                userData: userData.map { AttributeValue(value: Data($0.utf8).base64EncodedString()) },
+                groups: groups.isEmpty ? nil : groups)
             try await Invocation(options: global).run(Methods.modifyInstanceAttribute, request) { returnTable($0) }
         }
     }

@@ -50,6 +50,52 @@ struct CLITests {
         await fixture.stop()
     }
 
+    @Test func aTourOfTheSecurityGroupCommands() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socket = fixture.daemon.socketPath
+        let created = try await iaasctl(
+            ["create-security-group", "--group-name", "web", "--description", "web servers"], socket: socket)
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        #expect(id.hasPrefix("sg-"))
+        let opened = try await iaasctl(
+            [
+                "authorize-security-group-ingress", "--group-id", id, "--protocol", "tcp", "--port", "8000-8080",
+                "--cidr", "10.0.0.0/8",
+            ],
+            socket: socket)
+        #expect(
+            opened.status == 0 && opened.stdout.contains("8000-8080") && opened.stdout.contains("sgr-"), "\(opened)")
+        let json = try await iaasctl(
+            [
+                "authorize-security-group-ingress", "--group-name", "web", "--ip-permissions",
+                #"[{"IpProtocol":"icmp","FromPort":-1,"ToPort":-1,"IpRanges":[{"CidrIp":"172.31.0.0/16"}]}]"#,
+            ], socket: socket)
+        #expect(json.status == 0, "\(json.stderr)")
+        let listed = try await iaasctl(["describe-security-groups", "--group-names", "web"], socket: socket)
+        #expect(listed.stdout.contains("in         tcp       8000-8080  10.0.0.0/8"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("icmp") && listed.stdout.contains("out        all"), "\(listed.stdout)")
+        let duplicate = try await iaasctl(
+            [
+                "authorize-security-group-ingress", "--group-id", id, "--protocol", "tcp", "--port", "8000-8080",
+                "--cidr", "10.0.0.0/8",
+            ],
+            socket: socket)
+        #expect(
+            duplicate.status != 0 && duplicate.stderr.contains("InvalidPermission.Duplicate"), "\(duplicate.stderr)")
+        let revoked = try await iaasctl(
+            [
+                "revoke-security-group-ingress", "--group-id", id, "--protocol", "tcp", "--port", "8000-8080", "--cidr",
+                "10.0.0.0/8",
+            ],
+            socket: socket)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(try await iaasctl(["delete-security-group", "--group-id", id], socket: socket).status == 0)
+        let gone = try await iaasctl(["describe-security-groups", "--group-ids", id], socket: socket)
+        #expect(gone.status != 0 && gone.stderr.contains("InvalidGroup.NotFound"))
+        await fixture.stop()
+    }
+
     @Test func failuresNameTheAWSErrorAndExitNonZero() async throws {
         let fixture = try await DaemonFixture.start()
         let refused = try await iaasctl(
@@ -410,8 +456,23 @@ struct CLITests {
           release-address         Give an Elastic IP back to the pool.
           describe-addresses      List Elastic IPs.
           modify-instance-attribute
-                                  Change a stopped instance's type (or user data); it
-                                  takes effect at the next start.
+                                  Change a stopped instance's type (or user data),
+                                  taking effect at the next start; or any instance's
+                                  security groups, at once.
+          create-security-group   Create a security group in the default VPC: nothing
+                                  in, everything out.
+          delete-security-group   Delete a security group no instance is in and no rule
+                                  names.
+          describe-security-groups
+                                  List security groups and their rules.
+          authorize-security-group-ingress
+                                  Let traffic in to a group's members.
+          authorize-security-group-egress
+                                  Let a group's members send traffic out.
+          revoke-security-group-ingress
+                                  Remove inbound rules of a group.
+          revoke-security-group-egress
+                                  Remove outbound rules of a group.
           s3                      S3 as the AWS CLI's s3 commands: mb, rb, ls, cp, rm,
                                   sync.
           s3api                   S3's actions one to one, as the AWS CLI's s3api

@@ -26,7 +26,9 @@ final class VPCFixture {
             let compute = try await ComputeFixture.start(arguments: [
                 "--network", "vpc", "--network-namespace-prefix", prefix,
             ])
-            return VPCFixture(compute: compute, layout: layout)
+            let fixture = VPCFixture(compute: compute, layout: layout)
+            try await fixture.openHTTP()
+            return fixture
         } catch {
             await Self.remove(layout, data: nil)
             throw error
@@ -49,6 +51,17 @@ final class VPCFixture {
     private init(compute: ComputeFixture, layout: RegionLayout) {
         self.compute = compute
         self.layout = layout
+    }
+
+    /// Lets HTTP in from anywhere to the default group's members, as a user opens port 80 on AWS: the
+    /// default group admits only its own members.
+    func openHTTP() async throws {
+        _ = try await client.call(
+            Methods.authorizeSecurityGroupIngress,
+            SecurityGroupPermissionsRequest(
+                groupName: "default", ipPermissions: [
+                    IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, ipRanges: [IpRange(cidrIp: "0.0.0.0/0")])
+                ]))
     }
 
     /// `curl` from the outside namespace (as `ip netns exec`, so the outside's hosts file names public

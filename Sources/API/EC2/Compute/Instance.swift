@@ -39,6 +39,7 @@ public struct Instance: Codable, Sendable, Hashable {
     public var networkInterfaces: [InstanceNetworkInterface]
     public var clientToken: String?
     public var tags: [Tag]?
+    public var securityGroups: [GroupIdentifier]?
     /// Not AWS's: how packets reach the instance here. `vpc`: the VPC data plane (a tap on its VPC's bridge,
     /// DHCP and DNS by the VPC's dnsmasq, 1:1 NAT of its public address); `user`: QEMU's user-mode
     /// networking, its HTTP port forwarded from the host's 127.0.0.1 (`LocalHttpPort`).
@@ -53,8 +54,9 @@ public struct Instance: Codable, Sendable, Hashable {
         rootDeviceType: String = "ebs", rootDeviceName: String = "/dev/xvda", virtualizationType: String = "hvm",
         hypervisor: String, blockDeviceMappings: [InstanceBlockDeviceMapping],
         networkInterfaces: [InstanceNetworkInterface], clientToken: String?, tags: [Tag]?,
-        networkMode: String? = nil, localHttpPort: Int? = nil
+        networkMode: String? = nil, localHttpPort: Int? = nil, securityGroups: [GroupIdentifier]? = nil
     ) {
+        self.securityGroups = securityGroups
         self.instanceId = instanceId
         self.imageId = imageId
         self.instanceType = instanceType

@@ -1,11 +1,18 @@
-/// `ec2.ModifyInstanceAttribute`: of a stopped instance, its type or its user data (one at a time, as AWS).
+/// `ec2.ModifyInstanceAttribute`: of a stopped instance, its type or its user data; of any instance, its
+/// security groups (one attribute at a time, as AWS).
 public struct ModifyInstanceAttributeRequest: Codable, Sendable {
     public var instanceId: String
     public var instanceType: AttributeValue?
     /// Base64, at most 16 KiB decoded.
     public var userData: AttributeValue?
+    /// Group ids: the instance's groups from now on, in place of those it had.
+    public var groups: [String]?
 
-    public init(instanceId: String, instanceType: AttributeValue? = nil, userData: AttributeValue? = nil) {
+    public init(
+        instanceId: String, instanceType: AttributeValue? = nil, userData: AttributeValue? = nil,
+        groups: [String]? = nil
+    ) {
+        self.groups = groups
         self.instanceId = instanceId
         self.instanceType = instanceType
         self.userData = userData

@@ -12,13 +12,18 @@ public struct RunInstancesRequest: Codable, Sendable {
     public var blockDeviceMappings: [BlockDeviceMapping]?
     public var tagSpecifications: [TagSpecification]?
     public var clientToken: String?
+    /// The groups of the instances, by id or (in the default VPC) by name; the VPC's `default` when neither.
+    public var securityGroupIds: [String]?
+    public var securityGroups: [String]?
 
     public init(
         imageId: String, instanceType: String? = nil, minCount: Int = 1, maxCount: Int = 1,
         placement: Placement? = nil, subnetId: String? = nil, userData: String? = nil,
         blockDeviceMappings: [BlockDeviceMapping]? = nil, tagSpecifications: [TagSpecification]? = nil,
-        clientToken: String? = nil
+        clientToken: String? = nil, securityGroupIds: [String]? = nil, securityGroups: [String]? = nil
     ) {
+        self.securityGroupIds = securityGroupIds
+        self.securityGroups = securityGroups
         self.imageId = imageId
         self.instanceType = instanceType
         self.minCount = minCount

@@ -1,0 +1,141 @@
+/// The nftables table of a region's VPC namespace, as one `nft -f` transaction that replaces the whole
+/// table, so no packet ever sees half a change:
+/// - 1:1 NAT between public addresses (pool or Elastic IP) and private ones;
+/// - a forward filter: the outside reaches only what NAT maps, and an instance without a public address
+///   reaches nothing outside;
+/// - security groups, stateful: every packet an instance sends passes its groups' egress rules, and every
+///   packet it receives their ingress rules, unless it belongs to a flow already allowed. Taps are isolated
+///   ports of their bridge and the bridge answers ARP for their neighbours, so even two instances of one
+///   subnet talk through this table, as through AWS's hypervisor.
+struct VPCRuleset: Sendable, Equatable {
+    /// Public → private, for the instances that run with a public address.
+    var mappings: [Mapping]
+    /// The NICs that run (a tap), with their groups.
+    var members: [Member]
+    var groups: [RegionPlan.SecurityGroup]
+
+    struct Mapping: Sendable, Equatable {
+        var publicAddress: String
+        var privateAddress: String
+    }
+
+    struct Member: Sendable, Equatable {
+        var instanceId: String
+        var address: String
+        var groups: [String]
+    }
+
+    static let table = "iaas"
+
+    init(mappings: [Mapping], members: [Member] = [], groups: [RegionPlan.SecurityGroup] = []) {
+        self.mappings = mappings
+        self.members = members
+        self.groups = groups
+    }
+
+    init(_ plan: RegionPlan) {
+        let interfaces = plan.vpcs.flatMap(\.interfaces)
+        mappings = interfaces.compactMap { interface in
+            interface.publicAddress.map { Mapping(publicAddress: $0, privateAddress: interface.privateAddress) }
+        }
+        members = interfaces.filter(\.hasTap).map {
+            Member(instanceId: $0.instanceId, address: $0.privateAddress, groups: $0.securityGroups)
+        }
+        groups = plan.securityGroups
+    }
+
+    var text: String {
+        let uplink = "\"\(RegionLayout.uplink)\""
+        var lines = [
+            "table ip \(Self.table)", "delete table ip \(Self.table)", "table ip \(Self.table) {",
+            "    set with_public {", "        type ipv4_addr",
+        ]
+        lines += Self.elements(mappings.map(\.privateAddress))
+        lines += ["    }", "    map public_to_private {", "        type ipv4_addr : ipv4_addr"]
+        lines += Self.elements(mappings.map { "\($0.publicAddress) : \($0.privateAddress)" })
+        lines += ["    }", "    map private_to_public {", "        type ipv4_addr : ipv4_addr"]
+        lines += Self.elements(mappings.map { "\($0.privateAddress) : \($0.publicAddress)" })
+        lines.append("    }")
+        for group in groups {
+            lines += ["    set \(Self.membersSet(group.id)) {", "        type ipv4_addr"]
+            lines += Self.elements(members.filter { $0.groups.contains(group.id) }.map(\.address))
+            lines.append("    }")
+        }
+        lines += [
+            "    chain prerouting {", "        type nat hook prerouting priority dstnat; policy accept;",
+            "        iifname \(uplink) dnat to ip daddr map @public_to_private", "    }",
+            "    chain postrouting {", "        type nat hook postrouting priority srcnat; policy accept;",
+            "        oifname \(uplink) snat to ip saddr map @private_to_public", "    }",
+            "    chain forward {", "        type filter hook forward priority filter; policy accept;",
+            "        ct state established,related accept", "        ct state invalid drop",
+            "        iifname \(uplink) oifname \(uplink) drop", "        iifname \(uplink) ct status & dnat == 0 drop",
+            "        oifname \(uplink) ip saddr != @with_public drop",
+        ]
+        if !members.isEmpty {
+            lines.append(
+                "        ip saddr vmap { "
+                    + members.map { "\($0.address) : jump \(Self.chain("out", $0.instanceId))" }.joined(separator: ", ")
+                    + " }")
+            lines.append(
+                "        ip daddr vmap { "
+                    + members.map { "\($0.address) : jump \(Self.chain("in", $0.instanceId))" }.joined(separator: ", ")
+                    + " }")
+        }
+        lines.append("    }")
+        let byId = Dictionary(groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for member in members {
+            let own = member.groups.compactMap { byId[$0] }
+            // Egress: a match lets the packet on to its receiver's ingress check (`return`).
+            lines.append("    chain \(Self.chain("out", member.instanceId)) {")
+            for rule in own.flatMap(\.egress) { lines.append("        " + Self.match(rule, peer: "daddr") + " return") }
+            lines += ["        drop", "    }"]
+            lines.append("    chain \(Self.chain("in", member.instanceId)) {")
+            for rule in own.flatMap(\.ingress) {
+                lines.append("        " + Self.match(rule, peer: "saddr") + " accept")
+            }
+            lines += ["        drop", "    }"]
+        }
+        lines += ["}", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    /// A rule's match: its peer (`ip saddr` for ingress, `ip daddr` for egress) and its protocol and range.
+    static func match(_ rule: RegionPlan.Rule, peer: String) -> String {
+        var parts: [String] = []
+        if let cidr = rule.cidr {
+            parts.append("ip \(peer) \(cidr)")
+        } else if let group = rule.groupId {
+            parts.append("ip \(peer) @\(membersSet(group))")
+        }
+        switch rule.ipProtocol {
+        case "-1":
+            break
+        case "tcp", "udp":
+            let from = rule.fromPort ?? 0
+            let to = rule.toPort ?? 65535
+            parts.append("\(rule.ipProtocol) dport \(from == to ? "\(from)" : "\(from)-\(to)")")
+        case "icmp":
+            if let type = rule.fromPort, type >= 0 {
+                parts.append("icmp type \(type)")
+                if let code = rule.toPort, code >= 0 { parts.append("icmp code \(code)") }
+            } else {
+                parts.append("ip protocol icmp")
+            }
+        default:
+            parts.append("ip protocol \(rule.ipProtocol)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    static func membersSet(_ groupId: String) -> String {
+        "members_" + groupId.replacingOccurrences(of: "-", with: "_")
+    }
+
+    static func chain(_ direction: String, _ instanceId: String) -> String {
+        direction + "_" + instanceId.replacingOccurrences(of: "-", with: "_")
+    }
+
+    private static func elements(_ items: [String]) -> [String] {
+        items.isEmpty ? [] : ["        elements = { " + items.joined(separator: ", ") + " }"]
+    }
+}
