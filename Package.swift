@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "Services", targets: ["Services"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Engine", targets: ["Engine"]),
-        .library(name: "Network", targets: ["Network"]),
+        .library(name: "VPCNetwork", targets: ["VPCNetwork"]),
         .library(name: "AWSFront", targets: ["AWSFront"]),
     ],
     dependencies: [
@@ -58,16 +58,18 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // The VPC data plane, in Sources/Network. Not a module named `Network`: packages that build on
+        // Apple's Network framework where `canImport(Network)` (Hummingbird, NIO's transports) would import it.
         .target(
-            name: "Network",
+            name: "VPCNetwork",
             dependencies: [
-                // Store for its crash points; GRDB because Store's interface names it (a clean build needs its module).
+                // Store for its crash points.
                 "Store",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
-            ]
+            ],
+            path: "Sources/Network"
         ),
         .target(
             name: "Services",
@@ -75,7 +77,7 @@ let package = Package(
                 "API",
                 "Store",
                 "Engine",
-                "Network",
+                "VPCNetwork",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,8 +91,6 @@ let package = Package(
             dependencies: [
                 "API",
                 "Services",
-                // Services' interface names Store's, and Store's names GRDB's: a clean build needs its module.
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -105,11 +105,10 @@ let package = Package(
         .executableTarget(
             name: "iaasd",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
                 "API",
                 "AWSFront",
                 "Engine",
-                "Network",
+                "VPCNetwork",
                 "Services",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,7 +130,7 @@ let package = Package(
             dependencies: [
                 "API",
                 "IaasTesting",
-                "Network",
+                "VPCNetwork",
                 "Store",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -185,19 +184,18 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "NetworkTests", dependencies: ["Network", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "VPCNetworkTests", dependencies: ["VPCNetwork"], path: "Tests/NetworkTests"),
         .testTarget(
             name: "AWSFrontTests",
             dependencies: [
-                "AWSFront", "API", "Services", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "AWSFront", "API", "Services", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
             name: "iaasdTests",
             dependencies: [
-                "iaasd", "API", "Services", .product(name: "GRDB", package: "GRDB.swift"),
+                "iaasd", "API", "Services",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -207,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "API", "Store", "Network", "IaasTesting", "iaasd", "iaasctl",
+                "API", "Store", "VPCNetwork", "IaasTesting", "iaasd", "iaasctl",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

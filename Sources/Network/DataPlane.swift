@@ -90,6 +90,8 @@ public actor DataPlane {
             if !nat.mappings.isEmpty { await CrashPoint.reach("network.apply.after-nat") }
         }
         try writeOutsideHosts(plan)
+        try await HostRoute.apply(
+            plan.hostRoute, layout: layout, pool: plan.publicPool, addresses: nat.mappings.map(\.publicAddress))
     }
 
     /// The `ip -batch` lines that make the links match the plan: bridges with their routers' and DNS's
@@ -177,6 +179,12 @@ public actor DataPlane {
                 directory: directory.appendingPathComponent(layout.region).appendingPathComponent(vpc),
                 vpc: RegionPlan.VPC(id: vpc, cidr: "", dnsAddress: "", subnets: [], interfaces: []), domain: "")
             await server.stop()
+        }
+        // The host's end of a host route, at once: the namespace (and the peer with it) lasts while a dying
+        // machine still holds it.
+        let hostLink = HostRoute.hostLink(layout)
+        if FileManager.default.fileExists(atPath: "/sys/class/net/\(hostLink)") {
+            _ = try? await HostCommand("ip", ["link", "delete", hostLink]).run()
         }
         for namespace in [layout.namespace, layout.outsideNamespace]
         where FileManager.default.fileExists(atPath: RegionLayout.mount(namespace)) {

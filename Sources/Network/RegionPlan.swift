@@ -10,10 +10,14 @@ public struct RegionPlan: Sendable, Equatable {
     public var domain: String
     /// The region's security groups, which every NIC's traffic is filtered by.
     public var securityGroups: [SecurityGroup]
+    /// The route from the host's own namespace, when the daemon was asked for one.
+    public var hostRoute: HostRoute?
 
     public init(
-        layout: RegionLayout, vpcs: [VPC], publicPool: String, domain: String, securityGroups: [SecurityGroup] = []
+        layout: RegionLayout, vpcs: [VPC], publicPool: String, domain: String, securityGroups: [SecurityGroup] = [],
+        hostRoute: HostRoute? = nil
     ) {
+        self.hostRoute = hostRoute
         self.securityGroups = securityGroups
         self.layout = layout
         self.vpcs = vpcs

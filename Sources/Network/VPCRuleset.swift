@@ -46,6 +46,8 @@ struct VPCRuleset: Sendable, Equatable {
 
     var text: String {
         let uplink = "\"\(RegionLayout.uplink)\""
+        // Where public addresses are reached from: the outside, and the host when it has a route in.
+        let inbound = "{ \(uplink), \"\(HostRoute.vpcLink)\" }"
         var lines = [
             "table ip \(Self.table)", "delete table ip \(Self.table)", "table ip \(Self.table) {",
             "    set with_public {", "        type ipv4_addr",
@@ -63,13 +65,15 @@ struct VPCRuleset: Sendable, Equatable {
         }
         lines += [
             "    chain prerouting {", "        type nat hook prerouting priority dstnat; policy accept;",
-            "        iifname \(uplink) dnat to ip daddr map @public_to_private", "    }",
+            "        iifname \(inbound) dnat to ip daddr map @public_to_private", "    }",
             "    chain postrouting {", "        type nat hook postrouting priority srcnat; policy accept;",
             "        oifname \(uplink) snat to ip saddr map @private_to_public", "    }",
             "    chain forward {", "        type filter hook forward priority filter; policy accept;",
             "        ct state established,related accept", "        ct state invalid drop",
-            "        iifname \(uplink) oifname \(uplink) drop", "        iifname \(uplink) ct status & dnat == 0 drop",
-            "        oifname \(uplink) ip saddr != @with_public drop",
+            "        iifname \(inbound) oifname \(inbound) drop",
+            "        iifname \(inbound) ct status & dnat == 0 drop",
+            // The host's link (when there is one) carries only what the host starts, and its replies.
+            "        oifname \"\(HostRoute.vpcLink)\" drop", "        oifname \(uplink) ip saddr != @with_public drop",
         ]
         if !members.isEmpty {
             lines.append(

@@ -4,7 +4,7 @@ import Foundation
 import IaasTesting
 import NIOCore
 import NIOPosix
-import Network
+import VPCNetwork
 
 /// `iaas-bench network`: the VPC data plane with real guests. Instance ↔ instance latency (ping) and TCP
 /// throughput (an HTTP GET of a file in RAM) across the bridge, the same GET from the outside namespace

@@ -3,11 +3,11 @@ import Engine
 import Foundation
 import Logging
 import NIOCore
-import Network
 import ServiceLifecycle
 import Services
 import Store
 import SystemPackage
+import VPCNetwork
 
 struct DaemonOptions: Sendable {
     var dataDirectory: String
@@ -29,6 +29,7 @@ struct DaemonOptions: Sendable {
     var kvmProbeCache: String
     var network: NetworkChoice
     var networkNamespacePrefix: String
+    var networkHostRoute: Bool
     /// The AWS-protocol HTTP listener's address, when there is one.
     var http: (host: String, port: Int)?
     var credentialsFile: String?

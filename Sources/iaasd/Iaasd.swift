@@ -118,6 +118,14 @@ struct Iaasd: AsyncParsableCommand {
 
     @Flag(
         help: """
+            Route the public addresses into the host's own namespace (a veth pair per region and a /32 route \
+            per address), so the host's shell reaches instances directly. Off by default: nothing else touches \
+            the host's routes.
+            """)
+    var networkHostRoute = false
+
+    @Flag(
+        help: """
             Start on a new database even though the zone directories hold data it does not know, moving that \
             data to zones/<az>/lost+found/.
             """)
@@ -203,7 +211,7 @@ struct Iaasd: AsyncParsableCommand {
             memoryDivisor: memoryDivisor,
             acceleration: acceleration,
             kvmProbeCache: kvmProbeCache ?? DefaultPaths.cacheDirectory() + "/kvm-probe.json",
-            network: network, networkNamespacePrefix: networkNamespacePrefix,
+            network: network, networkNamespacePrefix: networkNamespacePrefix, networkHostRoute: networkHostRoute,
             http: http.flatMap(FrontConfiguration.parse(address:)), credentialsFile: credentials,
             httpIdleTimeout: httpIdleTimeout, httpReset: httpReset
         )

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Network
 import Services
 import Store
+import VPCNetwork
 
 /// `--network`: how instances are networked.
 enum NetworkChoice: String, Sendable, ExpressibleByArgument, CaseIterable {
@@ -16,8 +16,12 @@ extension Daemon {
         let (mode, reason) = NetworkMode.probe()
         switch options.network {
         case .user:
+            if options.networkHostRoute { throw DaemonError("--network-host-route needs the VPC data plane.") }
             return .user(reason: "--network user")
         case .auto where mode == .user:
+            if options.networkHostRoute {
+                throw DaemonError("--network-host-route needs the VPC data plane, which this host lacks: \(reason).")
+            }
             return .user(reason: reason)
         case .vpc where mode == .user:
             throw DaemonError("--network vpc needs what this host lacks: \(reason).")
@@ -25,7 +29,7 @@ extension Daemon {
             return NetworkConfiguration(
                 mode: .vpc, reason: reason,
                 dataPlane: DataPlane(directory: URL(fileURLWithPath: dataDirectory.network.string)),
-                namespacePrefix: options.networkNamespacePrefix)
+                namespacePrefix: options.networkNamespacePrefix, hostRoute: options.networkHostRoute)
         }
     }
 }

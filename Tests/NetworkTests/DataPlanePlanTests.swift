@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Network
+@testable import VPCNetwork
 
 /// What an apply would do, worked out from a plan and the links that exist: no namespace needed.
 @Suite("Data plane plans")
@@ -85,7 +85,7 @@ struct DataPlanePlanTests {
         #expect(text.hasPrefix("table ip iaas\ndelete table ip iaas\n"), "the table is replaced in one transaction")
         #expect(text.contains("elements = { 198.18.0.1 : 172.31.0.4 }"))
         #expect(text.contains("elements = { 172.31.0.4 : 198.18.0.1 }"))
-        #expect(text.contains("iifname \"outside0\" dnat to ip daddr map @public_to_private"))
+        #expect(text.contains("iifname { \"outside0\", \"host0\" } dnat to ip daddr map @public_to_private"))
         let empty = VPCRuleset(mappings: []).text
         #expect(!empty.contains("elements"), "an empty map has no elements line (nft refuses `{ }`)")
     }

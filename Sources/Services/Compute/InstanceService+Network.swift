@@ -1,8 +1,8 @@
 import API
 import Engine
 import GRDB
-import Network
 import Store
+import VPCNetwork
 
 extension InstanceService {
     /// Makes the region's data plane match the tables (VPC mode; nothing in user mode). The whole region is
@@ -111,6 +111,8 @@ extension InstanceService {
         }
         return RegionPlan(
             layout: networking.layout(region: region), vpcs: [vpc], publicPool: network.publicPoolText,
-            domain: InstanceNetwork.internalDomain(region: region), securityGroups: securityGroups)
+            domain: InstanceNetwork.internalDomain(region: region), securityGroups: securityGroups,
+            hostRoute: networking.hostRoute
+                ? catalog.regions.firstIndex { $0.regionName == region }.flatMap(HostRoute.init(index:)) : nil)
     }
 }

@@ -3,8 +3,8 @@ import Engine
 import Foundation
 import GRDB
 import Logging
-import Network
 import Store
+import VPCNetwork
 
 /// EC2 instances: rows of the control plane, machines of the engine (`Hypervisor`), a root EBS volume made
 /// from the image, addresses from the zone's subnet and the daemon's public pool.

@@ -1,4 +1,4 @@
-import Network
+import VPCNetwork
 
 /// How instances are networked: the VPC data plane (as root) or QEMU's user-mode networking.
 public struct NetworkConfiguration: Sendable {
@@ -9,8 +9,14 @@ public struct NetworkConfiguration: Sendable {
     public var dataPlane: DataPlane?
     /// The namespaces' prefix (`iaas`: `iaas-us-east-1`, `iaas-us-east-1-outside`).
     public var namespacePrefix: String
+    /// Whether the host's own namespace gets routes to the public addresses (`--network-host-route`).
+    public var hostRoute: Bool
 
-    public init(mode: NetworkMode, reason: String, dataPlane: DataPlane?, namespacePrefix: String = "iaas") {
+    public init(
+        mode: NetworkMode, reason: String, dataPlane: DataPlane?, namespacePrefix: String = "iaas",
+        hostRoute: Bool = false
+    ) {
+        self.hostRoute = hostRoute
         self.mode = mode
         self.reason = reason
         self.dataPlane = mode == .vpc ? dataPlane : nil

@@ -1,7 +1,7 @@
 import API
 import Foundation
 import IaasTesting
-import Network
+import VPCNetwork
 
 /// A daemon running the VPC data plane in namespaces of its own (`t<random>-us-east-1` and its outside),
 /// with what tests look at: HTTP from the outside namespace, the taps, dnsmasq, the NAT map. `remove()`
@@ -19,13 +19,14 @@ final class VPCFixture {
         return mode == .vpc ? nil : reason
     }()
 
-    static func start() async throws -> VPCFixture {
+    static func start(arguments: [String] = []) async throws -> VPCFixture {
         let prefix = "t" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
         let layout = RegionLayout(prefix: prefix, region: "us-east-1")
         do {
-            let compute = try await ComputeFixture.start(arguments: [
-                "--network", "vpc", "--network-namespace-prefix", prefix,
-            ])
+            let compute = try await ComputeFixture.start(
+                arguments: [
+                    "--network", "vpc", "--network-namespace-prefix", prefix,
+                ] + arguments)
             let fixture = VPCFixture(compute: compute, layout: layout)
             try await fixture.openHTTP()
             return fixture
@@ -36,8 +37,8 @@ final class VPCFixture {
     }
 
     /// Runs `body` on a new fixture, and removes the fixture after, whether `body` threw or not.
-    static func with<T>(_ body: (VPCFixture) async throws -> T) async throws -> T {
-        let fixture = try await start()
+    static func with<T>(arguments: [String] = [], _ body: (VPCFixture) async throws -> T) async throws -> T {
+        let fixture = try await start(arguments: arguments)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -59,7 +60,8 @@ final class VPCFixture {
         _ = try await client.call(
             Methods.authorizeSecurityGroupIngress,
             SecurityGroupPermissionsRequest(
-                groupName: "default", ipPermissions: [
+                groupName: "default",
+                ipPermissions: [
                     IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, ipRanges: [IpRange(cidrIp: "0.0.0.0/0")])
                 ]))
     }
@@ -115,6 +117,13 @@ final class VPCFixture {
         (try? String(
             contentsOfFile: compute.data + "/network/us-east-1/vpc-00000000000000001/dhcp-hosts", encoding: .utf8))
             ?? ""
+    }
+
+    /// Whether nothing of any instance is left: no tap, no NAT pair, no lease, no outside name.
+    func isEmptyOfInstances() async throws -> Bool {
+        let taps = try await taps()
+        let mappings = try await natMappings()
+        return taps.isEmpty && mappings.isEmpty && leases().isEmpty && outsideHosts() == "127.0.0.1 localhost\n"
     }
 
     /// The hosts file the outside namespace resolves with.

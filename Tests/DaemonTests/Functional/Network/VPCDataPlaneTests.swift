@@ -2,6 +2,7 @@ import API
 import Foundation
 import IaasTesting
 import Testing
+import VPCNetwork
 
 /// The VPC data plane with real guests: instances reach each other by internal hostname, the outside reaches
 /// them by public address and external hostname through NAT, a stop and start changes the public address,
@@ -92,10 +93,10 @@ struct VPCDataPlaneTests {
         _ = try await fixture.client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [a, b]))
         _ = try await fixture.client.waitForInstance(a, state: "terminated")
         _ = try await fixture.client.waitForInstance(b, state: "terminated")
-        try await eventually { try await fixture.taps().isEmpty }
-        #expect(try await fixture.natMappings().isEmpty)
-        #expect(fixture.leases().isEmpty)
-        #expect(fixture.outsideHosts() == "127.0.0.1 localhost\n")
+        // Each terminate applies the region once its machine is gone: the last apply leaves the end state.
+        try await eventually {
+            try await fixture.isEmptyOfInstances()
+        }
     }
 
     @Test func theGuestReadsItsOwnMetadataAndUserData() async throws {
@@ -131,6 +132,36 @@ struct VPCDataPlaneTests {
                 // The outside cannot reach the service.
                 #expect(try await fixture.outsideGet("169.254.169.254") == nil)
             }
+        }
+    }
+
+    @Test func theHostReachesPublicAddressesOnlyWhenAskedTo() async throws {
+        try await GuestLease.exclusive {
+            let link = try await VPCFixture.with(arguments: ["--network-host-route"]) { fixture in
+                let link = HostRoute.hostLink(fixture.layout)
+                #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(link)"))
+                let id = try await fixture.client.runInstance(image: fixture.image, type: "t3.nano").instanceId
+                let running = try await fixture.client.waitForInstance(id, state: "running")
+                let address = try #require(running.publicIpAddress)
+                func hostGet() async throws -> String? {
+                    let run = try await CommandRun.run("/usr/bin/curl", ["-s", "-m", "2", "http://\(address)/"])
+                    return run.status == 0 ? run.stdout : nil
+                }
+                func hostRoutes() async throws -> String {
+                    try await CommandRun.run("/usr/sbin/ip", ["route", "show", "\(address)/32"]).stdout
+                }
+                #expect(try await hostGet()?.contains(running.privateIpAddress) == true, "from the host's own shell")
+                #expect(try await hostRoutes().contains("via 198.19.254.2"))
+                // Stopped: the address and its route go. (The pool's route keeps the address inside: the
+                // namespace drops it, nothing leaves the host.)
+                _ = try await fixture.client.call(Methods.stopInstances, StopInstancesRequest(instanceIds: [id]))
+                _ = try await fixture.client.waitForInstance(id, state: "stopped")
+                try await eventually { try await hostRoutes().isEmpty }
+                #expect(try await hostGet() == nil)
+                return link
+            }
+            // The namespace's end of the link went with the namespace, and the host's end with it.
+            #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/\(link)"))
         }
     }
 
