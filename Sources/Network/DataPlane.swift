@@ -9,9 +9,11 @@ import Store
 ///
 /// `apply` makes a region match a plan, whatever state it starts from (nothing yet, a crash half-way, a
 /// daemon restart with everything in place): it is the reconciler and the change alike. Applies of one
-/// region run one at a time, in the order asked.
+/// region run one at a time, in the order asked, and each computes its plan once it holds the region, so
+/// an older view of the tables never undoes a newer one. One that fails is tried again, with back-off,
+/// until one succeeds.
 public actor DataPlane {
-    /// Where dnsmasq's files live: `<data-dir>/network/<region>/<vpc-id>/`.
+    /// Where dnsmasq's files live: `<runtime>/<region>/<vpc-id>/` (see `runtimeDirectory`).
     let directory: URL
     /// Where `ip netns exec` finds a namespace's own `/etc/hosts`: the outside's names of public addresses.
     let namespaceEtc: URL
@@ -20,32 +22,82 @@ public actor DataPlane {
     private var appliedNAT: [String: VPCRuleset] = [:]
     /// Bridges whose sysctls this daemon has set (`<namespace>/<bridge>`).
     private var configuredBridges: Set<String> = []
+    /// dnsmasqs this daemon has made read their hosts files (`<namespace>/<vpc>`): the first apply after a
+    /// start signals even when the files did not change, since a crash may have come between the two.
+    private var reloadedServers: Set<String> = []
+    /// Regions whose last apply failed, with the task that applies them again.
+    private var retries: [String: Task<Void, Never>] = [:]
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// The data plane's runtime files for a namespace prefix: `/run/iaasd/netns-<prefix>`. Under /run, as the
+    /// kernel objects they describe are gone after a reboot too; readable by dnsmasq, which drops to `nobody`
+    /// and reads its hosts files again at each SIGHUP. (The data directory is its owner's alone.) Also where
+    /// the daemon locks the prefix.
+    public static func runtimeDirectory(prefix: String) -> URL {
+        URL(fileURLWithPath: "/run/iaasd/netns-\(prefix)")
+    }
 
     public init(directory: URL, namespaceEtc: URL = URL(fileURLWithPath: "/etc/netns")) {
         self.directory = directory
         self.namespaceEtc = namespaceEtc
     }
 
-    /// Makes the region's data plane what the plan says.
-    public func apply(_ plan: RegionPlan) async throws(NetworkError) {
-        let region = plan.layout.region
+    /// Makes the region's data plane what `makePlan` says, computing the plan once the region is held. A
+    /// failure is thrown, and the apply is tried again in the background until one succeeds.
+    public func apply(region: String, plan makePlan: @escaping @Sendable () async throws -> RegionPlan)
+        async throws
+    {
         await acquire(region)
         defer { release(region) }
         do {
-            try await applyNow(plan)
+            let plan = try await makePlan()
+            do {
+                try await applyNow(plan)
+            } catch {
+                // The next apply starts from what is there, not from what this one believed.
+                forget(plan.layout)
+                throw error
+            }
+            retries[region] = nil
         } catch {
-            // The next apply starts from what is there, not from what this one believed.
-            appliedNAT[region] = nil
-            configuredBridges = configuredBridges.filter { !$0.hasPrefix(plan.layout.namespace + "/") }
+            retry(region, makePlan)
             throw error
         }
     }
 
+    /// Tries a failed region again after 2 s, then 4, 8, … up to a minute apart, until an apply succeeds.
+    private func retry(_ region: String, _ makePlan: @escaping @Sendable () async throws -> RegionPlan) {
+        guard retries[region] == nil else { return }
+        retries[region] = Task { [logger] in
+            var delay = Duration.seconds(2)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: delay)
+                do {
+                    try await self.apply(region: region, plan: makePlan)
+                    logger.notice("VPC data plane applied after a failure", metadata: ["iaas.region": "\(region)"])
+                    return
+                } catch {
+                    logger.error(
+                        "VPC data plane still failing; trying again",
+                        metadata: ["iaas.region": "\(region)", "iaas.error": "\(error)"])
+                    delay = min(delay * 2, .seconds(60))
+                }
+            }
+        }
+    }
+
+    /// Drops what this daemon believes of a region's namespace, so the next apply checks it all.
+    private func forget(_ layout: RegionLayout) {
+        appliedNAT[layout.region] = nil
+        configuredBridges = configuredBridges.filter { !$0.hasPrefix(layout.namespace + "/") }
+        reloadedServers = reloadedServers.filter { !$0.hasPrefix(layout.namespace + "/") }
+    }
+
     private func applyNow(_ plan: RegionPlan) async throws(NetworkError) {
         let layout = plan.layout
-        try await NamespaceSetup(layout: layout, publicPool: plan.publicPool).ensure()
+        // A namespace made now (first start, or removed behind the daemon's back) has none of what was applied.
+        if try await NamespaceSetup(layout: layout, publicPool: plan.publicPool).ensure() { forget(layout) }
         let inventory = try await LinkInventory.read(namespace: layout.namespace)
         let (commands, created, removed) = Self.linkCommands(plan, inventory: inventory)
         if !commands.isEmpty {
@@ -69,7 +121,10 @@ public actor DataPlane {
             let server = Dnsmasq(
                 directory: directory.appendingPathComponent(layout.region).appendingPathComponent(vpc.id), vpc: vpc,
                 domain: plan.domain)
-            let outcome = try await server.apply(in: layout.namespacePath)
+            let key = layout.namespace + "/" + vpc.id
+            let outcome = try await server.apply(
+                in: layout.namespacePath, forceReload: !reloadedServers.contains(key))
+            reloadedServers.insert(key)
             leasesChanged = leasesChanged || outcome.leasesChanged
             if let action = outcome.action {
                 logger.info(
@@ -191,8 +246,9 @@ public actor DataPlane {
             _ = try? await HostCommand("ip", ["netns", "delete", namespace]).run()
         }
         try? FileManager.default.removeItem(at: namespaceEtc.appendingPathComponent(layout.outsideNamespace))
-        appliedNAT[layout.region] = nil
-        configuredBridges = configuredBridges.filter { !$0.hasPrefix(layout.namespace + "/") }
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(layout.region))
+        forget(layout)
+        retries.removeValue(forKey: layout.region)?.cancel()
     }
 
     private func acquire(_ region: String) async {

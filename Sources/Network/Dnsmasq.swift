@@ -19,14 +19,14 @@ struct Dnsmasq: Sendable {
     var pidFile: URL { directory.appendingPathComponent("dnsmasq.pid") }
     var log: URL { directory.appendingPathComponent("dnsmasq.log") }
 
-    /// The configuration. It runs as root: the daemon's files are its owner's alone (umask 077), and dnsmasq
-    /// re-reads the hosts files at SIGHUP, after it would have dropped to `nobody`. It is reachable only from
-    /// the VPC's own bridge.
+    /// The configuration. dnsmasq drops to `nobody` once its sockets are open (guests talk to it), so its
+    /// files are world-readable, under /run rather than in the data directory.
     var configurationText: String {
         var lines = [
             "# Written by iaasd: the DHCP and DNS of \(vpc.id). Changes are overwritten.",
             "interface=\(vpc.bridge)", "bind-dynamic", "except-interface=lo", "no-resolv", "no-hosts", "no-poll",
-            "user=root", "leasefile-ro", "dhcp-authoritative", "domain=\(domain)", "local=/\(domain)/",
+            "user=nobody", "group=nogroup", "leasefile-ro", "dhcp-authoritative", "domain=\(domain)",
+            "local=/\(domain)/",
             "dhcp-option=option:dns-server,\(vpc.dnsAddress)", "dhcp-option=option:domain-name,\(domain)",
             "dhcp-hostsfile=\(dhcpHosts.path)", "addn-hosts=\(hosts.path)", "pid-file=\(pidFile.path)",
             "log-facility=\(log.path)",
@@ -72,27 +72,48 @@ struct Dnsmasq: Sendable {
 
     /// Writes the files, and starts dnsmasq, restarts it (its configuration changed) or makes it re-read its
     /// hosts (they changed).
-    func apply(in namespacePath: String) async throws(NetworkError) -> Outcome {
+    /// - Parameter forceReload: signal a running dnsmasq even if no file changed (the first apply after a
+    ///   start: a crash may have come between a file's rename and the signal).
+    func apply(in namespacePath: String, forceReload: Bool = false) async throws(NetworkError) -> Outcome {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw .fileFailed(path: directory.path, reason: "\(error)")
         }
+        // The daemon's umask is 077: nobody must still reach the directory (and, below, read the files).
+        var level = directory
+        while level.path.hasPrefix("/run/") && level.path != "/run" {
+            chmod(level.path, 0o755)
+            level = level.deletingLastPathComponent()
+        }
         let configurationChanged = try Self.write(configurationText, to: configuration)
         let leasesChanged = try Self.write(dhcpHostsText, to: dhcpHosts)
         let namesChanged = try Self.write(hostsText, to: hosts)
         let hostsChanged = leasesChanged || namesChanged
-        if let pid = runningPid {
+        if let pid = runningPid, !Self.isIn(namespacePath, pid: pid) {
+            // A dnsmasq left in a namespace that was removed and made again serves nobody: replaced.
+            _ = kill(pid, SIGTERM)
+            await Self.waitForExit(pid)
+        } else if let pid = runningPid {
             if configurationChanged {
                 _ = kill(pid, SIGTERM)
                 await Self.waitForExit(pid)
             } else {
-                if hostsChanged { _ = kill(pid, SIGHUP) }
+                if hostsChanged || forceReload { _ = kill(pid, SIGHUP) }
                 return Outcome(action: hostsChanged ? "reloaded" : nil, leasesChanged: leasesChanged)
             }
         }
         try await HostCommand("dnsmasq", ["--conf-file=\(configuration.path)"], in: namespacePath).run()
         return Outcome(action: "started", leasesChanged: leasesChanged)
+    }
+
+    /// Whether process `pid` runs in the network namespace mounted at `path` (the same nsfs inode).
+    static func isIn(_ path: String, pid: pid_t) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0,
+            let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")
+        else { return false }
+        return link == "net:[\(status.st_ino)]"
     }
 
     /// Ends this VPC's dnsmasq, if it runs.
@@ -120,6 +141,7 @@ struct Dnsmasq: Sendable {
         } catch {
             throw .fileFailed(path: url.path, reason: "\(error)")
         }
+        chmod(url.path, 0o644)
         return (old ?? "") != text
     }
 }

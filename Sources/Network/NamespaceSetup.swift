@@ -6,7 +6,9 @@ struct NamespaceSetup: Sendable {
     var layout: RegionLayout
     var publicPool: String
 
-    func ensure() async throws(NetworkError) {
+    /// Returns whether a namespace or the link was made now.
+    @discardableResult
+    func ensure() async throws(NetworkError) -> Bool {
         var made = false
         for namespace in [layout.namespace, layout.outsideNamespace]
         where !FileManager.default.fileExists(atPath: RegionLayout.mount(namespace)) {
@@ -25,7 +27,7 @@ struct NamespaceSetup: Sendable {
             ).run()
             made = true
         }
-        guard made || inside.links[RegionLayout.uplink]?.up != true else { return }
+        guard made || inside.links[RegionLayout.uplink]?.up != true else { return false }
         let prefix = RegionLayout.linkPrefix
         try await HostCommand(
             "ip", ["-n", layout.namespace, "-batch", "-"],
@@ -51,5 +53,6 @@ struct NamespaceSetup: Sendable {
                 "link set \(RegionLayout.uplink) up", "route replace default via \(RegionLayout.outsideAddress)",
             ].joined(separator: "\n")
         ).run()
+        return made
     }
 }

@@ -40,6 +40,8 @@ public enum NamespaceSocket {
         guard fd >= 0 else { throw failure(what, "socket") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        // Bound even if the address is not (yet) on the bridge: the next apply puts it there.
+        setsockopt(fd, Int32(IPPROTO_IP), 15 /* IP_FREEBIND */, &yes, socklen_t(MemoryLayout<Int32>.size))
         var socketAddress = sockaddr_in()
         socketAddress.sin_family = sa_family_t(AF_INET)
         socketAddress.sin_port = port.bigEndian

@@ -6,7 +6,10 @@
 /// - security groups, stateful: every packet an instance sends passes its groups' egress rules, and every
 ///   packet it receives their ingress rules, unless it belongs to a flow already allowed. Taps are isolated
 ///   ports of their bridge and the bridge answers ARP for their neighbours, so even two instances of one
-///   subnet talk through this table, as through AWS's hypervisor.
+///   subnet talk through this table, as through AWS's hypervisor;
+/// - source checks (a `bridge` table): a tap may send only its instance's MAC and address (ARP and IPv4;
+///   nothing else), so no guest can pass for another, or for an address no instance has, to the filter or
+///   to the metadata service.
 struct VPCRuleset: Sendable, Equatable {
     /// Public → private, for the instances that run with a public address.
     var mappings: [Mapping]
@@ -23,6 +26,7 @@ struct VPCRuleset: Sendable, Equatable {
         var instanceId: String
         var address: String
         var groups: [String]
+        var mac: String = ""
     }
 
     static let table = "iaas"
@@ -39,7 +43,7 @@ struct VPCRuleset: Sendable, Equatable {
             interface.publicAddress.map { Mapping(publicAddress: $0, privateAddress: interface.privateAddress) }
         }
         members = interfaces.filter(\.hasTap).map {
-            Member(instanceId: $0.instanceId, address: $0.privateAddress, groups: $0.securityGroups)
+            Member(instanceId: $0.instanceId, address: $0.privateAddress, groups: $0.securityGroups, mac: $0.mac)
         }
         groups = plan.securityGroups
     }
@@ -53,6 +57,8 @@ struct VPCRuleset: Sendable, Equatable {
             "    set with_public {", "        type ipv4_addr",
         ]
         lines += Self.elements(mappings.map(\.privateAddress))
+        lines += ["    }", "    set instances {", "        type ipv4_addr"]
+        lines += Self.elements(members.map(\.address))
         lines += ["    }", "    map public_to_private {", "        type ipv4_addr : ipv4_addr"]
         lines += Self.elements(mappings.map { "\($0.publicAddress) : \($0.privateAddress)" })
         lines += ["    }", "    map private_to_public {", "        type ipv4_addr : ipv4_addr"]
@@ -74,6 +80,8 @@ struct VPCRuleset: Sendable, Equatable {
             "        iifname \(inbound) ct status & dnat == 0 drop",
             // The host's link (when there is one) carries only what the host starts, and its replies.
             "        oifname \"\(HostRoute.vpcLink)\" drop", "        oifname \(uplink) ip saddr != @with_public drop",
+            // From a bridge, only instances' own addresses (the bridge table checked who sent them).
+            "        iifname != \(inbound) ip saddr != @instances drop",
         ]
         if !members.isEmpty {
             lines.append(
@@ -99,8 +107,43 @@ struct VPCRuleset: Sendable, Equatable {
             }
             lines += ["        drop", "    }"]
         }
-        lines += ["}", ""]
+        lines += ["}"]
+        lines += sourceChecks
+        lines.append("")
         return lines.joined(separator: "\n")
+    }
+
+    /// The `bridge` table: frames from a tap must carry its instance's MAC, and ARP and IPv4 its address
+    /// (0.0.0.0 too, for DHCP and ARP probes); no other protocol; a tap of no running instance sends nothing.
+    private var sourceChecks: [String] {
+        var lines = [
+            "table bridge \(Self.table)", "delete table bridge \(Self.table)", "table bridge \(Self.table) {",
+            "    chain prerouting {", "        type filter hook prerouting priority -300; policy accept;",
+        ]
+        if !members.isEmpty {
+            lines.append(
+                "        iifname vmap { "
+                    + members.map {
+                        "\"\(RegionLayout.tap(instanceId: $0.instanceId))\" : jump \(Self.chain("port", $0.instanceId))"
+                    }
+                    .joined(separator: ", ") + " }")
+        }
+        lines += ["        iifname \"\(RegionLayout.tapPrefix)*\" drop", "    }"]
+        for member in members {
+            let own = "{ 0.0.0.0, \(member.address) }"
+            lines += [
+                "    chain \(Self.chain("port", member.instanceId)) {",
+                "        ether saddr != \(member.mac) drop",
+                "        ether type arp arp saddr ether != \(member.mac) drop",
+                "        ether type arp arp saddr ip != \(own) drop",
+                "        ether type ip ip saddr != \(own) drop",
+                "        ether type != { ip, arp } drop",
+                "        accept",
+                "    }",
+            ]
+        }
+        lines.append("}")
+        return lines
     }
 
     /// A rule's match: its peer (`ip saddr` for ingress, `ip daddr` for egress) and its protocol and range.

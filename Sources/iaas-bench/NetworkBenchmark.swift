@@ -170,8 +170,9 @@ struct NetworkBenchmark: AsyncParsableCommand {
                 kill(pid, SIGKILL)
             }
         }
-        await DataPlane(directory: URL(fileURLWithPath: data + "/network")).remove(
-            layout, vpcIds: ["vpc-00000000000000001"])
+        let runtime = DataPlane.runtimeDirectory(prefix: layout.prefix)
+        await DataPlane(directory: runtime).remove(layout, vpcIds: ["vpc-00000000000000001"])
+        try? FileManager.default.removeItem(at: runtime)
     }
 }
 

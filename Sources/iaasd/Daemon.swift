@@ -85,7 +85,7 @@ struct Daemon {
             acceleration: options.acceleration == .kvm ? .kvm : .tcg)
         let acceleration = AccelerationChoice(
             options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
-        let networking = try networking(dataDirectory)
+        let (networking, namespaceLock) = try networking(dataDirectory)
         let cloud = Cloud(
             database: database, dataDirectory: dataDirectory, catalog: catalog, info: info,
             repairInterval: options.repairInterval, scrubInterval: options.scrubInterval,
@@ -189,6 +189,7 @@ struct Daemon {
         defer {
             unlink(options.socketPath)
             withExtendedLifetime(lock) {}
+            withExtendedLifetime(namespaceLock) {}
         }
         do {
             try await group.run()

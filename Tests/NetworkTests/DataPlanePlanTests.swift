@@ -108,11 +108,24 @@ struct DataPlanePlanTests {
 
     private var members: [VPCRuleset.Member] {
         [
-            .init(instanceId: "i-00000000000000001", address: "172.31.0.4", groups: ["sg-00000000000000001"]),
+            .init(
+                instanceId: "i-00000000000000001", address: "172.31.0.4", groups: ["sg-00000000000000001"],
+                mac: "02:00:00:00:00:01"),
             .init(
                 instanceId: "i-00000000000000002", address: "172.31.0.5",
-                groups: ["sg-00000000000000001", "sg-00000000000000002"]),
+                groups: ["sg-00000000000000001", "sg-00000000000000002"], mac: "02:00:00:00:00:02"),
         ]
+    }
+
+    @Test func aTapMaySendOnlyItsInstancesAddresses() {
+        let text = VPCRuleset(mappings: [], members: members, groups: groups).text
+        #expect(text.contains("table bridge iaas {"))
+        #expect(text.contains("iifname vmap { \"tap000000000001\" : jump port_i_00000000000000001"))
+        #expect(text.contains("iifname \"tap*\" drop"), "a tap of no running instance sends nothing")
+        #expect(text.contains("ether saddr != 02:00:00:00:00:01 drop"))
+        #expect(text.contains("ether type arp arp saddr ip != { 0.0.0.0, 172.31.0.4 } drop"))
+        #expect(text.contains("ether type ip ip saddr != { 0.0.0.0, 172.31.0.4 } drop"))
+        #expect(text.contains("iifname != { \"outside0\", \"host0\" } ip saddr != @instances drop"))
     }
 
     @Test func securityGroupsBecomeAChainPerInstanceAndDirection() {
@@ -150,8 +163,9 @@ struct DataPlanePlanTests {
             groups: groups)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nft")
-        // The first two lines (make, then delete the table) need a table to delete: check the rest alone.
-        let body = ruleset.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2)
+        // The lines that make, then delete, each table need a table to delete: check the rest alone.
+        let body = ruleset.text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("delete table") && !($0.hasPrefix("table") && !$0.hasSuffix("{")) }
             .joined(separator: "\n")
         let input = Pipe()
         let errors = Pipe()

@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Services
+import Synchronization
 
 /// The instance metadata service of one region: HTTP on 169.254.169.254:80 inside the region's VPC
 /// namespace (the daemon binds the socket there and hands it over), knowing each caller by the
@@ -27,13 +28,22 @@ public struct MetadataServer: Service {
         self.lookup = lookup
     }
 
+    /// Connections served at once; more are closed at once. Guests share the daemon's descriptors.
+    static let maxConnections = 256
+    /// A connection that sends nothing for this long is closed.
+    static let idleTimeout = TimeAmount.seconds(10)
+
     public func run() async throws {
         let responder = self.responder
         let lookup = self.lookup
+        let open = ConnectionCount()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                guard open.enter() else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in open.leave() }
+                return channel.pipeline.addHandler(IdleStateHandler(readTimeout: Self.idleTimeout)).flatMap {
+                    channel.pipeline.configureHTTPServerPipeline()
+                }.flatMap {
                     channel.pipeline.addHandler(MetadataHandler(responder: responder, lookup: lookup))
                 }
             }
@@ -45,6 +55,23 @@ public struct MetadataServer: Service {
             channel.close(promise: nil)
         }
     }
+}
+
+/// The connections a server has open, against its cap.
+private final class ConnectionCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts a new connection, unless the cap is reached.
+    func enter() -> Bool {
+        let now = count.add(1, ordering: .relaxed).newValue
+        if now > MetadataServer.maxConnections {
+            count.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func leave() { count.subtract(1, ordering: .relaxed) }
 }
 
 /// One connection: a request's head (its body, if any, is ignored: no IMDS call has one), then the answer.
@@ -59,6 +86,14 @@ private final class MetadataHandler: ChannelInboundHandler, @unchecked Sendable 
     init(responder: MetadataResponder, lookup: @escaping MetadataServer.Lookup) {
         self.responder = responder
         self.lookup = lookup
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

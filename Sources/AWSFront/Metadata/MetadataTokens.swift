@@ -32,6 +32,7 @@ struct MetadataTokens: Sendable {
     }
 
     private func signature(_ payload: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: key))).base64EncodedString()
+        Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: key)))
+            .base64EncodedString()
     }
 }

@@ -38,7 +38,11 @@ public actor QEMUDriver: Hypervisor {
     /// Devices QEMU reported deleted before anyone waited for them.
     private var deletedDevices: Set<String> = []
 
-    static let nsenter: FilePath = "/usr/bin/nsenter"
+    /// util-linux's `nsenter`, where Debian and others install it.
+    static let nsenter = FilePath(
+        ["/usr/bin/nsenter", "/usr/sbin/nsenter", "/bin/nsenter", "/sbin/nsenter"].first {
+            access($0, X_OK) == 0
+        } ?? "/usr/bin/nsenter")
 
     /// The line an iaas guest prints on its console once it serves.
     public static let readinessMarker = "iaas-guest: ready"

@@ -67,6 +67,15 @@ extension InstanceService {
                 .filter(Column("privateIp") == privateAddress).fetchOne(db)
         }
         guard let record = found ?? nil else { return nil }
+        let groups =
+            (try? await database.readOrThrow { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT g.name FROM instanceSecurityGroup m JOIN securityGroup g ON g.id = m.groupId
+                        WHERE m.instanceId = ? ORDER BY m.position
+                        """, arguments: [record.id])
+            }) ?? []
         let index = placement(of: record.zone).index
         return InstanceMetadata(
             instanceId: record.id, imageId: record.imageId, instanceType: record.instanceType,
@@ -78,6 +87,6 @@ extension InstanceService {
             publicHostname: record.publicIp.map { InstanceNetwork.publicDnsName($0, region: region) },
             subnetId: InstanceNetwork.subnetId(zoneIndex: index), vpcId: InstanceNetwork.vpcId,
             vpcCIDR: InstanceNetwork.vpcCIDR, subnetCIDR: InstanceNetwork.subnetText(zoneIndex: index),
-            securityGroups: ["default"], userData: record.userData)
+            securityGroups: groups, userData: record.userData)
     }
 }

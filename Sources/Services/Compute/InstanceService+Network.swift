@@ -9,16 +9,17 @@ extension InstanceService {
     /// applied, so an earlier change a crash or a failure left half-done is finished too.
     func applyNetwork(region: String) async throws(CloudError) {
         guard let dataPlane = networking.dataPlane else { return }
-        let plan = try await networkPlan(region: region)
+        let service = self
         do {
-            try await dataPlane.apply(plan)
+            // The plan is read once the region is held: an older view of the tables never undoes a newer one.
+            try await dataPlane.apply(region: region) { try await service.networkPlan(region: region) }
         } catch {
             throw CloudError(code: "InternalError", message: "The VPC data plane of \(region) failed: \(error)")
         }
     }
 
-    /// `applyNetwork` after a change that is already committed: a failure is logged, and the next change
-    /// or the next start applies again.
+    /// `applyNetwork` after a change that is already committed: a failure is logged, and the data plane
+    /// tries again until it succeeds.
     func applyNetworkLater(zone: String) async {
         let region = placement(of: zone).region
         do {

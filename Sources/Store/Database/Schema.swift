@@ -269,7 +269,8 @@ enum Schema {
         migrator.registerMigration("v15-security-groups") { db in
             try db.create(table: SecurityGroupRecord.databaseTableName) { t in
                 t.primaryKey("id", .text)
-                t.column("name", .text).notNull()
+                // AWS's group names are case-insensitive: `Web` and `web` are one name.
+                t.column("name", .text).notNull().collate(.nocase)
                 t.column("description", .text).notNull()
                 t.column("vpcId", .text).notNull()
                 t.column("region", .text).notNull()

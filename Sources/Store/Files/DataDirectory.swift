@@ -24,8 +24,6 @@ public struct DataDirectory: Sendable, Hashable {
 
     public var database: FilePath { root.appending("iaas.sqlite") }
     public var run: FilePath { root.appending("run") }
-    /// The VPC data plane's files (dnsmasq's configuration and hosts), made again from the tables at each start.
-    public var network: FilePath { root.appending("network") }
     public var defaultSocket: FilePath { root.appending("iaasd.sock") }
 
     public func zone(_ name: String) -> ZoneDirectory {

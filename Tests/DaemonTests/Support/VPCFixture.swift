@@ -31,7 +31,7 @@ final class VPCFixture {
             try await fixture.openHTTP()
             return fixture
         } catch {
-            await Self.remove(layout, data: nil)
+            await Self.remove(layout)
             throw error
         }
     }
@@ -102,7 +102,7 @@ final class VPCFixture {
 
     /// The dnsmasq processes serving this daemon's data directory.
     func dnsmasqs() -> Int {
-        let network = compute.data + "/network/"
+        let network = DataPlane.runtimeDirectory(prefix: layout.prefix).path + "/"
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return pids.filter { pid in
             guard pid.allSatisfy(\.isNumber), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
@@ -115,7 +115,8 @@ final class VPCFixture {
     /// The default VPC's DHCP hosts: a line per instance that keeps its private address.
     func leases() -> String {
         (try? String(
-            contentsOfFile: compute.data + "/network/us-east-1/vpc-00000000000000001/dhcp-hosts", encoding: .utf8))
+            contentsOfFile: DataPlane.runtimeDirectory(prefix: layout.prefix).path
+                + "/us-east-1/vpc-00000000000000001/dhcp-hosts", encoding: .utf8))
             ?? ""
     }
 
@@ -135,12 +136,15 @@ final class VPCFixture {
     func stop() async {
         compute.daemon.kill()
         for pid in compute.machines() { kill(pid, SIGKILL) }
-        await Self.remove(layout, data: compute.data)
+        await Self.remove(layout)
         await compute.stop()
     }
 
-    private static func remove(_ layout: RegionLayout, data: String?) async {
-        let plane = DataPlane(directory: URL(fileURLWithPath: (data ?? "/nonexistent") + "/network"))
+    private static func remove(_ layout: RegionLayout) async {
+        let runtime = DataPlane.runtimeDirectory(prefix: layout.prefix)
+        let plane = DataPlane(directory: runtime)
         await plane.remove(layout, vpcIds: ["vpc-00000000000000001"])
+        // The daemon is gone: its lock on the prefix with it.
+        try? FileManager.default.removeItem(at: runtime)
     }
 }

@@ -15,10 +15,17 @@ extension InstanceService {
     public func authorizeSecurityGroupEgress(_ request: SecurityGroupPermissionsRequest) async throws(CloudError)
         -> AuthorizeSecurityGroupResult
     {
-        guard request.cidrIp == nil, request.ipProtocol == nil else {
-            throw .invalidParameterCombination("AuthorizeSecurityGroupEgress takes IpPermissions only.")
-        }
+        try Self.requirePermissionsOnly(request)
         return try await authorize(request, egress: true)
+    }
+
+    /// Egress rules come as IpPermissions only, as in AWS: the flat form is ingress's.
+    private static func requirePermissionsOnly(_ request: SecurityGroupPermissionsRequest) throws(CloudError) {
+        guard request.cidrIp == nil, request.ipProtocol == nil, request.fromPort == nil, request.toPort == nil,
+            request.sourceSecurityGroupName == nil
+        else {
+            throw .invalidParameterCombination("Egress rules are given as IpPermissions (or, to revoke, rule ids).")
+        }
     }
 
     /// `ec2.RevokeSecurityGroupIngress`.
@@ -32,7 +39,8 @@ extension InstanceService {
     public func revokeSecurityGroupEgress(_ request: SecurityGroupPermissionsRequest) async throws(CloudError)
         -> RevokeSecurityGroupResult
     {
-        try await revoke(request, egress: true)
+        try Self.requirePermissionsOnly(request)
+        return try await revoke(request, egress: true)
     }
 
     /// New rules, all or none: one that exists already (or is given twice) is InvalidPermission.Duplicate.

@@ -71,7 +71,7 @@ extension InstanceService {
         guard !name.lowercased().hasPrefix("sg-") else {
             throw .invalidParameterValue("Group names may not be in the format sg-*.")
         }
-        guard name != SecurityGroupLookup.defaultName else {
+        guard name.lowercased() != SecurityGroupLookup.defaultName else {
             throw CloudError(code: "InvalidGroup.Reserved", message: "The security group 'default' is reserved")
         }
         guard !request.description.isEmpty else { throw .missingParameter("GroupDescription") }
@@ -141,10 +141,12 @@ extension InstanceService {
                 throw SecurityGroupErrors.inUse(group.id, by: "a rule of \(rule.groupId)")
             }
             try db.catching {
+                let rules = try String.fetchAll(
+                    db, sql: "SELECT id FROM securityGroupRule WHERE groupId = ?", arguments: [group.id])
                 _ = try SecurityGroupRuleRecord.filter(SecurityGroupRuleRecord.Columns.groupId == group.id).deleteAll(
                     db)
                 _ = try group.delete(db)
-                _ = try TagRecord.filter(TagRecord.Columns.resourceId == group.id).deleteAll(db)
+                _ = try TagRecord.filter((rules + [group.id]).contains(TagRecord.Columns.resourceId)).deleteAll(db)
             }
             return group.id
         }

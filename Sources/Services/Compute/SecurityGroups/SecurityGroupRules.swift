@@ -97,16 +97,33 @@ enum SecurityGroupRules {
         }
     }
 
-    /// A CIDR of IPv4, as `a.b.c.d/n` with no bit set past the prefix.
+    /// A CIDR of IPv4, as `a.b.c.d/n` with no bit set past the prefix: decimal digits only (no sign, no
+    /// leading zero, which some parsers read as octal), and returned in its canonical form, which is what
+    /// reaches the firewall.
     static func cidr(_ value: String) throws(CloudError) -> String {
+        func number(_ text: Substring, max: Int) -> Int? {
+            guard (1...3).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }),
+                text == "0" || text.first != "0", let value = Int(text), value <= max
+            else { return nil }
+            return value
+        }
         let parts = value.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let base = IPv4(String(parts[0])), let length = Int(parts[1]), (0...32).contains(length)
-        else { throw .invalidParameterValue("CIDR block \(value) is malformed") }
+        let octets = parts.first?.split(separator: ".", omittingEmptySubsequences: false) ?? []
+        guard parts.count == 2, octets.count == 4, let length = number(parts[1], max: 32) else {
+            throw .invalidParameterValue("CIDR block \(value) is malformed")
+        }
+        var base: UInt32 = 0
+        for octet in octets {
+            guard let byte = number(octet, max: 255) else {
+                throw .invalidParameterValue("CIDR block \(value) is malformed")
+            }
+            base = base << 8 | UInt32(byte)
+        }
         let mask: UInt32 = length == 0 ? 0 : ~UInt32(0) << UInt32(32 - length)
-        guard base.value & ~mask == 0 else {
+        guard base & ~mask == 0 else {
             throw .invalidParameterValue("CIDR block \(value) is malformed: bits are set past the prefix /\(length)")
         }
-        return value
+        return "\(IPv4(base))/\(length)"
     }
 
     /// The rules of a request's permissions (or, for ingress, its flat `IpProtocol`/`CidrIp` form), their
@@ -122,8 +139,9 @@ enum SecurityGroupRules {
                 throw .invalidParameterCombination(
                     "Give IpPermissions, or IpProtocol, FromPort, ToPort and CidrIp or SourceSecurityGroupName.")
             }
-            var permission = IpPermission(
-                ipProtocol: request.ipProtocol ?? "-1", fromPort: request.fromPort, toPort: request.toPort)
+            // Without a protocol the rule would be wider than asked for (all protocols, every port).
+            guard let ipProtocol = request.ipProtocol else { throw .missingParameter("IpProtocol") }
+            var permission = IpPermission(ipProtocol: ipProtocol, fromPort: request.fromPort, toPort: request.toPort)
             if let source = request.sourceSecurityGroupName {
                 guard request.cidrIp == nil else {
                     throw .invalidParameterCombination("Give CidrIp or SourceSecurityGroupName, not both.")

@@ -69,6 +69,17 @@ struct SecurityGroupTests {
                 _ = try await client.call(
                     Methods.createSecurityGroup, CreateSecurityGroupRequest(groupName: "default", description: "d"))
             } == "InvalidGroup.Reserved")
+        // Names are case-insensitive, as in AWS: `Default` is the reserved name too.
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.createSecurityGroup, CreateSecurityGroupRequest(groupName: "Default", description: "d"))
+            } == "InvalidGroup.Reserved")
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.createSecurityGroup, CreateSecurityGroupRequest(groupName: "WEB", description: "again"))
+            } == "InvalidGroup.Duplicate")
         for name in ["sg-web", "", String(repeating: "a", count: 256), "tab\there"] {
             #expect(
                 await awsCode {
@@ -158,6 +169,9 @@ struct SecurityGroupTests {
             (tcp(22, "10.0.0.1/8"), "InvalidParameterValue"),
             (tcp(22, "10.0.0.0/33"), "InvalidParameterValue"),
             (tcp(22, "ten/8"), "InvalidParameterValue"),
+            (tcp(22, "+10.0.0.0/8"), "InvalidParameterValue"),
+            (tcp(22, "010.0.0.0/8"), "InvalidParameterValue"),
+            (tcp(22, "10.0.0.0/+8"), "InvalidParameterValue"),
             (IpPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22), "InvalidParameterValue"),
             (
                 IpPermission(
@@ -183,6 +197,19 @@ struct SecurityGroupTests {
                     SecurityGroupPermissionsRequest(groupId: id, ipPermissions: [ipv6]))
             } == "InvalidParameterValue")
         #expect(try await group(client, id) == before, "a refused request adds nothing")
+        // The flat form names its protocol (else it would allow them all); egress takes IpPermissions only.
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.authorizeSecurityGroupIngress,
+                    SecurityGroupPermissionsRequest(groupId: id, fromPort: 22, toPort: 22, cidrIp: "10.0.0.0/8"))
+            } == "MissingParameter")
+        #expect(
+            await awsCode {
+                _ = try await client.call(
+                    Methods.authorizeSecurityGroupEgress,
+                    SecurityGroupPermissionsRequest(groupId: id, ipProtocol: "tcp", fromPort: 22, toPort: 22))
+            } == "InvalidParameterCombination")
 
         // Revoke by permission, then by id; what is not there is refused.
         _ = try await client.call(

@@ -173,6 +173,16 @@ struct VPCDataPlaneTests {
             #expect(FileManager.default.fileExists(atPath: "/run/netns/\(fixture.layout.outsideNamespace)"))
             #expect(fixture.dnsmasqs() == 1)
             #expect(try await fixture.taps().isEmpty)
+            // A second daemon may not take the same namespaces.
+            let other = try TemporaryDirectory()
+            defer { other.remove() }
+            let second = try await CommandRun.run(
+                try DaemonProcess.binary(),
+                [
+                    "--data-dir", other.path + "/data", "--network", "vpc", "--network-namespace-prefix",
+                    fixture.layout.prefix,
+                ])
+            #expect(second.status != 0 && second.stderr.contains("is in use by iaasd"), "\(second.stderr)")
         }
     }
 }

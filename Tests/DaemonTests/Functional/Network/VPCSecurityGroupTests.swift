@@ -58,6 +58,11 @@ struct VPCSecurityGroupTests {
                     IpPermission(ipProtocol: "tcp", fromPort: 80, toPort: 80, ipRanges: [IpRange(cidrIp: "0.0.0.0/0")]),
                 ]))
         #expect(try await ping(shellA, second.privateIpAddress), "A is a member of the group the rule names")
+        // A guest cannot pass for an address that is not its own: the bridge drops it before any rule.
+        let spoofed = try await shellA.run(
+            "ip addr add 172.31.0.99/20 dev eth0; ping -c 1 -W 2 -I 172.31.0.99 \(second.privateIpAddress) >/dev/null 2>&1; echo $?; ip addr del 172.31.0.99/20 dev eth0"
+        )
+        #expect(spoofed == "1", "a packet from an address A does not own: \(spoofed)")
         #expect(try await fixture.outsideGet(publicB)?.contains(second.privateIpAddress) == true)
         let page = try await shellA.run("wget -q -O - http://\(second.privateIpAddress)/")
         #expect(page.contains(second.privateIpAddress), "HTTP from A too: \(page)")
