@@ -188,7 +188,7 @@ public actor DataPlane {
     }
 
     /// The bridges' routing settings, once per bridge and daemon (a sysctl is idempotent): proxy ARP among
-    /// isolated ports, and no ICMP redirect telling a guest to go around the filter.
+    /// isolated ports, answered at once, and no ICMP redirect telling a guest to go around the filter.
     private func configureBridges(_ plan: RegionPlan) async throws(NetworkError) {
         let bridges = plan.vpcs.map(\.bridge).filter { !configuredBridges.contains(plan.layout.namespace + "/" + $0) }
         guard !bridges.isEmpty else { return }
@@ -197,6 +197,9 @@ public actor DataPlane {
             settings += [
                 "net.ipv4.conf.\(bridge).proxy_arp=1", "net.ipv4.conf.\(bridge).proxy_arp_pvlan=1",
                 "net.ipv4.conf.\(bridge).send_redirects=0",
+                // Proxied ARP answers are delayed up to 0.8 s by default (for routers that race a real host):
+                // every neighbour here is proxied, so they are answered at once.
+                "net.ipv4.neigh.\(bridge).proxy_delay=0",
             ]
         }
         try await HostCommand("sysctl", ["-q", "-w"] + settings, in: plan.layout.namespacePath).run()

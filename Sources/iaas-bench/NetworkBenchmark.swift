@@ -93,7 +93,9 @@ struct NetworkBenchmark: AsyncParsableCommand {
 
         // An Elastic IP moved between the two: from the call to the first page from the new instance.
         let eip = try await client.call(Methods.allocateAddress, AllocateAddressRequest(domain: "vpc"))
+        // The call returns once the data plane applied the change; the page needs a curl process besides.
         var association = Latency()
+        var associationCall = Latency()
         for round in 0..<rounds * 2 {
             let target = round % 2 == 0 ? a : b
             let start = ContinuousClock.now
@@ -101,15 +103,18 @@ struct NetworkBenchmark: AsyncParsableCommand {
                 Methods.associateAddress,
                 AssociateAddressRequest(
                     allocationId: eip.allocationId, instanceId: target.instanceId, allowReassociation: true))
+            associationCall.record(ContinuousClock.now - start)
             try await until {
                 try await outsideGet(layout, host: eip.publicIp)?.contains(target.privateIpAddress) == true
             }
             association.record(ContinuousClock.now - start)
         }
+        print("AssociateAddress call (returns once applied): \(associationCall.summary)")
         print("Elastic IP association → its new instance answers: \(association.summary)")
 
         // A security group rule: from AuthorizeSecurityGroupIngress to the first page through it.
         var rule = Latency()
+        var ruleCall = Latency()
         for _ in 0..<rounds {
             _ = try await client.call(
                 Methods.revokeSecurityGroupIngress,
@@ -118,10 +123,12 @@ struct NetworkBenchmark: AsyncParsableCommand {
             _ = try await client.call(
                 Methods.authorizeSecurityGroupIngress,
                 SecurityGroupPermissionsRequest(groupId: group, ipPermissions: [http]))
+            ruleCall.record(ContinuousClock.now - start)
             // The Elastic IP: the last association left it with B.
             try await until { try await outsideGet(layout, host: eip.publicIp) != nil }
             rule.record(ContinuousClock.now - start)
         }
+        print("AuthorizeSecurityGroupIngress call (returns once applied): \(ruleCall.summary)")
         print("security group rule authorized → traffic passes: \(rule.summary)")
         await client.close()
     }

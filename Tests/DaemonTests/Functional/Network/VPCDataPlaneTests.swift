@@ -119,9 +119,10 @@ struct VPCDataPlaneTests {
                 #expect(try await get("meta-data/public-ipv4") == running.publicIpAddress)
                 #expect(try await get("meta-data/placement/availability-zone") == "us-east-1a")
                 #expect(try await get("user-data") == userData.dropLast())
-                // IMDSv2: a token from PUT, then GETs that carry it.
+                // IMDSv2: a token from PUT, then GETs that carry it. (busybox's nc stops at its input's end:
+                // the input stays open until the answer is in; the service closes an HTTP/1.0 connection.)
                 let token = try await shell.run(
-                    "printf 'PUT /latest/api/token HTTP/1.0\\r\\nX-aws-ec2-metadata-token-ttl-seconds: 60\\r\\n\\r\\n' | nc 169.254.169.254 80 | tail -n 1"
+                    "(printf 'PUT /latest/api/token HTTP/1.0\\r\\nX-aws-ec2-metadata-token-ttl-seconds: 60\\r\\n\\r\\n'; sleep 5) | nc 169.254.169.254 80 | tail -n 1"
                 )
                 #expect(!token.isEmpty && !token.contains(" "), "\(token)")
                 #expect(try await get("meta-data/instance-id", token: token) == id)
