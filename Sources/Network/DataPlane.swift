@@ -192,7 +192,13 @@ public actor DataPlane {
     private func configureBridges(_ plan: RegionPlan) async throws(NetworkError) {
         let bridges = plan.vpcs.map(\.bridge).filter { !configuredBridges.contains(plan.layout.namespace + "/" + $0) }
         guard !bridges.isEmpty else { return }
-        var settings = ["net.ipv4.conf.all.send_redirects=0"]
+        // br_netfilter, where the kernel has it, would run a bridged frame through the IP hooks and, once
+        // DNAT pointed it at a neighbour on the same bridge, bridge it there (between isolated ports: dropped).
+        // Nothing here is bridged between instances, so it has nothing to do. (`-e`: absent keys are fine.)
+        var settings = [
+            "net.ipv4.conf.all.send_redirects=0", "net.bridge.bridge-nf-call-iptables=0",
+            "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0",
+        ]
         for bridge in bridges {
             settings += [
                 "net.ipv4.conf.\(bridge).proxy_arp=1", "net.ipv4.conf.\(bridge).proxy_arp_pvlan=1",
@@ -202,7 +208,7 @@ public actor DataPlane {
                 "net.ipv4.neigh.\(bridge).proxy_delay=0",
             ]
         }
-        try await HostCommand("sysctl", ["-q", "-w"] + settings, in: plan.layout.namespacePath).run()
+        try await HostCommand("sysctl", ["-q", "-e", "-w"] + settings, in: plan.layout.namespacePath).run()
         for bridge in bridges { configuredBridges.insert(plan.layout.namespace + "/" + bridge) }
     }
 

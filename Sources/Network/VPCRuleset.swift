@@ -1,6 +1,7 @@
 /// The nftables table of a region's VPC namespace, as one `nft -f` transaction that replaces the whole
 /// table, so no packet ever sees half a change:
-/// - 1:1 NAT between public addresses (pool or Elastic IP) and private ones;
+/// - 1:1 NAT between public addresses (pool or Elastic IP) and private ones, from the outside and, hairpin,
+///   from another instance;
 /// - a forward filter: the outside reaches only what NAT maps, and an instance without a public address
 ///   reaches nothing outside;
 /// - security groups, stateful: every packet an instance sends passes its groups' egress rules, and every
@@ -71,9 +72,13 @@ struct VPCRuleset: Sendable, Equatable {
         }
         lines += [
             "    chain prerouting {", "        type nat hook prerouting priority dstnat; policy accept;",
-            "        iifname \(inbound) dnat to ip daddr map @public_to_private", "    }",
+            // From anywhere, instances included: one reaches another by its public address (hairpin).
+            "        dnat to ip daddr map @public_to_private", "    }",
             "    chain postrouting {", "        type nat hook postrouting priority srcnat; policy accept;",
-            "        oifname \(uplink) snat to ip saddr map @private_to_public", "    }",
+            "        oifname \(uplink) snat to ip saddr map @private_to_public",
+            // Hairpin: the receiver sees the sender's public address, as through AWS's internet gateway, and
+            // its replies come back through NAT.
+            "        iifname != \(inbound) ct status dnat snat to ip saddr map @private_to_public", "    }",
             "    chain forward {", "        type filter hook forward priority filter; policy accept;",
             "        ct state established,related accept", "        ct state invalid drop",
             "        iifname \(inbound) oifname \(inbound) drop",
@@ -82,6 +87,8 @@ struct VPCRuleset: Sendable, Equatable {
             "        oifname \"\(HostRoute.vpcLink)\" drop", "        oifname \(uplink) ip saddr != @with_public drop",
             // From a bridge, only instances' own addresses (the bridge table checked who sent them).
             "        iifname != \(inbound) ip saddr != @instances drop",
+            // A public address is reached only from a public address, as in AWS.
+            "        iifname != \(inbound) ct status dnat ip saddr != @with_public drop",
         ]
         if !members.isEmpty {
             lines.append(

@@ -85,7 +85,8 @@ struct DataPlanePlanTests {
         #expect(text.hasPrefix("table ip iaas\ndelete table ip iaas\n"), "the table is replaced in one transaction")
         #expect(text.contains("elements = { 198.18.0.1 : 172.31.0.4 }"))
         #expect(text.contains("elements = { 172.31.0.4 : 198.18.0.1 }"))
-        #expect(text.contains("iifname { \"outside0\", \"host0\" } dnat to ip daddr map @public_to_private"))
+        #expect(text.contains("        dnat to ip daddr map @public_to_private"))
+        #expect(text.contains("ct status dnat snat to ip saddr map @private_to_public"), "hairpin")
         let empty = VPCRuleset(mappings: []).text
         #expect(!empty.contains("elements"), "an empty map has no elements line (nft refuses `{ }`)")
     }

@@ -42,6 +42,10 @@ struct VPCDataPlaneTests {
         let publicB = try #require(second.publicIpAddress)
         #expect(try await fixture.outsideGet(publicA)?.contains(first.privateIpAddress) == true)
         #expect(try await fixture.outsideGet(second.publicDnsName)?.contains(second.privateIpAddress) == true)
+        // Hairpin: a guest reaches another by its public address (DNAT, and SNAT to the sender's public address
+        // so that the replies come back through NAT).
+        let hairpin = try await shell.run("wget -q -O - http://\(publicB)/")
+        #expect(hairpin.contains(second.privateIpAddress), "instance to instance by public address: \(hairpin)")
         // The outside cannot reach private addresses.
         #expect(try await fixture.outsideGet(first.privateIpAddress) == nil)
 

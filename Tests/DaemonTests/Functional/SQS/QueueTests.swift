@@ -59,8 +59,9 @@ struct QueueTests {
         let vector = try await client.send(try await client.createQueue("vectors"), "test")
         #expect(vector.md5OfMessageBody == "098f6bcd4621d373cade4e832627b4f6")
 
-        // 8 s: long enough for the next checks on a loaded machine with fsyncs to wait for.
-        let first = try #require(try await client.receive(url, visibility: 8).first)
+        // 15 s: long enough for the next checks on a loaded machine (the suite boots guests meanwhile), short
+        // enough for the long poll below (at most 20 s) to see the message come back.
+        let first = try #require(try await client.receive(url, visibility: 15).first)
         #expect(first.body == "line one\n\tline two")
         #expect(first.messageId == sent.messageId)
         #expect(first.md5OfBody == sent.md5OfMessageBody)
