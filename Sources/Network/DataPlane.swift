@@ -96,9 +96,9 @@ public actor DataPlane {
 
     private func applyNow(_ plan: RegionPlan) async throws(NetworkError) {
         let layout = plan.layout
+        let (made, inventory) = try await NamespaceSetup(layout: layout, publicPool: plan.publicPool).ensure()
         // A namespace made now (first start, or removed behind the daemon's back) has none of what was applied.
-        if try await NamespaceSetup(layout: layout, publicPool: plan.publicPool).ensure() { forget(layout) }
-        let inventory = try await LinkInventory.read(namespace: layout.namespace)
+        if made { forget(layout) }
         let (commands, created, removed) = Self.linkCommands(plan, inventory: inventory)
         if !commands.isEmpty {
             try await HostCommand(
@@ -112,9 +112,9 @@ public actor DataPlane {
         for tap in removed {
             logger.info("tap removed", metadata: ["iaas.tap": "\(tap)", "iaas.region": "\(layout.region)"])
         }
+        try await configureBridges(plan)
         // The named points are reached only by an apply that changes an instance's piece: a daemon armed to
         // crash at one still starts on an empty cloud.
-        try await configureBridges(plan)
         if !created.isEmpty || !removed.isEmpty { await CrashPoint.reach("network.apply.after-taps") }
         var leasesChanged = false
         for vpc in plan.vpcs {
@@ -227,9 +227,8 @@ public actor DataPlane {
         } catch {
             throw .fileFailed(path: directory.path, reason: "\(error)")
         }
+        // World-readable (the file by `write`): `ip netns exec` reads it as whoever runs it.
         _ = try Dnsmasq.write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent("hosts"))
-        // `ip netns exec` reads it as whoever runs it.
-        chmod(directory.appendingPathComponent("hosts").path, 0o644)
         chmod(directory.path, 0o755)
     }
 

@@ -90,18 +90,15 @@ struct Dnsmasq: Sendable {
         let leasesChanged = try Self.write(dhcpHostsText, to: dhcpHosts)
         let namesChanged = try Self.write(hostsText, to: hosts)
         let hostsChanged = leasesChanged || namesChanged
-        if let pid = runningPid, !Self.isIn(namespacePath, pid: pid) {
-            // A dnsmasq left in a namespace that was removed and made again serves nobody: replaced.
-            _ = kill(pid, SIGTERM)
-            await Self.waitForExit(pid)
-        } else if let pid = runningPid {
-            if configurationChanged {
-                _ = kill(pid, SIGTERM)
-                await Self.waitForExit(pid)
-            } else {
+        if let pid = runningPid {
+            // Replaced when its configuration changed, or when it was left in a namespace that was removed and
+            // made again, where it serves nobody; else told to read its hosts again.
+            guard configurationChanged || !Self.isIn(namespacePath, pid: pid) else {
                 if hostsChanged || forceReload { _ = kill(pid, SIGHUP) }
                 return Outcome(action: hostsChanged ? "reloaded" : nil, leasesChanged: leasesChanged)
             }
+            _ = kill(pid, SIGTERM)
+            await Self.waitForExit(pid)
         }
         try await HostCommand("dnsmasq", ["--conf-file=\(configuration.path)"], in: namespacePath).run()
         return Outcome(action: "started", leasesChanged: leasesChanged)

@@ -6,9 +6,9 @@ struct NamespaceSetup: Sendable {
     var layout: RegionLayout
     var publicPool: String
 
-    /// Returns whether a namespace or the link was made now.
-    @discardableResult
-    func ensure() async throws(NetworkError) -> Bool {
+    /// Returns whether a namespace or the link was made now, and the VPC namespace's links as they were
+    /// before (the bridges and taps, which this leaves alone, for the apply to compare with its plan).
+    func ensure() async throws(NetworkError) -> (made: Bool, inventory: LinkInventory) {
         var made = false
         for namespace in [layout.namespace, layout.outsideNamespace]
         where !FileManager.default.fileExists(atPath: RegionLayout.mount(namespace)) {
@@ -27,7 +27,7 @@ struct NamespaceSetup: Sendable {
             ).run()
             made = true
         }
-        guard made || inside.links[RegionLayout.uplink]?.up != true else { return false }
+        guard made || inside.links[RegionLayout.uplink]?.up != true else { return (false, inside) }
         let prefix = RegionLayout.linkPrefix
         try await HostCommand(
             "ip", ["-n", layout.namespace, "-batch", "-"],
@@ -53,6 +53,6 @@ struct NamespaceSetup: Sendable {
                 "link set \(RegionLayout.uplink) up", "route replace default via \(RegionLayout.outsideAddress)",
             ].joined(separator: "\n")
         ).run()
-        return made
+        return (made, inside)
     }
 }

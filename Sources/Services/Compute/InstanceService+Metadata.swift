@@ -60,22 +60,22 @@ extension InstanceService {
     /// the metadata service knows its caller by the connection's source, as AWS's does.
     public func metadata(privateAddress: String, region: String) async -> InstanceMetadata? {
         let zones = catalog.regions.first { $0.regionName == region }?.zones.map(\.zoneName) ?? []
-        let live = [InstanceState.pending, .running, .stopping, .shuttingDown].map(\.rawValue)
-        let found = try? await database.readOrThrow { db in
-            try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
-                .filter(live.contains(InstanceRecord.Columns.state))
-                .filter(Column("privateIp") == privateAddress).fetchOne(db)
+        let live = Self.statesWithMachine.map(\.rawValue)
+        let found = try? await database.readOrThrow { db -> (InstanceRecord, [String])? in
+            guard
+                let record = try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
+                    .filter(live.contains(InstanceRecord.Columns.state))
+                    .filter(Column("privateIp") == privateAddress).fetchOne(db)
+            else { return nil }
+            let groups = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT g.name FROM instanceSecurityGroup m JOIN securityGroup g ON g.id = m.groupId
+                    WHERE m.instanceId = ? ORDER BY m.position
+                    """, arguments: [record.id])
+            return (record, groups)
         }
-        guard let record = found ?? nil else { return nil }
-        let groups =
-            (try? await database.readOrThrow { db in
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT g.name FROM instanceSecurityGroup m JOIN securityGroup g ON g.id = m.groupId
-                        WHERE m.instanceId = ? ORDER BY m.position
-                        """, arguments: [record.id])
-            }) ?? []
+        guard let (record, groups) = found ?? nil else { return nil }
         let index = placement(of: record.zone).index
         return InstanceMetadata(
             instanceId: record.id, imageId: record.imageId, instanceType: record.instanceType,

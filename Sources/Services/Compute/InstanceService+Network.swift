@@ -18,25 +18,24 @@ extension InstanceService {
         }
     }
 
+    /// The states in which an instance's machine may run: its tap, NAT and metadata are there only then.
+    static let statesWithMachine: Set<InstanceState> = [.pending, .running, .stopping, .shuttingDown]
+
     /// `applyNetwork` after a change that is already committed: a failure is logged, and the data plane
     /// tries again until it succeeds.
-    func applyNetworkLater(zone: String) async {
-        let region = placement(of: zone).region
+    func applyNetworkLater(region: String) async {
         do {
             try await applyNetwork(region: region)
         } catch {
             logger.error(
-                "could not apply the VPC data plane; the next change or start does",
+                "could not apply the VPC data plane; it is tried again",
                 metadata: ["iaas.region": "\(region)", "iaas.error": "\(error.message)"])
         }
     }
 
-    /// `applyNetwork` after a committed change of a region's groups; a failure is logged.
-    func applyNetworkLater(region: String) async {
-        guard let zone = catalog.regions.first(where: { $0.regionName == region })?.zones.first?.zoneName else {
-            return
-        }
-        await applyNetworkLater(zone: zone)
+    /// `applyNetworkLater` for the region of a zone.
+    func applyNetworkLater(zone: String) async {
+        await applyNetworkLater(region: placement(of: zone).region)
     }
 
     /// `applyNetworkLater` for the region of an instance.
@@ -50,15 +49,7 @@ extension InstanceService {
     /// Applies every region's data plane: at start-up, after the reconciler.
     public func applyNetworkEverywhere() async {
         guard networking.dataPlane != nil else { return }
-        for region in catalog.regions {
-            do {
-                try await applyNetwork(region: region.regionName)
-            } catch {
-                logger.error(
-                    "could not apply the VPC data plane",
-                    metadata: ["iaas.region": "\(region.regionName)", "iaas.error": "\(error.message)"])
-            }
-        }
+        for region in catalog.regions { await applyNetworkLater(region: region.regionName) }
     }
 
     /// The region's data plane as the tables say: the default VPC with a subnet per zone, and a NIC per
@@ -67,23 +58,28 @@ extension InstanceService {
     func networkPlan(region: String) async throws(CloudError) -> RegionPlan {
         let zones = catalog.regions.first { $0.regionName == region }?.zones.map(\.zoneName) ?? []
         let (records, memberships, groups, rules) = try await database.readOrThrow { db in
-            (
-                try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
-                    .filter(InstanceRecord.Columns.state != InstanceState.terminated.rawValue)
-                    .order(Column("id")).fetchAll(db),
-                try InstanceSecurityGroupRecord.order(Column("instanceId"), Column("position")).fetchAll(db),
-                try SecurityGroupRecord.filter(SecurityGroupRecord.Columns.region == region).order(Column("id"))
-                    .fetchAll(db),
-                try SecurityGroupRuleRecord.order(Column("rowid")).fetchAll(db)
+            let records = try InstanceRecord.filter(zones.contains(InstanceRecord.Columns.zone))
+                .filter(InstanceRecord.Columns.state != InstanceState.terminated.rawValue)
+                .order(Column("id")).fetchAll(db)
+            let groups = try SecurityGroupRecord.filter(SecurityGroupRecord.Columns.region == region)
+                .order(Column("id")).fetchAll(db)
+            // Only the region's: every apply reads these.
+            return (
+                records,
+                try InstanceSecurityGroupRecord.filter(
+                    records.map(\.id).contains(InstanceSecurityGroupRecord.Columns.instanceId)
+                ).order(Column("instanceId"), Column("position")).fetchAll(db),
+                groups,
+                try SecurityGroupRuleRecord.filter(groups.map(\.id).contains(SecurityGroupRuleRecord.Columns.groupId))
+                    .order(Column("rowid")).fetchAll(db)
             )
         }
         let groupsOf = Dictionary(grouping: memberships, by: \.instanceId).mapValues { $0.map(\.groupId) }
         let rulesOf = Dictionary(grouping: rules, by: \.groupId)
-        let live: Set<InstanceState> = [.pending, .running, .stopping, .shuttingDown]
         let interfaces = records.map { record in
             let internalName = InstanceNetwork.privateDnsName(record.privateIp, region: region)
             let external = record.publicIp.map { InstanceNetwork.publicDnsName($0, region: region) }
-            let running = live.contains(record.state)
+            let running = Self.statesWithMachine.contains(record.state)
             return RegionPlan.Interface(
                 instanceId: record.id, mac: record.macAddress, privateAddress: record.privateIp,
                 hostname: String(internalName.prefix { $0 != "." }),
