@@ -132,6 +132,8 @@ struct Daemon {
         // After compute: a machine a snapshot paused before a crash runs again before its job is judged.
         let snapshots = try await SnapshotReconciler(service: cloud.snapshots).run()
         try await cloud.instances.failInterruptedImages()
+        // Kernel and ramdisk files a crash left before their image's row, or that nothing boots any more.
+        await cloud.instances.sweepImageFiles()
         logger.info(
             "snapshots ready",
             metadata: [

@@ -144,6 +144,44 @@ class Snapshots(unittest.TestCase):
             ec2.describe_snapshots(SnapshotIds=[snapshot_id])
         self.assertEqual(error_code(raised), "InvalidSnapshot.NotFound")
 
+    def test_kernel_and_ramdisk_images_registered_from_s3(self):
+        ec2 = client()
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=ENDPOINT,
+            region_name=REGION,
+            aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+        )
+        bucket = f"boot-{uuid.uuid4().hex[:12]}"
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="initrd.gz", Body=b"\x1f\x8b\x08\x00" + bytes(60))
+        s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"not a kernel")
+        ramdisk_id = ec2.register_image(Name=f"ramdisk-{bucket}", ImageLocation=f"{bucket}/initrd.gz")["ImageId"]
+        self.assertTrue(ramdisk_id.startswith("ari-"))
+        ramdisk = ec2.describe_images(ImageIds=[ramdisk_id])["Images"][0]
+        self.assertEqual((ramdisk["ImageType"], ramdisk["ImageLocation"]), ("ramdisk", f"{bucket}/initrd.gz"))
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            ec2.register_image(Name=f"notes-{bucket}", ImageLocation=f"{bucket}/notes.txt")
+        self.assertEqual(error_code(raised), "InvalidManifest")
+
+        volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+        ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id], WaiterConfig=FAST)
+        snapshot_id = ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"]
+        ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[snapshot_id], WaiterConfig=FAST)
+        mapping = f"DeviceName=/dev/xvda,Ebs={{SnapshotId={snapshot_id}}}"
+        image_id = aws(
+            "ec2", "register-image", "--name", f"machine-{bucket}", "--ramdisk-id", ramdisk_id,
+            "--block-device-mappings", mapping,
+        )["ImageId"]
+        image = aws("ec2", "describe-images", "--image-ids", image_id)["Images"][0]
+        self.assertEqual((image["ImageType"], image["RamdiskId"]), ("machine", ramdisk_id))
+        for image in [image_id, ramdisk_id]:
+            ec2.deregister_image(ImageId=image)
+        ec2.delete_snapshot(SnapshotId=snapshot_id)
+        ec2.delete_volume(VolumeId=volume_id)
+
 
 class Instances(unittest.TestCase):
     def test_instance_life_cycle_with_addresses_volumes_and_console(self):

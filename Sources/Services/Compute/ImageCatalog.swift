@@ -75,6 +75,7 @@ public struct ImageCatalog: Sendable {
             imageId: record.id, name: record.name, description: record.description,
             ownerId: record.builtIn ? amazonOwner : account, imageOwnerAlias: record.builtIn ? "amazon" : nil,
             state: state(of: record, snapshot: snapshot), public: record.builtIn, creationDate: record.creationDate,
-            rootSizeGiB: record.rootSizeGiB, rootSnapshotId: record.rootSnapshotId)
+            rootSizeGiB: record.rootSizeGiB, rootSnapshotId: record.rootSnapshotId, imageType: record.imageType,
+            kernelId: record.kernelId, ramdiskId: record.ramdiskId, imageLocation: record.imageLocation)
     }
 }

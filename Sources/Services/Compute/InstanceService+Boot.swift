@@ -22,7 +22,11 @@ extension InstanceService {
                 guard case (var instance, let image, let root, let attached)? = try await bootRecords(id) else {
                     return
                 }
-                if root.state == .creating { try await makeLaunchVolume(root, of: id, filledFrom: image) }
+                if root.state == .creating {
+                    guard let image else { throw ComputeErrors.imageNotFound(instance.imageId) }
+                    try await makeLaunchVolume(root, of: id, filledFrom: image)
+                }
+                let boot = try Self.bootFiles(of: instance, image: image)
                 for volume in attached where volume.state == .creating {
                     try await makeLaunchVolume(volume, of: id, filledFrom: nil)
                 }
@@ -34,7 +38,7 @@ extension InstanceService {
                     // The tap, the DHCP lease and the NAT of the public address, before the guest asks.
                     try await applyNetwork(region: placement(of: instance.zone).region)
                 }
-                var machine = try self.machine(instance, image: image, root: root, attached: attached)
+                var machine = try self.machine(instance, boot: boot, root: root, attached: attached)
                 if let store = try await freshInstanceStore(instance) {
                     // After the root, before the volumes: /dev/vdb in the guest.
                     machine.disks.insert(Disk(id: "instance-store", backing: .local(path: store)), at: 1)
@@ -68,15 +72,32 @@ extension InstanceService {
         }
     }
 
-    /// The instance (if still `pending`), its image, its root volume and the other volumes attached to it.
+    /// The kernel and initrd an instance boots: its own, fixed at launch, or (launched from the built-in
+    /// AMI, or before instances kept theirs) its image's.
+    static func bootFiles(of instance: InstanceRecord, image: ImageRecord?) throws(CloudError) -> (
+        kernel: String, initrd: String?
+    ) {
+        if let kernel = instance.kernelPath { return (kernel, instance.initrdPath) }
+        guard let image else {
+            throw CloudError(
+                code: "InvalidAMIID.NotFound",
+                message:
+                    "The image \(instance.imageId) this instance was launched from is deregistered, and its kernel with it."
+            )
+        }
+        return (image.kernelPath, image.initrdPath)
+    }
+
+    /// The instance (if still `pending`), its image (nil once deregistered), its root volume and the other
+    /// volumes attached to it.
     private func bootRecords(_ id: String) async throws(CloudError) -> (
-        InstanceRecord, ImageRecord, VolumeRecord, [VolumeRecord]
+        InstanceRecord, ImageRecord?, VolumeRecord, [VolumeRecord]
     )? {
         try await database.readOrThrow { db in
             guard let instance = try InstanceRecord.fetchOne(db, key: id), instance.state == .pending,
-                let image = try ImageRecord.fetchOne(db, key: instance.imageId),
                 let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
             else { return nil }
+            let image = try ImageRecord.fetchOne(db, key: instance.imageId)
             // Attached volumes, and those of the launch's block device mappings that are still being made.
             let others = try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == id)
                 .filter(Column("device") != Self.rootDevice)

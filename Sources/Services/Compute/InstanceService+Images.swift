@@ -5,12 +5,14 @@ import Store
 extension InstanceService {
     static let imageFilters: Set<String> = [
         "image-id", "name", "state", "owner-id", "owner-alias", "architecture", "is-public", "description",
+        "image-type", "kernel-id", "ramdisk-id", "manifest-location",
     ]
 
     /// `ec2.DescribeImages`.
     public func describeImages(_ request: DescribeImagesRequest) async throws(CloudError) -> DescribeImagesResult {
         let filters = try FilterSet(request.filters, supported: Self.imageFilters, allowsTags: false)
-        for id in request.imageIds ?? [] where !ResourceID.isWellFormed(id, prefix: "ami") {
+        for id in request.imageIds ?? []
+        where !Self.imagePrefixes.contains(where: { ResourceID.isWellFormed(id, prefix: $0) }) {
             throw ComputeErrors.malformedImageID(id)
         }
         let (records, snapshots) = try await database.readOrThrow { db in
@@ -56,6 +58,10 @@ extension InstanceService {
         case "architecture": [image.architecture]
         case "is-public": [String(image.public)]
         case "description": [image.description]
+        case "image-type": [image.imageType]
+        case "kernel-id": image.kernelId.map { [$0] } ?? []
+        case "ramdisk-id": image.ramdiskId.map { [$0] } ?? []
+        case "manifest-location": image.imageLocation.map { [$0] } ?? []
         default: nil
         }
     }

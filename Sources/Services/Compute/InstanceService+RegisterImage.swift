@@ -26,13 +26,17 @@ extension InstanceService {
                 throw ComputeErrors.incorrectState(instance.id, instance.state.rawValue, action: "imaged")
             }
             try Self.requireUniqueImageName(request.name, in: db)
-            guard let source = try db.catching({ try ImageRecord.fetchOne(db, key: instance.imageId) }),
-                let root = try db.catching({ try VolumeRecord.fetchOne(db, key: instance.rootVolumeId) })
-            else { throw .internalError("The instance \(instance.id)'s image or root volume is gone.") }
-            let image = ImageRecord(
+            guard let root = try db.catching({ try VolumeRecord.fetchOne(db, key: instance.rootVolumeId) }) else {
+                throw .internalError("The instance \(instance.id)'s root volume is gone.")
+            }
+            let source = try db.catching { try ImageRecord.fetchOne(db, key: instance.imageId) }
+            let boot = try Self.bootFiles(of: instance, image: source)
+            var image = ImageRecord(
                 id: ResourceID.make("ami"), name: request.name, description: description, ownerId: account,
-                state: "pending", kernelPath: source.kernelPath, initrdPath: source.initrdPath, rootDiskPath: "",
+                state: "pending", kernelPath: boot.kernel, initrdPath: boot.initrd, rootDiskPath: "",
                 rootSizeGiB: root.sizeGiB, creationDate: Date(), builtIn: false)
+            image.kernelId = source?.kernelId
+            image.ramdiskId = source?.ramdiskId
             try db.catching { try image.insert(db) }
             try TagService.upsert(tags, on: image.id, type: "image", in: db)
             return (image, root.id)
@@ -59,8 +63,12 @@ extension InstanceService {
         return ImageIdResult(imageId: image.id)
     }
 
-    /// `ec2.RegisterImage`: an AMI of a completed snapshot, mapped as the root device.
-    public func registerImage(_ request: RegisterImageRequest) async throws(CloudError) -> ImageIdResult {
+    /// `ec2.RegisterImage`: a kernel or ramdisk image read from S3 (`ImageLocation`), or a machine image of
+    /// a completed snapshot, mapped as the root device, booting registered kernel and ramdisk images or the
+    /// default AMI's.
+    public func registerImage(_ request: RegisterImageRequest, objects: ObjectService) async throws(CloudError)
+        -> ImageIdResult
+    {
         try Self.validateImageName(request.name)
         let description = try SnapshotService.validDescription(request.description)
         let tags = try TagRules.tags(of: request.tagSpecifications, for: "image", allowsUntyped: false)
@@ -71,6 +79,10 @@ extension InstanceService {
             throw .invalidParameterValue(
                 "VirtualizationType '\(request.virtualizationType ?? "")' is not supported; use hvm.")
         }
+        if let location = request.imageLocation {
+            return try await registerBootImage(
+                request, location: location, description: description, tags: tags, objects: objects)
+        }
         let rootName = request.rootDeviceName ?? Self.rootDevice
         guard rootName == Self.rootDevice else {
             throw .invalidParameterValue("RootDeviceName must be \(Self.rootDevice).")
@@ -80,7 +92,9 @@ extension InstanceService {
         else {
             throw CloudError(
                 code: "InvalidBlockDeviceMapping",
-                message: "The root device \(rootName) needs a block device mapping with Ebs.SnapshotId.")
+                message:
+                    "The root device \(rootName) needs a block device mapping with Ebs.SnapshotId (or give ImageLocation to register a kernel or ramdisk)."
+            )
         }
         guard mappings.count == 1 else {
             throw CloudError(
@@ -99,29 +113,32 @@ extension InstanceService {
                         "Volume of size \(size)GiB is smaller than snapshot '\(snapshotId)', expect size >= \(snapshot.volumeSizeGiB)GiB."
                 )
             }
-            guard let kernel = try db.catching({ try ImageRecord.fetchOne(db, key: ImageCatalog.defaultImageId) })
-            else {
-                throw .invalidParameterValue(
-                    "This cloud has no default AMI to take a kernel from; build it with `make image` and restart iaasd."
-                )
-            }
-            let image = ImageRecord(
+            let boot = try Self.bootFiles(kernelId: request.kernelId, ramdiskId: request.ramdiskId, in: db)
+            var image = ImageRecord(
                 id: ResourceID.make("ami"), name: request.name, description: description, ownerId: account,
-                state: "available", kernelPath: kernel.kernelPath, initrdPath: kernel.initrdPath, rootDiskPath: "",
+                state: "available", kernelPath: boot.kernel, initrdPath: boot.initrd, rootDiskPath: "",
                 rootSnapshotId: snapshot.id, rootSizeGiB: size, creationDate: Date(), builtIn: false)
+            image.kernelId = request.kernelId
+            image.ramdiskId = request.ramdiskId
             try db.catching { try image.insert(db) }
             try TagService.upsert(tags, on: image.id, type: "image", in: db)
             return image
         }
         logger.info(
-            "image registered", metadata: ["iaas.image.id": "\(image.id)", "iaas.snapshot.id": "\(snapshotId)"])
+            "image registered",
+            metadata: [
+                "iaas.image.id": "\(image.id)", "iaas.snapshot.id": "\(snapshotId)",
+                "iaas.kernel.id": "\(request.kernelId ?? "default")",
+                "iaas.ramdisk.id": "\(request.ramdiskId ?? "default")",
+            ])
         return ImageIdResult(imageId: image.id)
     }
 
-    /// `ec2.DeregisterImage`: the row and its tags go; instances launched from it and its snapshot stay.
+    /// `ec2.DeregisterImage`: the row and its tags go; instances launched from it and its snapshot stay,
+    /// and so do a kernel's or ramdisk's file while an image or instance still boots it.
     public func deregisterImage(_ request: DeregisterImageRequest) async throws(CloudError) -> ReturnResult {
         try await database.writeOrThrow { db throws(CloudError) in
-            guard ResourceID.isWellFormed(request.imageId, prefix: "ami") else {
+            guard Self.imagePrefixes.contains(where: { ResourceID.isWellFormed(request.imageId, prefix: $0) }) else {
                 throw ComputeErrors.malformedImageID(request.imageId)
             }
             guard let image = try db.catching({ try ImageRecord.fetchOne(db, key: request.imageId) }) else {
@@ -137,6 +154,7 @@ extension InstanceService {
             }
         }
         logger.info("image deregistered", metadata: ["iaas.image.id": "\(request.imageId)"])
+        await sweepImageFiles()
         return ReturnResult()
     }
 

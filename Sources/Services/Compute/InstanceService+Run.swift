@@ -83,11 +83,15 @@ extension InstanceService {
                 taken.insert(address)
                 let id = ResourceID.make("i")
                 let volume = rootDevice.spec.record(zone: zone, createTime: now, snapshotId: rootDevice.snapshotId)
-                let instance = InstanceRecord(
+                var instance = InstanceRecord(
                     id: id, reservationId: reservationId, imageId: image.id, instanceType: type.name, zone: zone,
                     state: .pending, privateIp: address, macAddress: InstanceNetwork.macAddress(instanceId: id),
                     publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume.id, userData: userData,
                     clientToken: request.clientToken)
+                if !image.builtIn {
+                    instance.kernelPath = image.kernelPath
+                    instance.initrdPath = image.initrdPath
+                }
                 try db.catching { try instance.insert(db) }
                 try SecurityGroupLookup.setMembership(of: id, to: groups, in: db)
                 // The volumes are `creating`, their attachments `attaching`: the boot makes their files.

@@ -76,18 +76,19 @@ public struct InstanceService: Sendable {
         return (catalog.regions.first?.regionName ?? "us-east-1", 0)
     }
 
-    /// The instance's machine as the engine runs it: its type's vCPUs and memory, the image's kernel, the
-    /// root volume's replicas, one NIC with its private address and hostname: on its tap in the region's VPC
+    /// The instance's machine as the engine runs it: its type's vCPUs and memory, its kernel, the root
+    /// volume's replicas, one NIC with its private address and hostname: on its tap in the region's VPC
     /// namespace, or in QEMU's user-mode networking.
-    func machine(_ record: InstanceRecord, image: ImageRecord, root: VolumeRecord, attached: [VolumeRecord] = [])
-        throws(CloudError) -> MachineDescription
-    {
+    func machine(
+        _ record: InstanceRecord, boot: (kernel: String, initrd: String?), root: VolumeRecord,
+        attached: [VolumeRecord] = []
+    ) throws(CloudError) -> MachineDescription {
         let type = try InstanceType.named(record.instanceType)
         let (region, index) = placement(of: record.zone)
         let hostname = String(InstanceNetwork.privateDnsName(record.privateIp, region: region).prefix { $0 != "." })
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
-            kernel: image.kernelPath, initrd: image.initrdPath,
+            kernel: boot.kernel, initrd: boot.initrd,
             disks: [Disk(id: "root", backing: disk(of: root).backing)] + attached.map(disk(of:)),
             nics: [
                 NIC(

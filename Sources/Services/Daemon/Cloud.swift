@@ -140,7 +140,7 @@ public struct Cloud: Sendable {
             try await instances.createImage(request, snapshots: snapshots)
         }
         router.register(Methods.registerImage) { request throws(CloudError) in
-            try await instances.registerImage(request)
+            try await instances.registerImage(request, objects: objects)
         }
         router.register(Methods.deregisterImage) { request throws(CloudError) in
             try await instances.deregisterImage(request)

@@ -297,6 +297,20 @@ enum Schema {
                 t.primaryKey(["instanceId", "groupId"])
             }
         }
+        migrator.registerMigration("v16-boot-images") { db in
+            // Kernel (aki-) and ramdisk (ari-) images registered from S3, and the machine images that name them.
+            try db.alter(table: ImageRecord.databaseTableName) { t in
+                t.add(column: "imageType", .text).notNull().defaults(to: "machine")
+                t.add(column: "imageLocation", .text)
+                t.add(column: "kernelId", .text)
+                t.add(column: "ramdiskId", .text)
+            }
+            // The kernel and initrd an instance boots, fixed at launch: a deregistered image does not strand it.
+            try db.alter(table: InstanceRecord.databaseTableName) { t in
+                t.add(column: "kernelPath", .text)
+                t.add(column: "initrdPath", .text)
+            }
+        }
         return migrator
     }
 

@@ -6,6 +6,7 @@ import SystemPackage
 /// iaasd.lock           exclusive lock + pid of the daemon using the directory
 /// iaas.sqlite          control plane (WAL, synchronous=FULL)
 /// run/                 sockets, pid files and console logs of VMs
+/// images/<aki|ari-id>/ the kernel or ramdisk of a registered image (kept while an image or instance uses it)
 /// zones/<az>/ebs-0/    first replica of each volume of the zone
 /// zones/<az>/ebs-1/    second replica
 /// zones/<az>/blobs/    content-addressed blobs
@@ -24,6 +25,8 @@ public struct DataDirectory: Sendable, Hashable {
 
     public var database: FilePath { root.appending("iaas.sqlite") }
     public var run: FilePath { root.appending("run") }
+    /// The kernels and ramdisks of registered images, a directory per image (`images/aki-…/kernel`).
+    public var images: FilePath { root.appending("images") }
     public var defaultSocket: FilePath { root.appending("iaasd.sock") }
 
     public func zone(_ name: String) -> ZoneDirectory {

@@ -22,6 +22,13 @@ public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var rootSizeGiB: Int
     public var creationDate: Date
     public var builtIn: Bool
+    /// AWS's `ImageType`: `machine`, or `kernel` (an `aki-`) or `ramdisk` (an `ari-`) registered from S3.
+    public var imageType: String = "machine"
+    /// Where a kernel or ramdisk image was read from: `bucket/key`.
+    public var imageLocation: String?
+    /// The kernel and ramdisk images a machine image boots, when not the default AMI's.
+    public var kernelId: String?
+    public var ramdiskId: String?
 
     public init(
         id: String, name: String, description: String, ownerId: String, state: String, kernelPath: String,

@@ -55,6 +55,10 @@ public struct InstanceRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var stateReasonMessage: String?
     /// When the instance became terminated: it stays listed for an hour, as in AWS.
     public var terminatedAt: Date?
+    /// The kernel and initrd it boots, copied from a registered image at launch (nil: the image's, for the
+    /// built-in AMI, whose files move when it is rebuilt).
+    public var kernelPath: String?
+    public var initrdPath: String?
 
     public init(
         id: String, reservationId: String, imageId: String, instanceType: String, zone: String, state: InstanceState,

@@ -34,7 +34,9 @@ extension Iaasctl {
 
     struct RegisterImage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register an AMI whose root volume is restored from a snapshot.")
+            abstract:
+                "Register an AMI whose root volume is restored from a snapshot, or a kernel or ramdisk image read from S3."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -52,11 +54,24 @@ extension Iaasctl {
             help: "DeviceName=/dev/xvda,Ebs={SnapshotId=snap-…,VolumeSize=N} (the root device's mapping).")
         var blockDeviceMappings: [String] = []
 
+        @Option(help: "The kernel image (aki-…) the AMI boots; the default AMI's kernel without it.")
+        var kernelId: String?
+
+        @Option(help: "The ramdisk image (ari-…) the AMI boots as its initrd.")
+        var ramdiskId: String?
+
+        @Option(
+            help:
+                "bucket/key of an S3 object to register as a kernel image (an x86-64 vmlinux with a PVH entry) or a ramdisk image (an initramfs)."
+        )
+        var imageLocation: String?
+
         func run() async throws {
             let request = RegisterImageRequest(
                 name: name, description: description, rootDeviceName: rootDeviceName,
                 blockDeviceMappings: blockDeviceMappings.isEmpty
-                    ? nil : try blockDeviceMappings.map(Shorthand.blockDeviceMapping))
+                    ? nil : try blockDeviceMappings.map(Shorthand.blockDeviceMapping), kernelId: kernelId,
+                ramdiskId: ramdiskId, imageLocation: imageLocation)
             try await Invocation(options: global).run(Methods.registerImage, request) { result in
                 Table(headers: ["IMAGE-ID"], rows: [[result.imageId]])
             }
@@ -65,7 +80,8 @@ extension Iaasctl {
 
     struct DeregisterImage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deregister an AMI; its snapshot and the instances launched from it stay.")
+            abstract:
+                "Deregister an AMI, kernel or ramdisk image; its snapshot and the instances launched from it stay.")
 
         @OptionGroup var global: GlobalOptions
 

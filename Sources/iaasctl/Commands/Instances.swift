@@ -223,11 +223,11 @@ extension Iaasctl {
                 Methods.describeImages, DescribeImagesRequest(owners: owners.isEmpty ? nil : owners)
             ) { result in
                 Table(
-                    headers: ["IMAGE-ID", "NAME", "OWNER", "STATE", "ROOT-SIZE"],
+                    headers: ["IMAGE-ID", "NAME", "TYPE", "OWNER", "STATE", "ROOT-SIZE"],
                     rows: result.images.map { image in
                         [
-                            image.imageId, image.name, image.imageOwnerAlias ?? image.ownerId, image.state,
-                            "\(image.blockDeviceMappings.first?.ebs.volumeSize ?? 0) GiB",
+                            image.imageId, image.name, image.imageType, image.imageOwnerAlias ?? image.ownerId,
+                            image.state, image.blockDeviceMappings.first.map { "\($0.ebs.volumeSize) GiB" } ?? "-",
                         ]
                     })
             }

@@ -166,6 +166,8 @@ struct CrashPointTests {
                 // Tested in NetworkCrashTests.
                 "network.apply.after-taps", "network.apply.after-dhcp", "network.apply.after-nat",
                 "address.associate.after-commit",
+                // Tested in ImageCrashTests.
+                "image.register.after-file",
             ])
     }
 }

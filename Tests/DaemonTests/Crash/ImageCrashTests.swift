@@ -4,32 +4,31 @@ import IaasTesting
 import Store
 import Testing
 
-/// CreateImage under a crash while the instance is paused for its snapshot: the next start lets the guest
-/// run again, marks the snapshot `error` (its point in time is lost: the guest may have written since) and
-/// the image `failed`; nothing stays pending.
-@Suite("Custom AMIs under crashes")
+/// A kernel or ramdisk image under a crash: its file is in place before its row commits, so a crash between
+/// leaves a file no image names, which the next start removes; the image never half-exists.
+@Suite("Kernel and ramdisk images under crashes")
 struct ImageCrashTests {
-    @Test func anImageInterruptedWhileItsInstanceIsPausedFails() async throws {
-        try await GuestLease.exclusive {
-            let fixture = try await ComputeFixture.start()
-            let instance = try await fixture.client.runInstance(image: fixture.image).instanceId
-            try await fixture.client.waitForInstance(instance, state: "running")
-            try await fixture.restart(crashAt: "snapshot.create.after-pause")
-            _ = try? await fixture.client.call(
-                Methods.createImage, CreateImageRequest(instanceId: instance, name: "interrupted"))
-            #expect(await fixture.daemon.waitForExit() == CrashPoint.exitStatus)
-            try await fixture.restart()
-            let client = fixture.client
-            let image = try #require(
-                try await client.call(Methods.describeImages, DescribeImagesRequest(owners: ["self"])).images.first)
-            #expect(image.state == "failed")
-            let snapshots = try await client.call(Methods.describeSnapshots, DescribeSnapshotsRequest()).snapshots
-            #expect(snapshots.count == 1 && snapshots.first?.state == "error")
-            #expect(snapshots.first?.stateMessage?.contains("create another snapshot") == true)
-            // The guest was resumed: it answers.
-            #expect(try await fixture.shell(instance).run("echo alive") == "alive")
-            #expect(try await client.instance(instance).state.name == "running")
-            await fixture.stop()
-        }
+    @Test func aFileWhoseImageNeverCommittedIsRemovedAtTheNextStart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = directory.path + "/data"
+        let armed = try await DaemonProcess(dataDirectory: root, crashAt: "image.register.after-file")
+        let armedClient = try await armed.client()
+        try await armedClient.createBucket("boot-files")
+        try await armedClient.putObject(
+            "boot-files", "initrd.gz", [0x1f, 0x8b, 0x08, 0x00] + Array(repeating: 7, count: 60))
+        _ = await awsCode { _ = try await register(armedClient, "a-ramdisk", location: "boot-files/initrd.gz") }
+        #expect(await armed.waitForExit() == CrashPoint.exitStatus)
+        #expect(try entries(root + "/images").count == 1, "the file was in place")
+
+        let daemon = try await DaemonProcess(dataDirectory: root)
+        let client = try await daemon.client()
+        #expect(try await client.call(Methods.describeImages, DescribeImagesRequest(owners: ["self"])).images.isEmpty)
+        #expect(try entries(root + "/images").isEmpty)
+        // Registered again, it is whole.
+        let id = try await register(client, "a-ramdisk", location: "boot-files/initrd.gz")
+        #expect(try entries(root + "/images") == [id])
+        await client.close()
+        #expect(await daemon.terminate() == 0)
     }
 }

@@ -442,9 +442,9 @@ struct CLITests {
           create-image            Make an AMI of an instance: its root volume
                                   snapshotted with the guest paused, never rebooted.
           register-image          Register an AMI whose root volume is restored from a
-                                  snapshot.
-          deregister-image        Deregister an AMI; its snapshot and the instances
-                                  launched from it stay.
+                                  snapshot, or a kernel or ramdisk image read from S3.
+          deregister-image        Deregister an AMI, kernel or ramdisk image; its
+                                  snapshot and the instances launched from it stay.
           describe-instance-types List instance types and what a guest gets here.
           attach-volume, attach   Attach a volume to an instance of its zone
                                   (hot-plugged into a running one).

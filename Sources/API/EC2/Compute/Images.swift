@@ -33,16 +33,24 @@ public struct Image: Codable, Sendable, Hashable {
     public var architecture: String
     public var imageType: String
     public var rootDeviceType: String
-    public var rootDeviceName: String
+    /// The root device of a machine image; none for a kernel or ramdisk image.
+    public var rootDeviceName: String?
     public var virtualizationType: String
     public var hypervisor: String
     public var `public`: Bool
     public var creationDate: Date
     public var blockDeviceMappings: [ImageBlockDeviceMapping]
+    /// The kernel (`aki-`) and ramdisk (`ari-`) images a machine image boots, when not the default AMI's.
+    public var kernelId: String?
+    public var ramdiskId: String?
+    /// Where a kernel or ramdisk image was read from: `bucket/key`.
+    public var imageLocation: String?
 
     public init(
         imageId: String, name: String, description: String, ownerId: String, imageOwnerAlias: String?, state: String,
-        public: Bool, creationDate: Date, rootSizeGiB: Int, rootSnapshotId: String? = nil
+        public: Bool, creationDate: Date, rootSizeGiB: Int, rootSnapshotId: String? = nil,
+        imageType: String = "machine",
+        kernelId: String? = nil, ramdiskId: String? = nil, imageLocation: String? = nil
     ) {
         self.imageId = imageId
         self.name = name
@@ -51,13 +59,22 @@ public struct Image: Codable, Sendable, Hashable {
         self.imageOwnerAlias = imageOwnerAlias
         self.state = state
         architecture = "x86_64"
-        imageType = "machine"
-        rootDeviceType = "ebs"
-        rootDeviceName = "/dev/xvda"
+        self.imageType = imageType
         virtualizationType = "hvm"
         hypervisor = "xen"
         self.public = `public`
         self.creationDate = creationDate
+        self.kernelId = kernelId
+        self.ramdiskId = ramdiskId
+        self.imageLocation = imageLocation
+        guard imageType == "machine" else {
+            // A kernel or ramdisk is no disk: AWS shows such images as instance-store, with no mappings.
+            rootDeviceType = "instance-store"
+            blockDeviceMappings = []
+            return
+        }
+        rootDeviceType = "ebs"
+        rootDeviceName = "/dev/xvda"
         blockDeviceMappings = [
             ImageBlockDeviceMapping(
                 deviceName: "/dev/xvda",
@@ -65,6 +82,7 @@ public struct Image: Codable, Sendable, Hashable {
                     volumeSize: rootSizeGiB, volumeType: "gp3", deleteOnTermination: true, snapshotId: rootSnapshotId))
         ]
     }
+
 }
 
 public struct ImageBlockDeviceMapping: Codable, Sendable, Hashable {

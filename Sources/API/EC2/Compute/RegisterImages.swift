@@ -20,8 +20,12 @@ public struct CreateImageRequest: Codable, Sendable {
     }
 }
 
-/// `ec2.RegisterImage`: an AMI whose root device (`RootDeviceName`, `/dev/xvda`) is restored from the
-/// `SnapshotId` of its block device mapping, booted with the default AMI's kernel and initrd.
+/// `ec2.RegisterImage`, in one of two forms:
+/// - a machine image (`ami-`) whose root device (`RootDeviceName`, `/dev/xvda`) is restored from the
+///   `SnapshotId` of its block device mapping, booted with `KernelId` and `RamdiskId` (registered kernel and
+///   ramdisk images) or else with the default AMI's kernel and initrd;
+/// - a kernel (`aki-`) or ramdisk (`ari-`) image, read from the S3 object `ImageLocation` (`bucket/key`):
+///   an uncompressed x86-64 `vmlinux` with a PVH entry, or an initramfs (cpio, bare or compressed).
 public struct RegisterImageRequest: Codable, Sendable {
     public var name: String
     public var description: String?
@@ -30,11 +34,15 @@ public struct RegisterImageRequest: Codable, Sendable {
     public var architecture: String?
     public var virtualizationType: String?
     public var tagSpecifications: [TagSpecification]?
+    public var kernelId: String?
+    public var ramdiskId: String?
+    public var imageLocation: String?
 
     public init(
         name: String, description: String? = nil, rootDeviceName: String? = nil,
         blockDeviceMappings: [BlockDeviceMapping]? = nil, architecture: String? = nil,
-        virtualizationType: String? = nil, tagSpecifications: [TagSpecification]? = nil
+        virtualizationType: String? = nil, tagSpecifications: [TagSpecification]? = nil, kernelId: String? = nil,
+        ramdiskId: String? = nil, imageLocation: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -43,6 +51,9 @@ public struct RegisterImageRequest: Codable, Sendable {
         self.architecture = architecture
         self.virtualizationType = virtualizationType
         self.tagSpecifications = tagSpecifications
+        self.kernelId = kernelId
+        self.ramdiskId = ramdiskId
+        self.imageLocation = imageLocation
     }
 }
 
