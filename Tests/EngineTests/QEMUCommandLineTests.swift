@@ -80,4 +80,16 @@ struct QEMUCommandLineTests {
             QEMUDriver.readiness(in: Array("boot\r\niaas-guest: ready hostname=h address=none root=mounted\r\n".utf8))
                 == GuestReadiness(hostname: "h", address: nil, rootMounted: true))
     }
+
+    @Test("a kernel's stall report is found, and nothing else is taken for one")
+    func stall() {
+        let hung =
+            "[    0.39] PCI: Fatal: No config space access function found\r\n"
+            + "[   21.80] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\r\n[   21.81] rcu: \t1-...!: (3 ticks)\r\n"
+        #expect(
+            QEMUDriver.stall(in: Array(hung.utf8)) == "[   21.80] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:"
+        )
+        #expect(QEMUDriver.stall(in: Array("[    0.39] rcu: Hierarchical RCU implementation.\r\n".utf8)) == nil)
+        #expect(QEMUDriver.stall(in: []) == nil)
+    }
 }

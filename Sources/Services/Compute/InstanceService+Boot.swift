@@ -43,11 +43,8 @@ extension InstanceService {
                     // After the root, before the volumes: /dev/vdb in the guest.
                     machine.disks.insert(Disk(id: "instance-store", backing: .local(path: store)), at: 1)
                 }
-                await hypervisor.kill(id)
                 do {
-                    try await hypervisor.start(machine)
-                    await CrashPoint.reach("instance.boot.after-start")
-                    let ready = try await hypervisor.waitUntilReady(id, timeout: bootTimeout)
+                    let ready = try await startUntilReady(machine)
                     logger.debug(
                         "guest ready", metadata: ["iaas.instance.id": "\(id)", "iaas.hostname": "\(ready.hostname)"])
                 } catch {
@@ -68,6 +65,31 @@ extension InstanceService {
                 }
             } catch {
                 await fail(id, reason: error.message)
+            }
+        }
+    }
+
+    /// How many times a boot starts a machine whose guest's kernel stalls before it is ready.
+    static let bootAttempts = 3
+
+    /// Starts the instance's machine and waits for its guest. A guest whose kernel reports a stall before
+    /// its readiness line will never get there; its machine is started again (from the same disks), as a
+    /// cloud's recovery would, up to `bootAttempts` starts in all.
+    private func startUntilReady(_ machine: MachineDescription) async throws(EngineError) -> GuestReadiness {
+        var attempt = 1
+        while true {
+            await hypervisor.kill(machine.id)
+            try await hypervisor.start(machine)
+            await CrashPoint.reach("instance.boot.after-start")
+            do {
+                return try await hypervisor.waitUntilReady(machine.id, timeout: bootTimeout)
+            } catch .stalled(let report) where attempt < Self.bootAttempts {
+                logger.warning(
+                    "guest stalled in early boot; starting its machine again",
+                    metadata: [
+                        "iaas.instance.id": "\(machine.id)", "iaas.report": "\(report)", "iaas.attempt": "\(attempt)",
+                    ])
+                attempt += 1
             }
         }
     }

@@ -11,49 +11,22 @@ struct BootImageTests {
         try await GuestLease.exclusive {
             let fixture = try await ComputeFixture.start()
             let client = fixture.client
-            let scratch = try TemporaryDirectory()
-            defer { scratch.remove() }
-            // The user's initrd: the default one with a cpio archive appended (the kernel unpacks them in
-            // order) that adds a file of our own.
-            try FileManager.default.createDirectory(
-                atPath: scratch.path + "/extra/etc", withIntermediateDirectories: true)
-            try Data("built-at-home\n".utf8).write(to: URL(fileURLWithPath: scratch.path + "/extra/etc/own-ramdisk"))
-            let cpio = try CommandRun(
-                "/bin/sh", ["-c", "cd '\(scratch.path)/extra' && find . | cpio -o -H newc --quiet > ../extra.cpio"])
-            #expect(cpio.status == 0, "\(cpio.stderr)")
-            let initrd = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture.imageDirectory + "/initrd.img")))
-            let kernel = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture.imageDirectory + "/vmlinux")))
-            try await client.createBucket("boot-files")
-            try await client.putObject("boot-files", "vmlinux", kernel)
-            let extra = try [UInt8](Data(contentsOf: URL(fileURLWithPath: scratch.path + "/extra.cpio")))
-            try await client.putObject("boot-files", "initrd.img", initrd + extra)
-
-            let kernelId = try await register(client, "my-kernel", location: "boot-files/vmlinux")
-            let ramdiskId = try await register(client, "my-ramdisk", location: "s3://boot-files/initrd.img")
+            let ramdisk = try CustomRamdisk.build(
+                imageDirectory: fixture.imageDirectory, files: ["etc/own-ramdisk": "built-at-home\n"])
+            let (imageId, kernelId, ramdiskId) = try await CustomRamdisk.registerMachineImage(
+                client, name: "own", imageDirectory: fixture.imageDirectory, ramdisk: ramdisk)
             #expect(kernelId.hasPrefix("aki-") && ramdiskId.hasPrefix("ari-"))
             let shown = try await client.call(
                 Methods.describeImages, DescribeImagesRequest(imageIds: [kernelId, ramdiskId])
             ).images
             #expect(shown.map(\.imageType) == ["kernel", "ramdisk"])
-            #expect(shown.map(\.imageLocation) == ["boot-files/vmlinux", "boot-files/initrd.img"])
+            #expect(shown.map(\.imageLocation) == ["boot-own/vmlinux", "boot-own/initrd.img"])
             #expect(shown.allSatisfy { $0.rootDeviceType == "instance-store" && $0.blockDeviceMappings.isEmpty })
             let kernels = try await client.call(
                 Methods.describeImages,
                 DescribeImagesRequest(owners: ["self"], filters: [Filter(name: "image-type", values: ["kernel"])])
             ).images
             #expect(kernels.map(\.imageId) == [kernelId])
-
-            // A blank root volume: the init finds no file system on it and says root=absent, and runs on.
-            let root = try await client.waitForSnapshot(
-                try await client.createSnapshot(try await client.newVolume()).snapshotId)
-            let imageId = try await client.call(
-                Methods.registerImage,
-                RegisterImageRequest(
-                    name: "my-own-boot",
-                    blockDeviceMappings: [
-                        BlockDeviceMapping(deviceName: "/dev/xvda", ebs: EbsBlockDevice(snapshotId: root.snapshotId))
-                    ], kernelId: kernelId, ramdiskId: ramdiskId)
-            ).imageId
             let image = try await client.call(Methods.describeImages, DescribeImagesRequest(imageIds: [imageId]))
                 .images[0]
             #expect(image.kernelId == kernelId && image.ramdiskId == ramdiskId && image.imageType == "machine")
