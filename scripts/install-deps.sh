@@ -6,7 +6,8 @@ set -euo pipefail
 # SQLite for the store; QEMU for instances; the tools guests/default/build.sh makes the default AMI with;
 # libxml2 for Foundation's XML parser (S3's request documents on the HTTP listener).
 # iproute2, nftables, dnsmasq-base, util-linux (nsenter), procps (sysctl) and curl: the VPC data plane and its tests.
-packages=(libsqlite3-dev sqlite3 qemu-system-x86 cpio e2fsprogs lz4 zstd xz-utils libxml2 iproute2 nftables dnsmasq-base util-linux procps curl)
+# qemu-system-misc: qemu-system-riscv32, the reference the classic VMM's guests are checked against.
+packages=(libsqlite3-dev sqlite3 qemu-system-x86 qemu-system-misc cpio e2fsprogs lz4 zstd xz-utils libxml2 iproute2 nftables dnsmasq-base util-linux procps curl)
 
 missing=()
 for package in "${packages[@]}"; do

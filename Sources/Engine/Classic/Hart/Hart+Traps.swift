@@ -1,0 +1,117 @@
+extension Hart {
+    typealias CSR = ControlStatusRegisters
+
+    /// Takes a synchronous exception: to supervisor mode when it came from below machine mode and
+    /// `medeleg` delegates it, else to machine mode.
+    func take(_ trap: Trap) {
+        enter(cause: trap.cause.rawValue, value: trap.value, interrupt: false)
+    }
+
+    /// The interrupt to take now, if any: pending, enabled, and allowed at the current mode (machine ones
+    /// in priority order first, then supervisor ones), as the privileged spec orders them.
+    func pendingInterrupt() -> InterruptCode? {
+        if let clint {
+            csr.mip =
+                csr.mip & ~(InterruptCode.machineTimer.mask | InterruptCode.machineSoftware.mask)
+                | (clint.timerInterrupt ? InterruptCode.machineTimer.mask : 0)
+                | (clint.softwareInterrupt ? InterruptCode.machineSoftware.mask : 0)
+        }
+        let pending = csr.mip & csr.mie
+        guard pending != 0 else { return nil }
+        let machineEnabled = mode < .machine || csr.mstatus & CSR.statusMIE != 0
+        let supervisorEnabled = mode < .supervisor || (mode == .supervisor && csr.mstatus & CSR.statusSIE != 0)
+        let toMachine = pending & ~csr.mideleg
+        let toSupervisor = pending & csr.mideleg
+        for code in InterruptCode.allCases {
+            if machineEnabled, toMachine & code.mask != 0 { return code }
+        }
+        for code in InterruptCode.allCases {
+            if supervisorEnabled, toSupervisor & code.mask != 0 { return code }
+        }
+        return nil
+    }
+
+    /// Takes the pending interrupt, if there is one to take; whether it did. A hart waiting in WFI wakes
+    /// for any pending and enabled interrupt, even one masked by the global enable bits.
+    func takeInterruptIfAny() -> Bool {
+        if let code = pendingInterrupt() {
+            if waitingForInterrupt { pc &+= 4 }
+            enter(cause: code.rawValue, value: 0, interrupt: true)
+            return true
+        }
+        if waitingForInterrupt, csr.mip & csr.mie != 0 {
+            pc &+= 4
+            return true
+        }
+        return false
+    }
+
+    private func enter(cause: UInt32, value: UInt32, interrupt: Bool) {
+        reservation = nil
+        let delegated = interrupt ? csr.mideleg : csr.medeleg
+        let code = cause | (interrupt ? 1 << 31 : 0)
+        if mode <= .supervisor, delegated >> cause & 1 == 1 {
+            csr.scause = code
+            csr.sepc = pc
+            csr.stval = value
+            var status = csr.mstatus & ~(CSR.statusSPP | CSR.statusSPIE | CSR.statusSIE)
+            if mode == .supervisor { status |= CSR.statusSPP }
+            if csr.mstatus & CSR.statusSIE != 0 { status |= CSR.statusSPIE }
+            csr.mstatus = status
+            mode = .supervisor
+            pc = Self.vector(csr.stvec, cause: cause, interrupt: interrupt)
+        } else {
+            csr.mcause = code
+            csr.mepc = pc
+            csr.mtval = value
+            var status = csr.mstatus & ~(CSR.statusMPIE | CSR.statusMIE)
+            if csr.mstatus & CSR.statusMIE != 0 { status |= CSR.statusMPIE }
+            csr.mstatus = status
+            csr.previousMachineMode = mode
+            mode = .machine
+            pc = Self.vector(csr.mtvec, cause: cause, interrupt: interrupt)
+        }
+    }
+
+    /// A trap vector's target: the base, or base + 4 × cause for an interrupt in vectored mode.
+    private static func vector(_ tvec: UInt32, cause: UInt32, interrupt: Bool) -> UInt32 {
+        let base = tvec & ~3
+        return tvec & 3 == 1 && interrupt ? base &+ 4 &* cause : base
+    }
+
+    /// MRET: back to `mstatus.MPP` at `mepc`.
+    func returnFromMachine() throws(Trap) {
+        guard mode == .machine else { throw Trap(.illegalInstruction, value: 0x3020_0073) }
+        let previous = csr.previousMachineMode
+        var status = csr.mstatus & ~CSR.statusMIE
+        if csr.mstatus & CSR.statusMPIE != 0 { status |= CSR.statusMIE }
+        status |= CSR.statusMPIE
+        if previous != .machine { status &= ~CSR.statusMPRV }
+        csr.mstatus = status
+        csr.previousMachineMode = .user
+        mode = previous
+        pc = csr.mepc
+    }
+
+    /// SRET: back to `sstatus.SPP` at `sepc` (illegal in user mode, and in supervisor mode under TSR).
+    func returnFromSupervisor() throws(Trap) {
+        guard mode == .machine || (mode == .supervisor && csr.mstatus & CSR.statusTSR == 0) else {
+            throw Trap(.illegalInstruction, value: 0x1020_0073)
+        }
+        let previous: PrivilegeMode = csr.mstatus & CSR.statusSPP != 0 ? .supervisor : .user
+        var status = csr.mstatus & ~(CSR.statusSIE | CSR.statusSPP | CSR.statusMPRV)
+        if csr.mstatus & CSR.statusSPIE != 0 { status |= CSR.statusSIE }
+        status |= CSR.statusSPIE
+        csr.mstatus = status
+        mode = previous
+        pc = csr.sepc
+    }
+
+    /// WFI: wait for an interrupt (illegal below machine mode under TW, and in user mode).
+    func waitForInterrupt(_ instruction: UInt32) throws(Trap) {
+        if mode == .user || (mode == .supervisor && csr.mstatus & CSR.statusTW != 0) {
+            throw Trap(.illegalInstruction, value: instruction)
+        }
+        waitingForInterrupt = true
+    }
+}

@@ -1,0 +1,83 @@
+/// A software RISC-V hart: RV32IMA with Zicsr and Zifencei, machine, supervisor and user modes, traps with
+/// delegation, and the interrupts of its CLINT. It runs on one thread: whoever owns it calls `run`.
+public final class Hart {
+    public let bus: Bus
+    public let clint: Clint?
+    public var pc: UInt32
+    public var mode: PrivilegeMode = .machine
+    public var csr = ControlStatusRegisters()
+    /// x0…x31; x0 is kept zero.
+    let registers = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
+    public private(set) var instructionsRetired: UInt64 = 0
+    /// The address an LR.W reserved, for the SC.W that follows.
+    var reservation: UInt32?
+    /// After WFI: no instruction runs until an interrupt is pending.
+    public internal(set) var waitingForInterrupt = false
+
+    public init(bus: Bus, clint: Clint? = nil, resetVector: UInt32) {
+        self.bus = bus
+        self.clint = clint
+        pc = resetVector
+        registers.initialize(repeating: 0, count: 32)
+    }
+
+    deinit { registers.deallocate() }
+
+    public subscript(register index: Int) -> UInt32 {
+        get { registers[index] }
+        set { if index != 0 { registers[index] = newValue } }
+    }
+
+    /// Why `run` returned.
+    public enum Stop: Equatable, Sendable {
+        /// It ran the instructions it was given.
+        case limit
+        /// It waits (WFI) for an interrupt that is not pending.
+        case waiting
+        /// A device asked to stop (the test device), seen after the instruction that asked.
+        case device
+    }
+
+    /// Runs up to `limit` instructions; `shouldStop` is asked after each store to a device.
+    public func run(limit: Int, shouldStop: () -> Bool = { false }) -> Stop {
+        var executed = 0
+        while executed < limit {
+            // Interrupts are looked at every 64 instructions and whenever the hart waits: often enough for
+            // a timer, rarely enough to cost nothing.
+            if executed & 63 == 0 || waitingForInterrupt {
+                if takeInterruptIfAny() {
+                    waitingForInterrupt = false
+                } else if waitingForInterrupt {
+                    return .waiting
+                }
+            }
+            step()
+            executed += 1
+            if deviceTouched {
+                deviceTouched = false
+                if shouldStop() { return .device }
+            }
+        }
+        return .limit
+    }
+
+    /// Set by a load or store that reached a device rather than RAM.
+    var deviceTouched = false
+
+    /// Executes one instruction, or takes the exception it raises.
+    @inline(__always)
+    public func step() {
+        do throws(Trap) {
+            guard let instruction = bus.fetch(pc) else { throw Trap(.instructionAccessFault, value: pc) }
+            try execute(instruction)
+            instructionsRetired &+= 1
+        } catch {
+            take(error)
+        }
+    }
+
+    /// Counters as the CSRs show them: cycles are instructions here.
+    var counters: (cycle: UInt64, time: UInt64, instret: UInt64) {
+        (instructionsRetired, clint?.time ?? 0, instructionsRetired)
+    }
+}

@@ -1,0 +1,30 @@
+import Engine
+import Foundation
+import IaasTesting
+import Testing
+
+/// Whole guest programs on the classic engine's hardware, held to `qemu-system-riscv32 -M virt` running the
+/// same ELF file.
+@Suite("Classic machine")
+struct ClassicMachineTests {
+    @Test func helloPrintsWhatItPrintsOnQEMUAndPowersOff() throws {
+        let elf = try ClassicGuests.directory() + "/hello.elf"
+        let program = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
+        let machine = try ClassicMachine(memoryMiB: 16, program: program)
+        #expect(machine.run(budget: 50_000_000) == .poweredOff)
+        let console = String(decoding: machine.uart.output, as: UTF8.self)
+        #expect(console.hasPrefix("hello from riscv32\n") && console.hasSuffix("goodbye\n"), "\(console)")
+        let reference = try #require(try ClassicGuests.referenceConsole(elf), "QEMU did not run the guest")
+        #expect(console == reference)
+    }
+
+    @Test func whatIsNotARISCVProgramIsRefused() throws {
+        #expect(throws: ELFImage.Failure.notELF32RISCV) { try ELFImage(Array("not an elf".utf8)) }
+        var header = [UInt8](repeating: 0, count: 52)
+        header.replaceSubrange(0..<6, with: [0x7f, 0x45, 0x4c, 0x46, 1, 1])
+        header[18] = 243
+        header[28] = 0xff  // program headers past the end
+        header[44] = 1
+        #expect(throws: ELFImage.Failure.truncated) { try ELFImage(header) }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// The classic VMM's guest programs, built by `guests/classic/build.sh` (with the toolchain's clang) when
+/// missing or older than their sources.
+public enum ClassicGuests {
+    /// The directory of the built guests (`.build/images/classic`).
+    public static func directory() throws -> String {
+        let directory = GuestImage.repository + "/.build/images/classic"
+        let build = try CommandRun(GuestImage.repository + "/guests/classic/build.sh", [directory])
+        guard build.status == 0 else {
+            throw GuestShellError(description: "guests/classic/build.sh failed: \(build.stderr)")
+        }
+        return directory
+    }
+
+    /// What a guest prints on the serial port under `qemu-system-riscv32 -M virt -bios none`, the reference
+    /// the classic engine is held to; nil when it did not power off within `timeout` seconds.
+    public static func referenceConsole(_ elf: String, timeout: Int = 60) throws -> String? {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let console = scratch.path + "/console.txt"
+        let run = try CommandRun(
+            "/usr/bin/timeout",
+            [
+                String(timeout), "/usr/bin/qemu-system-riscv32", "-M", "virt", "-bios", "none", "-m", "128M",
+                "-kernel", elf, "-display", "none", "-monitor", "none", "-serial", "file:" + console,
+            ])
+        guard run.status == 0 else { return nil }
+        return try String(contentsOfFile: console, encoding: .utf8)
+    }
+}

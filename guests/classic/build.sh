@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the classic VMM's guests (RV32IMA, bare metal on the `virt` board's memory map) with the Swift
+# toolchain's clang and ld.lld into the directory given (default .build/images/classic). Nothing built is
+# committed; the build is redone only when a source is newer than its output.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${1:-$here/../../.build/images/classic}"
+mkdir -p "$out"
+clang="$(command -v clang)"
+lld="$(dirname "$clang")/ld.lld"
+[ -x "$lld" ] || lld="$(command -v ld.lld)"
+flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
+    -fno-pic -Wall -Werror)
+for guest in hello; do
+    target="$out/$guest.elf"
+    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/link.ld" "$0" -newer "$target" -print -quit)" ]; then
+        continue
+    fi
+    objects=()
+    for source in "$here/$guest"/*.c "$here/$guest"/*.S; do
+        object="$out/$guest-$(basename "$source").o"
+        "$clang" "${flags[@]}" -c "$source" -o "$object"
+        objects+=("$object")
+    done
+    "$lld" -m elf32lriscv -T "$here/link.ld" --no-relax -o "$target.tmp" "${objects[@]}"
+    rm -f "${objects[@]}"
+    mv "$target.tmp" "$target"
+done
