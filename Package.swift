@@ -129,6 +129,7 @@ let package = Package(
             name: "iaas-bench",
             dependencies: [
                 "API",
+                "Engine",
                 "IaasTesting",
                 "VPCNetwork",
                 "Store",

@@ -9,7 +9,7 @@ struct IaasBench: AsyncParsableCommand {
             "Benchmarks of iaasd (run with: swift run -c release iaas-bench volumes|sqs|instances|s3|snapshots|http).",
         subcommands: [
             VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self,
-            SnapshotsBenchmark.self, HTTPBenchmark.self, NetworkBenchmark.self,
+            SnapshotsBenchmark.self, HTTPBenchmark.self, NetworkBenchmark.self, VMMBenchmark.self,
         ]
     )
 }

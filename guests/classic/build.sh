@@ -11,9 +11,9 @@ lld="$(dirname "$clang")/ld.lld"
 [ -x "$lld" ] || lld="$(command -v ld.lld)"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
-for guest in hello; do
+for guest in hello busy traps; do
     target="$out/$guest.elf"
-    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/link.ld" "$0" -newer "$target" -print -quit)" ]; then
+    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$here/link.ld" "$0" -newer "$target" -print -quit)" ]; then
         continue
     fi
     objects=()

@@ -7,15 +7,27 @@ import Testing
 /// same ELF file.
 @Suite("Classic machine")
 struct ClassicMachineTests {
-    @Test func helloPrintsWhatItPrintsOnQEMUAndPowersOff() throws {
-        let elf = try ClassicGuests.directory() + "/hello.elf"
+    /// Runs a guest to its power-off; returns its console and the hart's instruction count.
+    private func run(_ guest: String) throws -> (console: String, instructions: UInt64, elf: String) {
+        let elf = try ClassicGuests.directory() + "/\(guest).elf"
         let program = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
         let machine = try ClassicMachine(memoryMiB: 16, program: program)
         #expect(machine.run(budget: 50_000_000) == .poweredOff)
-        let console = String(decoding: machine.uart.output, as: UTF8.self)
+        return (String(decoding: machine.uart.output, as: UTF8.self), machine.hart.instructionsRetired, elf)
+    }
+
+    @Test func helloPrintsWhatItPrintsOnQEMUAndPowersOff() throws {
+        let (console, _, elf) = try run("hello")
         #expect(console.hasPrefix("hello from riscv32\n") && console.hasSuffix("goodbye\n"), "\(console)")
         let reference = try #require(try ClassicGuests.referenceConsole(elf), "QEMU did not run the guest")
         #expect(console == reference)
+    }
+
+    @Test func aMillionTrapsAreTakenAndReturnedFrom() throws {
+        let (console, instructions, elf) = try run("traps")
+        #expect(console == "traps handled: 1000000 (0x000f4240)\n")
+        #expect(instructions > 13_000_000, "each round trip runs its ECALL and the handler's instructions")
+        #expect(console == (try ClassicGuests.referenceConsole(elf)))
     }
 
     @Test func whatIsNotARISCVProgramIsRefused() throws {

@@ -2,42 +2,7 @@
  * through the 16550 UART, exercises the M and A extensions and CSRs, and powers off through the test
  * device. Its console output is the same on iaas's hart and on qemu-system-riscv32. */
 
-#define UART ((volatile unsigned char *)0x10000000)
-#define TEST_DEVICE ((volatile unsigned int *)0x100000)
-
-static void put_char(char c) {
-    while (!(UART[5] & 0x20)) {
-    }
-    UART[0] = (unsigned char)c;
-}
-
-static void put_string(const char *s) {
-    while (*s) put_char(*s++);
-}
-
-static void put_unsigned(unsigned value) {
-    char digits[11];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (count) put_char(digits[--count]);
-}
-
-static void put_hex(unsigned value) {
-    put_string("0x");
-    for (int shift = 28; shift >= 0; shift -= 4) put_char("0123456789abcdef"[(value >> shift) & 15]);
-}
-
-static void line(const char *label, unsigned value) {
-    put_string(label);
-    put_string(": ");
-    put_unsigned(value);
-    put_string(" (");
-    put_hex(value);
-    put_string(")\n");
-}
+#include "../common/console.h"
 
 static unsigned char sieve[10000];
 static volatile int shared = 40;
@@ -98,7 +63,5 @@ int main(void) {
     }
     line("fibonacci 41", fib[1]);
     put_string("goodbye\n");
-    *TEST_DEVICE = 0x5555;
-    for (;;) {
-    }
+    power_off();
 }
