@@ -11,14 +11,15 @@ lld="$(dirname "$clang")/ld.lld"
 [ -x "$lld" ] || lld="$(command -v ld.lld)"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
-for guest in hello busy traps; do
+for guest in hello busy traps paging; do
     target="$out/$guest.elf"
     if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$here/link.ld" "$0" -newer "$target" -print -quit)" ]; then
         continue
     fi
     objects=()
-    for source in "$here/$guest"/*.c "$here/$guest"/*.S; do
-        object="$out/$guest-$(basename "$source").o"
+    for source in "$here/common/start.S" "$here/$guest"/*.c "$here/$guest"/*.S; do
+        [ -f "$source" ] || continue
+        object="$out/$guest-$(basename "$(dirname "$source")")-$(basename "$source").o"
         "$clang" "${flags[@]}" -c "$source" -o "$object"
         objects+=("$object")
     done

@@ -30,6 +30,14 @@ struct ClassicMachineTests {
         #expect(console == (try ClassicGuests.referenceConsole(elf)))
     }
 
+    @Test func sv32PagingFaultsAndUserModeAsOnQEMU() throws {
+        let (console, _, elf) = try run("paging")
+        #expect(console.contains("after the remap: 572662306 (0x22222222)"), "the new page, not the stale one")
+        #expect(console.contains("alias PTE accessed+dirty: 192"), "A and D set by the walk")
+        #expect(console.hasSuffix("faults in all: 5 (0x00000005)\ndone\n"), "\(console)")
+        #expect(console == (try ClassicGuests.referenceConsole(elf)))
+    }
+
     @Test func whatIsNotARISCVProgramIsRefused() throws {
         #expect(throws: ELFImage.Failure.notELF32RISCV) { try ELFImage(Array("not an elf".utf8)) }
         var header = [UInt8](repeating: 0, count: 52)

@@ -40,6 +40,9 @@ public struct ControlStatusRegisters: Sendable {
     public static let marchid: UInt16 = 0xf12
     public static let mimpid: UInt16 = 0xf13
     public static let mhartid: UInt16 = 0xf14
+    /// pmpcfg0…15 and pmpaddr0…63.
+    public static let pmpFirst: UInt16 = 0x3a0
+    public static let pmpLast: UInt16 = 0x3ef
 
     // mstatus fields.
     public static let statusSIE: UInt32 = 1 << 1
@@ -138,6 +141,8 @@ public struct ControlStatusRegisters: Sendable {
         case Self.timeh: UInt32(truncatingIfNeeded: counters.time >> 32)
         case Self.mvendorid, Self.marchid, Self.mimpid: 0
         case Self.mhartid: hartId
+        // No PMP entries: the PMP registers exist and read zero, and S and U mode are not restricted.
+        case Self.pmpFirst...Self.pmpLast: 0
         default: nil
         }
     }
@@ -157,9 +162,7 @@ public struct ControlStatusRegisters: Sendable {
         case Self.sip:
             let writable = mideleg & Self.writablePending & (1 << 1)
             mip = mip & ~writable | value & writable
-        case Self.satp:
-            // Until the MMU is in, only Bare is supported: a write of another mode is ignored (WARL).
-            if value >> 31 == 0 { satp = value }
+        case Self.satp: satp = value  // Bare or Sv32, an ASID, the root table's page
         case Self.mstatus:
             var status = mstatus & ~Self.statusWritable | value & Self.statusWritable
             // MPP holds only a mode the hart has (2 is reserved).
@@ -177,6 +180,7 @@ public struct ControlStatusRegisters: Sendable {
         case Self.mcause: mcause = value
         case Self.mtval: mtval = value
         case Self.mip: mip = mip & ~Self.writablePending | value & Self.writablePending
+        case Self.pmpFirst...Self.pmpLast: break
         default: return false
         }
         return true

@@ -135,17 +135,19 @@ extension Hart {
     @inline(__always)
     func load(_ address: UInt32, width: Int) throws(Trap) -> UInt32 {
         if address & UInt32(width - 1) != 0 { throw Trap(.loadAddressMisaligned, value: address) }
-        if !bus.memory.contains(address, count: UInt32(width)) { deviceTouched = true }
-        guard let value = bus.load(address, width: width) else { throw Trap(.loadAccessFault, value: address) }
+        let physical = try translate(address, for: .load)
+        if !bus.memory.contains(physical, count: UInt32(width)) { deviceTouched = true }
+        guard let value = bus.load(physical, width: width) else { throw Trap(.loadAccessFault, value: address) }
         return value
     }
 
     @inline(__always)
     func store(_ address: UInt32, width: Int, value: UInt32) throws(Trap) {
         if address & UInt32(width - 1) != 0 { throw Trap(.storeAddressMisaligned, value: address) }
-        if !bus.memory.contains(address, count: UInt32(width)) { deviceTouched = true }
+        let physical = try translate(address, for: .store)
+        if !bus.memory.contains(physical, count: UInt32(width)) { deviceTouched = true }
         if reservation == address & ~3 { reservation = nil }
-        guard bus.store(address, width: width, value: value) else {
+        guard bus.store(physical, width: width, value: value) else {
             throw Trap(.storeAccessFault, value: address)
         }
     }
@@ -196,7 +198,10 @@ extension Hart {
             return
         default: break
         }
-        guard let old = bus.load(address, width: 4) else { throw Trap(.storeAccessFault, value: address) }
+        // An AMO reads and writes: a store's translation and faults.
+        guard let old = bus.load(try translate(address, for: .store), width: 4) else {
+            throw Trap(.storeAccessFault, value: address)
+        }
         let b = registers[rs2]
         let new: UInt32
         switch operation {
@@ -233,11 +238,12 @@ extension Hart {
             try waitForInterrupt(instruction)
         // The hart stays at the WFI until an interrupt wakes it (`takeInterruptIfAny` moves on).
         default:
-            // SFENCE.VMA: until the MMU is in there is nothing to flush; its privilege rules hold already.
+            // SFENCE.VMA: every cached translation goes (the TLB is small; a precise flush would not pay).
             guard instruction >> 25 == 0x09, rd == 0 else { throw illegal(instruction) }
             if mode == .user || (mode == .supervisor && csr.mstatus & CSR.statusTVM != 0) {
                 throw illegal(instruction)
             }
+            flushTLB()
             pc &+= 4
         }
     }
@@ -262,6 +268,7 @@ extension Hart {
             default: value = old & ~operand
             }
             guard csr.write(address, value) else { throw illegal(instruction) }
+            if address == CSR.satp { flushTLB() }
         }
         write(rd, old)
     }

@@ -48,28 +48,32 @@ extension Hart {
 
     private func enter(cause: UInt32, value: UInt32, interrupt: Bool) {
         reservation = nil
-        let delegated = interrupt ? csr.mideleg : csr.medeleg
+        // One write of the registers and one of the mode: each write updates what translation applies.
+        var registers = csr
+        let delegated = interrupt ? registers.mideleg : registers.medeleg
         let code = cause | (interrupt ? 1 << 31 : 0)
         if mode <= .supervisor, delegated >> cause & 1 == 1 {
-            csr.scause = code
-            csr.sepc = pc
-            csr.stval = value
-            var status = csr.mstatus & ~(CSR.statusSPP | CSR.statusSPIE | CSR.statusSIE)
+            registers.scause = code
+            registers.sepc = pc
+            registers.stval = value
+            var status = registers.mstatus & ~(CSR.statusSPP | CSR.statusSPIE | CSR.statusSIE)
             if mode == .supervisor { status |= CSR.statusSPP }
-            if csr.mstatus & CSR.statusSIE != 0 { status |= CSR.statusSPIE }
-            csr.mstatus = status
+            if registers.mstatus & CSR.statusSIE != 0 { status |= CSR.statusSPIE }
+            registers.mstatus = status
+            csr = registers
             mode = .supervisor
-            pc = Self.vector(csr.stvec, cause: cause, interrupt: interrupt)
+            pc = Self.vector(registers.stvec, cause: cause, interrupt: interrupt)
         } else {
-            csr.mcause = code
-            csr.mepc = pc
-            csr.mtval = value
-            var status = csr.mstatus & ~(CSR.statusMPIE | CSR.statusMIE)
-            if csr.mstatus & CSR.statusMIE != 0 { status |= CSR.statusMPIE }
-            csr.mstatus = status
-            csr.previousMachineMode = mode
+            registers.mcause = code
+            registers.mepc = pc
+            registers.mtval = value
+            var status = registers.mstatus & ~(CSR.statusMPIE | CSR.statusMIE)
+            if registers.mstatus & CSR.statusMIE != 0 { status |= CSR.statusMPIE }
+            registers.mstatus = status
+            registers.previousMachineMode = mode
+            csr = registers
             mode = .machine
-            pc = Self.vector(csr.mtvec, cause: cause, interrupt: interrupt)
+            pc = Self.vector(registers.mtvec, cause: cause, interrupt: interrupt)
         }
     }
 
@@ -82,15 +86,17 @@ extension Hart {
     /// MRET: back to `mstatus.MPP` at `mepc`.
     func returnFromMachine() throws(Trap) {
         guard mode == .machine else { throw Trap(.illegalInstruction, value: 0x3020_0073) }
-        let previous = csr.previousMachineMode
-        var status = csr.mstatus & ~CSR.statusMIE
-        if csr.mstatus & CSR.statusMPIE != 0 { status |= CSR.statusMIE }
+        var registers = csr
+        let previous = registers.previousMachineMode
+        var status = registers.mstatus & ~CSR.statusMIE
+        if registers.mstatus & CSR.statusMPIE != 0 { status |= CSR.statusMIE }
         status |= CSR.statusMPIE
         if previous != .machine { status &= ~CSR.statusMPRV }
-        csr.mstatus = status
-        csr.previousMachineMode = .user
+        registers.mstatus = status
+        registers.previousMachineMode = .user
+        csr = registers
         mode = previous
-        pc = csr.mepc
+        pc = registers.mepc
     }
 
     /// SRET: back to `sstatus.SPP` at `sepc` (illegal in user mode, and in supervisor mode under TSR).

@@ -4,13 +4,20 @@ public final class Hart {
     public let bus: Bus
     public let clint: Clint?
     public var pc: UInt32
-    public var mode: PrivilegeMode = .machine
-    public var csr = ControlStatusRegisters()
+    public var mode: PrivilegeMode = .machine { didSet { updateTranslation() } }
+    public var csr = ControlStatusRegisters() { didSet { updateTranslation() } }
+    /// Whether fetches, and loads and stores, go through Sv32 now: kept as the mode, `satp` and
+    /// `mstatus.MPRV` change, so an untranslated access costs one test.
+    var translatesFetches = false
+    var translatesData = false
     /// x0…x31; x0 is kept zero.
     let registers = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
     public private(set) var instructionsRetired: UInt64 = 0
     /// The address an LR.W reserved, for the SC.W that follows.
     var reservation: UInt32?
+    /// Cached Sv32 translations, direct-mapped by virtual page.
+    let tlb = UnsafeMutablePointer<TLBEntry>.allocate(capacity: 256)
+    static let tlbMask: UInt32 = 255
     /// After WFI: no instruction runs until an interrupt is pending.
     public internal(set) var waitingForInterrupt = false
 
@@ -19,9 +26,13 @@ public final class Hart {
         self.clint = clint
         pc = resetVector
         registers.initialize(repeating: 0, count: 32)
+        tlb.initialize(repeating: TLBEntry(), count: 256)
     }
 
-    deinit { registers.deallocate() }
+    deinit {
+        registers.deallocate()
+        tlb.deallocate()
+    }
 
     public subscript(register index: Int) -> UInt32 {
         get { registers[index] }
@@ -68,7 +79,9 @@ public final class Hart {
     @inline(__always)
     public func step() {
         do throws(Trap) {
-            guard let instruction = bus.fetch(pc) else { throw Trap(.instructionAccessFault, value: pc) }
+            guard let instruction = bus.fetch(try translate(pc, for: .fetch)) else {
+                throw Trap(.instructionAccessFault, value: pc)
+            }
             try execute(instruction)
             instructionsRetired &+= 1
         } catch {
