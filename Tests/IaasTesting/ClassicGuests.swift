@@ -15,14 +15,16 @@ public enum ClassicGuests {
 
     /// What a guest prints on the serial port under `qemu-system-riscv32 -M virt -bios none`, the reference
     /// the classic engine is held to; nil when it did not power off within `timeout` seconds.
-    public static func referenceConsole(_ elf: String, timeout: Int = 60) throws -> String? {
+    /// With `firmware`, QEMU runs it as the machine-mode firmware and `elf` as the kernel it enters.
+    public static func referenceConsole(_ elf: String, firmware: String? = nil, timeout: Int = 60) throws -> String? {
         let scratch = try TemporaryDirectory()
         defer { scratch.remove() }
         let console = scratch.path + "/console.txt"
         let run = try CommandRun(
             "/usr/bin/timeout",
             [
-                String(timeout), "/usr/bin/qemu-system-riscv32", "-M", "virt", "-bios", "none", "-m", "128M",
+                String(timeout), "/usr/bin/qemu-system-riscv32", "-M", "virt", "-bios", firmware ?? "none", "-m",
+                "128M",
                 "-kernel", elf, "-display", "none", "-monitor", "none", "-serial", "file:" + console,
             ])
         guard run.status == 0 else { return nil }

@@ -11,9 +11,11 @@ lld="$(dirname "$clang")/ld.lld"
 [ -x "$lld" ] || lld="$(command -v ld.lld)"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
-for guest in hello busy traps paging; do
+for guest in hello busy traps paging sbi kernel0; do
     target="$out/$guest.elf"
-    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$here/link.ld" "$0" -newer "$target" -print -quit)" ]; then
+    script="$here/link.ld"
+    [ -f "$here/$guest/link.ld" ] && script="$here/$guest/link.ld"
+    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$script" "$0" -newer "$target" -print -quit)" ]; then
         continue
     fi
     objects=()
@@ -23,7 +25,7 @@ for guest in hello busy traps paging; do
         "$clang" "${flags[@]}" -c "$source" -o "$object"
         objects+=("$object")
     done
-    "$lld" -m elf32lriscv -T "$here/link.ld" --no-relax -o "$target.tmp" "${objects[@]}"
+    "$lld" -m elf32lriscv -T "$script" --no-relax -o "$target.tmp" "${objects[@]}"
     rm -f "${objects[@]}"
     mv "$target.tmp" "$target"
 done

@@ -15,12 +15,7 @@ public final class ClassicMachine {
     public init(memoryMiB: Int, program: ELFImage) throws(ELFImage.Failure) {
         memory = GuestMemory(base: Self.ramBase, size: UInt32(memoryMiB) << 20)
         bus = Bus(memory: memory)
-        let start = ContinuousClock.now
-        clint = Clint {
-            let elapsed = ContinuousClock.now - start
-            return UInt64(elapsed.components.seconds) * Clint.frequency
-                + UInt64(elapsed.components.attoseconds) / (1_000_000_000_000_000_000 / Clint.frequency)
-        }
+        clint = Clint.startingNow()
         bus.map(testDevice, at: 0x0010_0000, size: 0x1000)
         bus.map(clint, at: 0x0200_0000, size: 0x1_0000)
         bus.map(uart, at: 0x1000_0000, size: 0x100)

@@ -5,6 +5,12 @@ public struct ELFImage: Sendable {
         public var bytes: [UInt8]
         /// Bytes past `bytes` that are zero (bss).
         public var zeroFill: UInt32
+
+        public init(address: UInt32, bytes: [UInt8], zeroFill: UInt32 = 0) {
+            self.address = address
+            self.bytes = bytes
+            self.zeroFill = zeroFill
+        }
     }
 
     public var entry: UInt32
@@ -20,6 +26,12 @@ public struct ELFImage: Sendable {
             case .truncated: "the ELF file ends inside a header or segment"
             }
         }
+    }
+
+    /// A program given as its segments (tests build them from instruction words).
+    public init(entry: UInt32, segments: [Segment]) {
+        self.entry = entry
+        self.segments = segments
     }
 
     public init(_ file: [UInt8]) throws(Failure) {

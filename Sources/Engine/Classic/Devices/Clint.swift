@@ -13,6 +13,16 @@ public final class Clint: MMIODevice {
         self.clock = clock
     }
 
+    /// A CLINT whose time starts at zero now and follows the host's monotonic clock.
+    public static func startingNow() -> Clint {
+        let start = ContinuousClock.now
+        return Clint {
+            let elapsed = ContinuousClock.now - start
+            return UInt64(elapsed.components.seconds) * frequency
+                + UInt64(elapsed.components.attoseconds) / (1_000_000_000_000_000_000 / frequency)
+        }
+    }
+
     public var time: UInt64 { clock() }
 
     public var timerInterrupt: Bool { clock() >= timeCompare }

@@ -47,7 +47,13 @@ public final class Hart {
         case waiting
         /// A device asked to stop (the test device), seen after the instruction that asked.
         case device
+        /// With `exitsToMonitor`: a trap reached machine mode, where the monitor (Swift code, not guest
+        /// code) takes it; `csr.mcause`, `mepc` and `mtval` say what happened.
+        case trapped
     }
+
+    /// When set, machine mode is the monitor's: a trap into it ends `run` instead of running code at `mtvec`.
+    public var exitsToMonitor = false
 
     /// Runs up to `limit` instructions; `shouldStop` is asked after each store to a device.
     public func run(limit: Int, shouldStop: () -> Bool = { false }) -> Stop {
@@ -58,12 +64,14 @@ public final class Hart {
             if executed & 63 == 0 || waitingForInterrupt {
                 if takeInterruptIfAny() {
                     waitingForInterrupt = false
+                    if exitsToMonitor && mode == .machine { return .trapped }
                 } else if waitingForInterrupt {
                     return .waiting
                 }
             }
             step()
             executed += 1
+            if exitsToMonitor && mode == .machine { return .trapped }
             if deviceTouched {
                 deviceTouched = false
                 if shouldStop() { return .device }

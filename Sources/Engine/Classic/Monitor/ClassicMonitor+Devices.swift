@@ -1,0 +1,41 @@
+extension ClassicMonitor {
+    /// A guest load or store that faulted at `address`: on a device the monitor emulates (the UART, the
+    /// test device), done on its model, as an I/O exit; anywhere else, an access fault for the guest.
+    /// Returns where the guest resumes.
+    func accessDevice(at address: UInt32, pc: UInt32, store: Bool) -> UInt32 {
+        let fault = store ? Trap.Cause.storeAccessFault : Trap.Cause.loadAccessFault
+        guard let (device, offset) = device(at: address), let instruction = hart.bus.fetch(pc) else {
+            return inject(cause: fault.rawValue, value: address, pc: pc)
+        }
+        let funct3 = instruction >> 12 & 7
+        let width = 1 << Int(funct3 & 3)
+        switch instruction & 0x7f {
+        case 0x03 where funct3 != 3 && funct3 < 6:
+            guard let raw = device.read(offset: offset, width: width) else {
+                return inject(cause: fault.rawValue, value: address, pc: pc)
+            }
+            let value: UInt32 =
+                switch funct3 {
+                case 0: UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: raw)))
+                case 1: UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: raw)))
+                default: raw
+                }
+            hart[register: Int(instruction >> 7 & 31)] = value
+        case 0x23 where funct3 <= 2:
+            guard device.write(offset: offset, width: width, value: hart[register: Int(instruction >> 20 & 31)]) else {
+                return inject(cause: fault.rawValue, value: address, pc: pc)
+            }
+        default:
+            // An atomic or other access to a device: refused, as a real bus would.
+            return inject(cause: fault.rawValue, value: address, pc: pc)
+        }
+        counters.deviceAccesses += 1
+        return pc &+ 4
+    }
+
+    private func device(at address: UInt32) -> (any MMIODevice, UInt32)? {
+        if address &- 0x1000_0000 < 0x100 { return (uart, address &- 0x1000_0000) }
+        if address &- 0x0010_0000 < 0x1000 { return (testDevice, address &- 0x0010_0000) }
+        return nil
+    }
+}

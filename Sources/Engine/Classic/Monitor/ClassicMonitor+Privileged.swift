@@ -1,0 +1,60 @@
+import Foundation
+
+extension ClassicMonitor {
+    /// A privileged instruction of the guest's supervisor mode, which trapped in the hardware's user mode:
+    /// SRET, WFI, SFENCE.VMA and the CSR instructions on supervisor registers are done on the guest's
+    /// virtual registers; anything else is illegal for the guest too. Returns where the guest resumes.
+    func emulatePrivileged(_ instruction: UInt32, pc: UInt32) -> UInt32 {
+        counters.emulatedInstructions += 1
+        switch instruction {
+        case 0x1020_0073: return guest.returnFromTrap()
+        case 0x1050_0073:
+            waitForGuestInterrupt()
+            return pc &+ 4
+        default: break
+        }
+        if instruction & 0xfe00_7fff == 0x1200_0073 {
+            // SFENCE.VMA: the tables the hardware walks follow no guest tables yet; nothing to flush.
+            return pc &+ 4
+        }
+        guard instruction & 0x7f == 0x73, let next = emulateCSR(instruction, pc: pc) else {
+            return inject(cause: Trap.Cause.illegalInstruction.rawValue, value: instruction, pc: pc)
+        }
+        return next
+    }
+
+    /// CSRRW/S/C and their immediate forms on a supervisor register; nil: not one the guest may use.
+    private func emulateCSR(_ instruction: UInt32, pc: UInt32) -> UInt32? {
+        let funct3 = instruction >> 12 & 7
+        let rd = Int(instruction >> 7 & 31)
+        let rs1 = Int(instruction >> 15 & 31)
+        let address = UInt16(instruction >> 20)
+        guard funct3 != 0, funct3 != 4, let old = guest.read(address) else { return nil }
+        let operand = funct3 >= 5 ? UInt32(rs1) : hart[register: rs1]
+        if funct3 & 3 == 1 || rs1 != 0 {
+            let value: UInt32
+            switch funct3 & 3 {
+            case 1: value = operand
+            case 2: value = old | operand
+            default: value = old & ~operand
+            }
+            guard guest.write(address, value) else { return nil }
+        }
+        hart[register: rd] = old
+        return pc &+ 4
+    }
+
+    /// WFI: the guest idles until an interrupt it enabled is pending: its timer, the only source yet.
+    private func waitForGuestInterrupt() {
+        guard guest.interruptPending & guest.interruptEnable == 0 else { return }
+        guard guest.interruptEnable >> 5 & 1 == 1, guest.timerCompare != .max else { return }
+        let now = clint.time
+        if guest.timerCompare > now {
+            usleep(UInt32(min((guest.timerCompare - now) / (Clint.frequency / 1_000_000), 1_000_000)))
+        }
+        if clint.time >= guest.timerCompare {
+            guest.interruptPending |= 1 << 5
+            clint.timeCompare = .max
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// The classic VMM for one guest: trap and emulate. The guest's kernel, written for supervisor mode, runs
+/// deprivileged in the hart's user mode; the monitor owns machine mode. Every privileged instruction the
+/// guest executes traps (illegal in user mode) and is emulated on `VirtualSupervisor`; its SBI calls
+/// (ECALL) are served here; its device accesses fault (no device is mapped in the tables the hardware
+/// walks) and are emulated on the monitor's device models; exceptions and interrupts meant for the guest
+/// are injected into its trap handler.
+///
+/// The guest's physical memory is the hart's RAM from 0x80000000; the monitor's own memory (the tables
+/// the hardware walks) lies past its end, where no guest mapping reaches.
+public final class ClassicMonitor {
+    public static let ramBase: UInt32 = 0x8000_0000
+
+    let hart: Hart
+    let memory: GuestMemory
+    let guestBytes: UInt32
+    /// The guest's devices, at QEMU `virt`'s addresses, emulated.
+    public let uart = Uart16550()
+    public let testDevice = TestDevice()
+    /// The hardware's timer, which the monitor programs for the guest's SBI timer.
+    let clint: Clint
+    var guest = VirtualSupervisor()
+    public internal(set) var counters = MonitorCounters()
+    /// Set by an SBI shutdown or reset.
+    var shutdown: ClassicMachine.Outcome?
+
+    /// A guest of `memoryMiB` running `kernel` from its entry in supervisor mode, as SBI firmware starts a
+    /// kernel (a0 = hart id, a1 = 0: no device tree).
+    public init(memoryMiB: Int, kernel: ELFImage) throws(ELFImage.Failure) {
+        guestBytes = UInt32(memoryMiB) << 20
+        memory = GuestMemory(base: Self.ramBase, size: guestBytes + ShadowTables.bytes(guestBytes: guestBytes))
+        let bus = Bus(memory: memory)
+        clint = Clint.startingNow()
+        bus.map(clint, at: 0x0200_0000, size: 0x1_0000)
+        for segment in kernel.segments {
+            let end = UInt64(segment.address) + UInt64(segment.bytes.count) + UInt64(segment.zeroFill)
+            guard segment.address >= Self.ramBase, end <= UInt64(Self.ramBase) + UInt64(guestBytes) else {
+                throw .truncated
+            }
+            memory.write(segment.bytes, at: segment.address)
+        }
+        hart = Hart(bus: bus, clint: clint, resetVector: kernel.entry)
+        hart.exitsToMonitor = true
+        hart.csr.mie = InterruptCode.machineTimer.mask
+        hart.csr.satp =
+            1 << 31 | ShadowTables.buildIdentity(
+                in: memory, at: Self.ramBase + guestBytes, guestBase: Self.ramBase, guestBytes: guestBytes) >> 12
+        hart.mode = .user
+    }
+
+    /// The instructions the guest has run (emulated ones included).
+    public var instructions: UInt64 { hart.instructionsRetired }
+
+    /// Runs the guest until it shuts down (SBI or the test device) or `budget` instructions have run.
+    public func run(budget: Int) -> ClassicMachine.Outcome {
+        var left = budget
+        while left > 0 {
+            let before = hart.instructionsRetired
+            let stop = hart.run(limit: min(left, 1 << 16)) { [testDevice] in testDevice.request != nil }
+            left -= Int(hart.instructionsRetired - before) + 1
+            if stop == .trapped { handleExit() }
+            if let shutdown { return shutdown }
+            switch testDevice.request {
+            case .powerOff?: return .poweredOff
+            case .fail(let code)?: return .failed(code: code)
+            case .reset?: return .reset
+            case nil: break
+            }
+            deliverInterrupt()
+        }
+        return .stillRunning
+    }
+
+    /// A trap reached machine mode: take it as the monitor, then resume the guest in the hardware's user
+    /// mode.
+    private func handleExit() {
+        let cause = hart.csr.mcause
+        let pc = hart.csr.mepc
+        let value = hart.csr.mtval
+        counters.exits[cause, default: 0] += 1
+        var next: UInt32
+        if cause >> 31 == 1 {
+            // The hardware timer: the guest's SBI timer is due.
+            guest.interruptPending |= 1 << 5
+            clint.timeCompare = .max
+            next = pc
+        } else {
+            switch Trap.Cause(rawValue: cause) {
+            case .environmentCallFromUser?:
+                if guest.mode == .supervisor {
+                    serveSBI()
+                    next = pc &+ 4
+                } else {
+                    next = inject(cause: 8, value: 0, pc: pc)
+                }
+            case .illegalInstruction?:
+                next =
+                    guest.mode == .supervisor
+                    ? emulatePrivileged(value, pc: pc) : inject(cause: 2, value: value, pc: pc)
+            case .loadPageFault?, .storePageFault?:
+                next = accessDevice(at: value, pc: pc, store: cause == Trap.Cause.storePageFault.rawValue)
+            case .instructionPageFault?:
+                next = inject(cause: Trap.Cause.instructionAccessFault.rawValue, value: value, pc: pc)
+            default:
+                // Misaligned accesses, breakpoints, access faults: the guest's, as they are.
+                next = inject(cause: cause, value: value, pc: pc)
+            }
+        }
+        resume(at: next)
+    }
+
+    func resume(at pc: UInt32) {
+        hart.mode = .user
+        hart.pc = pc
+    }
+
+    /// Enters the guest's trap handler with an exception; returns where it resumes.
+    func inject(cause: UInt32, value: UInt32, pc: UInt32) -> UInt32 {
+        counters.injectedExceptions += 1
+        return guest.enterTrap(cause: cause, value: value, interrupt: false, pc: pc)
+    }
+
+    /// Delivers the guest's pending interrupt if it may take one now.
+    func deliverInterrupt() {
+        guard let code = guest.deliverableInterrupt else { return }
+        counters.injectedInterrupts += 1
+        resume(at: guest.enterTrap(cause: code, value: 0, interrupt: true, pc: hart.pc))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import IaasTesting
+import Testing
+
+@testable import Engine
+
+/// A supervisor-mode kernel deprivileged under the classic monitor: what it prints must be what it prints
+/// on qemu-system-riscv32 under SBI firmware in machine mode, and the monitor's counters must account for
+/// every privileged act.
+@Suite("Classic monitor")
+struct ClassicMonitorTests {
+    @Test func kernel0RunsDeprivilegedAndPrintsWhatItPrintsOnQEMU() throws {
+        let guests = try ClassicGuests.directory()
+        let kernel = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: guests + "/kernel0.elf"))))
+        let monitor = try ClassicMonitor(memoryMiB: 16, kernel: kernel)
+        #expect(monitor.run(budget: 50_000_000) == .poweredOff)
+        let console = String(decoding: monitor.uart.output, as: UTF8.self)
+        #expect(console.hasSuffix("kernel0: shutting down\n"), "\(console)")
+        #expect(console.contains("user says: 5050\n") && console.contains("timer interrupts: 1\n"), "\(console)")
+        let reference = try ClassicGuests.referenceConsole(
+            guests + "/kernel0.elf", firmware: guests + "/sbi.elf")
+        #expect(console == reference)
+
+        let counters = monitor.counters
+        // Its CSR reads and writes, SRETs and WFIs all trapped and were emulated.
+        #expect(counters.emulatedInstructions >= 10, "\(counters)")
+        // One SBI call per character printed through SBI, and the timer and shutdown calls.
+        #expect(counters.sbiCalls > console.count / 2, "\(counters)")
+        // Each character of its line written to the UART directly: a status read, then a store.
+        #expect(counters.deviceAccesses == 2 * "kernel0: written to the UART directly\n".utf8.count, "\(counters)")
+        // Two system calls and an illegal instruction from its user mode; one timer interrupt.
+        #expect(counters.injectedExceptions == 3 && counters.injectedInterrupts == 1, "\(counters)")
+        #expect(counters.exits[2] == counters.emulatedInstructions + 1, "every illegal-instruction exit but the user's")
+    }
+
+    @Test func theGuestReachesNeitherTheMonitorsMemoryNorMachineMode() throws {
+        // 4 MiB of guest RAM; the monitor's tables lie just past it.
+        let base = ClassicMonitor.ramBase
+        let handler: [UInt32] = [
+            RV.csrrs(3, ControlStatusRegisters.scause, 0), RV.csrrs(4, ControlStatusRegisters.stval, 0),
+            RV.addi(5, 5, 1), RV.csrrs(6, ControlStatusRegisters.sepc, 0), RV.addi(6, 6, 4),
+            RV.csrrw(0, ControlStatusRegisters.sepc, 6), RV.sret,
+        ]
+        var program: [UInt32] = [
+            RV.lui(2, 0x80000), RV.addi(2, 2, 0x100), RV.csrrw(0, ControlStatusRegisters.stvec, 2),
+            RV.lui(1, 0x80400), RV.sw(0, 1, 0),  // the monitor's memory: a store access fault
+            RV.csrrs(7, ControlStatusRegisters.mstatus, 0),  // a machine register: illegal for the guest
+            RV.addi(17, 0, 8), RV.ecall,  // SBI shutdown
+        ]
+        program += [UInt32](repeating: 0, count: 64 - program.count) + handler
+        let bytes = program.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        let monitor = try ClassicMonitor(
+            memoryMiB: 4, kernel: ELFImage(entry: base, segments: [.init(address: base, bytes: bytes)]))
+        let root = monitor.memory.read(base + (4 << 20), count: 4096)
+        #expect(monitor.run(budget: 10_000) == .poweredOff)
+        #expect(monitor.hart[register: 5] == 2, "two traps reached the guest's handler")
+        #expect(monitor.hart[register: 3] == 2 && monitor.hart[register: 7] == 0, "the last: illegal instruction")
+        #expect(monitor.counters.injectedExceptions == 2)
+        #expect(monitor.counters.exits[Trap.Cause.storePageFault.rawValue] == 1)
+        #expect(monitor.memory.read(base + (4 << 20), count: 4096) == root, "the tables are as the monitor wrote them")
+    }
+}

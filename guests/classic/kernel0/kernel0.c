@@ -1,0 +1,135 @@
+/* kernel0: a supervisor-mode kernel without paging, for the classic VMM's trap-and-emulate. Under the VMM
+ * every privileged instruction here traps and is emulated; on qemu-system-riscv32 it runs under sbi/.
+ * It prints through SBI and through the UART, reads and writes supervisor registers, takes a timer
+ * interrupt set through SBI, runs a user program that makes system calls and an illegal instruction, and
+ * shuts down through SBI. */
+#include "../common/console.h"
+
+struct frame {
+    unsigned x[32];
+};
+
+extern void kernel_trap_entry(void);
+extern void user_start(void);
+unsigned char user_stack[4096] __attribute__((aligned(16)));
+unsigned char *const user_stack_top = user_stack + sizeof user_stack;
+static volatile unsigned ticks, user_illegal;
+
+static unsigned long sbi(unsigned extension, unsigned function, unsigned arg0, unsigned arg1) {
+    register unsigned a0 __asm__("a0") = arg0;
+    register unsigned a1 __asm__("a1") = arg1;
+    register unsigned a6 __asm__("a6") = function;
+    register unsigned a7 __asm__("a7") = extension;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+    return a1;
+}
+
+static void sbi_put_string(const char *s) {
+    while (*s) sbi(0x01, 0, (unsigned char)*s++, 0);
+}
+
+static void sbi_line(const char *label, unsigned value) {
+    char digits[11];
+    int count = 0;
+    sbi_put_string(label);
+    sbi_put_string(": ");
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    while (count) sbi(0x01, 0, (unsigned char)digits[--count], 0);
+    sbi_put_string("\n");
+}
+
+static unsigned long long now(void) {
+    unsigned high, low, again;
+    do {
+        __asm__ volatile("rdtimeh %0" : "=r"(high));
+        __asm__ volatile("rdtime %0" : "=r"(low));
+        __asm__ volatile("rdtimeh %0" : "=r"(again));
+    } while (high != again);
+    return (unsigned long long)high << 32 | low;
+}
+
+static void set_timer(unsigned long long at) { sbi(0x54494d45, 0, (unsigned)at, (unsigned)(at >> 32)); }
+
+static void after_user(void);
+
+void kernel_trap(struct frame *frame) {
+    unsigned cause, epc;
+    __asm__ volatile("csrr %0, scause" : "=r"(cause));
+    __asm__ volatile("csrr %0, sepc" : "=r"(epc));
+    if (cause == 0x80000005u) {
+        ticks++;
+        set_timer(~0ull);
+        return;
+    }
+    if (cause == 2) { /* an illegal instruction in user mode: counted, skipped */
+        user_illegal++;
+        __asm__ volatile("csrw sepc, %0" ::"r"(epc + 4));
+        return;
+    }
+    if (cause == 8) {
+        __asm__ volatile("csrw sepc, %0" ::"r"(epc + 4));
+        if (frame->x[17] == 1) { /* print */
+            sbi_line("user says", frame->x[10]);
+            return;
+        }
+        /* exit: back to the kernel, in supervisor mode, on the kernel stack */
+        frame->x[2] = 0;
+        __asm__ volatile("csrs sstatus, %0" ::"r"(1u << 8));
+        __asm__ volatile("csrw sepc, %0" ::"r"(after_user));
+        return;
+    }
+    sbi_line("unexpected trap", cause);
+    sbi(0x53525354, 0, 0, 0);
+}
+
+void user_main(void) {
+    unsigned sum = 0;
+    for (unsigned i = 1; i <= 100; i++) sum += i;
+    register unsigned a0 __asm__("a0") = sum;
+    register unsigned a7 __asm__("a7") = 1;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+    __asm__ volatile("csrr t0, sstatus" ::: "t0"); /* not for user mode */
+    a7 = 2;
+    __asm__ volatile("ecall" ::"r"(a7) : "memory");
+    for (;;) {
+    }
+}
+
+static void after_user(void) {
+    sbi_line("kernel0: user mode ended; illegal instructions it tried", user_illegal);
+    sbi_put_string("kernel0: shutting down\n");
+    sbi(0x53525354, 0, 0, 0);
+    for (;;) {
+    }
+}
+
+int main(void) {
+    sbi_put_string("kernel0: hello from supervisor mode\n");
+    sbi_line("kernel0: SBI specification version", (unsigned)sbi(0x10, 0, 0, 0));
+    __asm__ volatile("csrw sscratch, %0" ::"r"(0x5a5a5a5au));
+    unsigned scratch, status;
+    __asm__ volatile("csrr %0, sscratch" : "=r"(scratch));
+    __asm__ volatile("csrw sscratch, zero");
+    sbi_line("kernel0: sscratch", scratch);
+    __asm__ volatile("csrr %0, sstatus" : "=r"(status));
+    sbi_line("kernel0: sstatus SIE, SPIE, SPP", status & 0x122u);
+    put_string("kernel0: written to the UART directly\n");
+
+    __asm__ volatile("csrw stvec, %0" ::"r"(kernel_trap_entry));
+    set_timer(now() + 10000); /* 1 ms */
+    __asm__ volatile("csrs sie, %0" ::"r"(1u << 5));
+    __asm__ volatile("csrs sstatus, %0" ::"r"(1u << 1));
+    while (!ticks) __asm__ volatile("wfi");
+    __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 1));
+    sbi_line("kernel0: timer interrupts", ticks);
+
+    /* To user mode, with the kernel's stack in sscratch for the trap entry. */
+    __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 8));
+    __asm__ volatile("csrw sepc, %0" ::"r"(user_start));
+    __asm__ volatile("csrw sscratch, sp; sret");
+    for (;;) {
+    }
+}
