@@ -6,6 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$here/../../.build/images/classic}"
 mkdir -p "$out"
+# One build at a time: tests that run side by side all ask for the guests.
+exec 9>"$out.lock"
+flock 9
 clang="$(command -v clang)"
 lld="$(dirname "$clang")/ld.lld"
 [ -x "$lld" ] || lld="$(command -v ld.lld)"
