@@ -1,8 +1,9 @@
 /* kernel0: a supervisor-mode kernel without paging, for the classic VMM's trap-and-emulate. Under the VMM
  * every privileged instruction here traps and is emulated; on qemu-system-riscv32 it runs under sbi/.
  * It prints through SBI and through the UART, reads and writes supervisor registers, takes a timer
- * interrupt set through SBI, runs a user program that makes system calls and an illegal instruction, and
- * shuts down through SBI. */
+ * interrupt set through SBI, runs a user program that makes system calls and an illegal instruction, turns
+ * on Sv32 with tables of its own (an alias page, a remap, page faults, SUM, the UART mapped), and shuts down
+ * through SBI. */
 #include "../common/console.h"
 
 struct frame {
@@ -11,9 +12,8 @@ struct frame {
 
 extern void kernel_trap_entry(void);
 extern void user_start(void);
-unsigned char user_stack[4096] __attribute__((aligned(16)));
-unsigned char *const user_stack_top = user_stack + sizeof user_stack;
-static volatile unsigned ticks, user_illegal;
+extern void user_paged_start(void);
+static volatile unsigned ticks, user_illegal, page_faults, last_fault_cause, last_fault_address;
 
 static unsigned long sbi(unsigned extension, unsigned function, unsigned arg0, unsigned arg1) {
     register unsigned a0 __asm__("a0") = arg0;
@@ -54,6 +54,8 @@ static unsigned long long now(void) {
 static void set_timer(unsigned long long at) { sbi(0x54494d45, 0, (unsigned)at, (unsigned)(at >> 32)); }
 
 static void after_user(void);
+/* Where the kernel goes on when a user program exits. */
+static void (*after_exit)(void) = after_user;
 
 void kernel_trap(struct frame *frame) {
     unsigned cause, epc;
@@ -62,6 +64,13 @@ void kernel_trap(struct frame *frame) {
     if (cause == 0x80000005u) {
         ticks++;
         set_timer(~0ull);
+        return;
+    }
+    if (cause == 12 || cause == 13 || cause == 15) { /* page faults of the paging stage: noted, skipped */
+        page_faults++;
+        __asm__ volatile("csrr %0, stval" : "=r"(last_fault_address));
+        last_fault_cause = cause;
+        __asm__ volatile("csrw sepc, %0" ::"r"(epc + 4));
         return;
     }
     if (cause == 2) { /* an illegal instruction in user mode: counted, skipped */
@@ -78,7 +87,7 @@ void kernel_trap(struct frame *frame) {
         /* exit: back to the kernel, in supervisor mode, on the kernel stack */
         frame->x[2] = 0;
         __asm__ volatile("csrs sstatus, %0" ::"r"(1u << 8));
-        __asm__ volatile("csrw sepc, %0" ::"r"(after_user));
+        __asm__ volatile("csrw sepc, %0" ::"r"(after_exit));
         return;
     }
     sbi_line("unexpected trap", cause);
@@ -98,10 +107,52 @@ void user_main(void) {
     }
 }
 
-static void after_user(void) {
-    sbi_line("kernel0: user mode ended; illegal instructions it tried", user_illegal);
+#include "../common/sv32.h"
+
+static struct sv32_tables tables;
+
+static void kernel_line(const char *label, unsigned value) {
+    sbi_put_string("kernel0: ");
+    sbi_line(label, value);
+}
+
+/* Sv32 under the kernel's own tables: an alias page, a remap, faults of its own, SUM, the UART. */
+static void paging_stage(void) {
+    sv32_build(&tables, PTE_R | PTE_W | PTE_X);
+    __asm__ volatile("csrw satp, %0" ::"r"(0x80000000u | ((unsigned)tables.root >> 12)));
+    __asm__ volatile("sfence.vma" ::: "memory");
+    sbi_put_string("kernel0: paging on\n");
+
+    sv32_checks(&tables, kernel_line, &last_fault_cause, &last_fault_address);
+    __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 18));
+    put_string("kernel0: the UART, through the kernel's tables\n");
+}
+
+/* User mode under the kernel's tables, at the program's user alias: the kernel's own pages are not its. */
+void user_paged_main(void) {
+    sv32_read(0x80400000u);
+    register unsigned a7 __asm__("a7") = 2;
+    __asm__ volatile("ecall" ::"r"(a7) : "memory");
+    for (;;) {
+    }
+}
+
+static void after_paged_user(void) {
+    sbi_line("kernel0: user mode read a kernel page, cause", last_fault_cause);
+    sbi_line("kernel0: page faults", page_faults);
     sbi_put_string("kernel0: shutting down\n");
     sbi(0x53525354, 0, 0, 0);
+    for (;;) {
+    }
+}
+
+static void after_user(void) {
+    sbi_line("kernel0: user mode ended; illegal instructions it tried", user_illegal);
+    paging_stage();
+    after_exit = after_paged_user;
+    __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 8));
+    __asm__ volatile("csrw sepc, %0" ::"r"(USER_ADDRESS(user_paged_start)));
+    __asm__ volatile("csrw sscratch, sp; sret");
     for (;;) {
     }
 }

@@ -1,10 +1,12 @@
 extension ClassicMonitor {
-    /// A guest load or store that faulted at `address`: on a device the monitor emulates (the UART, the
-    /// test device), done on its model, as an I/O exit; anywhere else, an access fault for the guest.
-    /// Returns where the guest resumes.
-    func accessDevice(at address: UInt32, pc: UInt32, store: Bool) -> UInt32 {
+    /// A guest load or store (`instruction`) that faulted at `address`, guest physical `physical`: on a
+    /// device the monitor emulates (the UART, the test device), done on its model, as an I/O exit;
+    /// anywhere else, an access fault for the guest. Returns where the guest resumes.
+    func accessDevice(at physical: UInt32, virtual address: UInt32, pc: UInt32, store: Bool, instruction: UInt32)
+        -> UInt32
+    {
         let fault = store ? Trap.Cause.storeAccessFault : Trap.Cause.loadAccessFault
-        guard let (device, offset) = device(at: address), let instruction = hart.bus.fetch(pc) else {
+        guard let (device, offset) = device(at: physical) else {
             return inject(cause: fault.rawValue, value: address, pc: pc)
         }
         let funct3 = instruction >> 12 & 7

@@ -14,7 +14,8 @@ extension ClassicMonitor {
         default: break
         }
         if instruction & 0xfe00_7fff == 0x1200_0073 {
-            // SFENCE.VMA: the tables the hardware walks follow no guest tables yet; nothing to flush.
+            // SFENCE.VMA: the shadow may hold what the guest's tables no longer say.
+            if guestPages { flushShadow() }
             return pc &+ 4
         }
         guard instruction & 0x7f == 0x73, let next = emulateCSR(instruction, pc: pc) else {
@@ -38,7 +39,14 @@ extension ClassicMonitor {
             case 2: value = old | operand
             default: value = old & ~operand
             }
+            let before = (status: guest.status, translation: guest.addressTranslation)
             guard guest.write(address, value) else { return nil }
+            let translationBits = ControlStatusRegisters.statusSUM | ControlStatusRegisters.statusMXR
+            if guest.addressTranslation != before.translation
+                || (guestPages && (guest.status ^ before.status) & translationBits != 0)
+            {
+                flushShadow()
+            }
         }
         hart[register: rd] = old
         return pc &+ 4

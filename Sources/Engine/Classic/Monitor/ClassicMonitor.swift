@@ -21,6 +21,10 @@ public final class ClassicMonitor {
     /// The hardware's timer, which the monitor programs for the guest's SBI timer.
     let clint: Clint
     var guest = VirtualSupervisor()
+    /// The one-to-one tables the hardware walks while the guest does not page.
+    let identityRoot: UInt32
+    var shadow: ShadowPager
+    static let shadowPages: UInt32 = 256
     public internal(set) var counters = MonitorCounters()
     /// Set by an SBI shutdown or reset.
     var shutdown: ClassicMachine.Outcome?
@@ -29,7 +33,10 @@ public final class ClassicMonitor {
     /// kernel (a0 = hart id, a1 = 0: no device tree).
     public init(memoryMiB: Int, kernel: ELFImage) throws(ELFImage.Failure) {
         guestBytes = UInt32(memoryMiB) << 20
-        memory = GuestMemory(base: Self.ramBase, size: guestBytes + ShadowTables.bytes(guestBytes: guestBytes))
+        let identityBytes = ShadowTables.bytes(guestBytes: guestBytes)
+        memory = GuestMemory(base: Self.ramBase, size: guestBytes + identityBytes + Self.shadowPages * 4096)
+        identityRoot = Self.ramBase + guestBytes
+        shadow = ShadowPager(memory: memory, pool: identityRoot + identityBytes, pages: Self.shadowPages)
         let bus = Bus(memory: memory)
         clint = Clint.startingNow()
         bus.map(clint, at: 0x0200_0000, size: 0x1_0000)
@@ -43,9 +50,8 @@ public final class ClassicMonitor {
         hart = Hart(bus: bus, clint: clint, resetVector: kernel.entry)
         hart.exitsToMonitor = true
         hart.csr.mie = InterruptCode.machineTimer.mask
-        hart.csr.satp =
-            1 << 31 | ShadowTables.buildIdentity(
-                in: memory, at: Self.ramBase + guestBytes, guestBase: Self.ramBase, guestBytes: guestBytes) >> 12
+        _ = ShadowTables.buildIdentity(in: memory, at: identityRoot, guestBase: Self.ramBase, guestBytes: guestBytes)
+        hart.csr.satp = 1 << 31 | identityRoot >> 12
         hart.mode = .user
     }
 
@@ -98,10 +104,8 @@ public final class ClassicMonitor {
                 next =
                     guest.mode == .supervisor
                     ? emulatePrivileged(value, pc: pc) : inject(cause: 2, value: value, pc: pc)
-            case .loadPageFault?, .storePageFault?:
-                next = accessDevice(at: value, pc: pc, store: cause == Trap.Cause.storePageFault.rawValue)
-            case .instructionPageFault?:
-                next = inject(cause: Trap.Cause.instructionAccessFault.rawValue, value: value, pc: pc)
+            case .loadPageFault?, .storePageFault?, .instructionPageFault?:
+                next = pageFault(cause, at: value, pc: pc)
             default:
                 // Misaligned accesses, breakpoints, access faults: the guest's, as they are.
                 next = inject(cause: cause, value: value, pc: pc)
@@ -110,7 +114,13 @@ public final class ClassicMonitor {
         resume(at: next)
     }
 
+    /// Back to the guest at `pc`, on the tables for the mode it is now in.
     func resume(at pc: UInt32) {
+        let translation = hardwareTranslation
+        if hart.csr.satp != translation {
+            hart.csr.satp = translation
+            hart.flushTLB()
+        }
         hart.mode = .user
         hart.pc = pc
     }

@@ -9,6 +9,11 @@ public struct MonitorCounters: Sendable, Equatable {
     public var deviceAccesses = 0
     public var injectedExceptions = 0
     public var injectedInterrupts = 0
+    /// Hardware page faults the shadow tables caused and the monitor filled, unseen by the guest.
+    public var maskedPageFaults = 0
+    /// Page faults the guest's own tables caused, injected into it.
+    public var injectedPageFaults = 0
+    public var shadowFlushes = 0
 
     public init() {}
 }

@@ -54,8 +54,7 @@ struct VirtualSupervisor {
         case CSR.stval: trapValue = value
         case CSR.sip:
             interruptPending = interruptPending & ~Self.writablePending | value & Self.writablePending
-        // Bare only until shadow paging is in: a write of Sv32 is ignored, as WARL allows.
-        case CSR.satp: if value >> 31 == 0 { addressTranslation = value }
+        case CSR.satp: addressTranslation = value  // Bare or Sv32
         default: return false
         }
         return true

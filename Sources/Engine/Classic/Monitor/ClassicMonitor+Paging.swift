@@ -1,0 +1,124 @@
+extension ClassicMonitor {
+    typealias Access = Hart.Access
+
+    /// Whether the guest's own `satp` turns Sv32 on.
+    var guestPages: Bool { guest.addressTranslation >> 31 == 1 }
+
+    /// What the guest's translation of an address came to.
+    enum GuestTranslation {
+        case physical(UInt32, flags: UInt32)
+        /// The guest's own tables refuse it: a page fault for the guest.
+        case pageFault
+        /// Its tables lie outside its RAM: an access fault for the guest.
+        case accessFault
+    }
+
+    /// The guest's Sv32 walk as its hardware would do it, over its memory: its permission rules for the
+    /// mode it is in (U, SUM, MXR), and Accessed and Dirty set in its tables.
+    func guestTranslate(_ address: UInt32, for access: Access) -> GuestTranslation {
+        guard guestPages else { return .physical(address, flags: ShadowTables.leaf) }
+        var table = (guest.addressTranslation & 0x3f_ffff) << 12
+        for level in [1, 0] {
+            let pteAddress = table &+ (level == 1 ? address >> 22 : address >> 12 & 0x3ff) &* 4
+            guard isGuestRAM(pteAddress) else { return .accessFault }
+            let pte = memory.word(at: pteAddress)
+            guard pte & Hart.pteValid != 0, !(pte & Hart.pteRead == 0 && pte & Hart.pteWrite != 0) else {
+                return .pageFault
+            }
+            let ppn = pte >> 10
+            guard pte & (Hart.pteRead | Hart.pteExecute) != 0 else {
+                table = ppn << 12
+                continue
+            }
+            if level == 1 && ppn & 0x3ff != 0 { return .pageFault }
+            guard permits(pte, access) else { return .pageFault }
+            let updated = pte | Hart.pteAccessed | (access == .store ? Hart.pteDirty : 0)
+            if updated != pte { memory.setWord(updated, at: pteAddress) }
+            let physical =
+                level == 1 ? (ppn << 12 & 0xffc0_0000) | (address & 0x003f_ffff) : ppn << 12 | (address & 0xfff)
+            return .physical(physical, flags: updated & 0xff)
+        }
+        return .pageFault
+    }
+
+    private func permits(_ pte: UInt32, _ access: Access) -> Bool {
+        let user = pte & Hart.pteUser != 0
+        if guest.mode == .user && !user { return false }
+        if guest.mode == .supervisor && user
+            && (access == .fetch || guest.status & ControlStatusRegisters.statusSUM == 0)
+        {
+            return false
+        }
+        switch access {
+        case .fetch: return pte & Hart.pteExecute != 0
+        case .load:
+            return pte & Hart.pteRead != 0
+                || (guest.status & ControlStatusRegisters.statusMXR != 0 && pte & Hart.pteExecute != 0)
+        case .store: return pte & Hart.pteWrite != 0
+        }
+    }
+
+    func isGuestRAM(_ address: UInt32) -> Bool { address &- Self.ramBase < guestBytes }
+
+    /// A page fault of the hardware at `address`. With the guest paging: a page its tables map is filled
+    /// into the shadow and the access runs again (masked from the guest); one they refuse is injected as
+    /// the guest's page fault. A device is emulated; anything else is the guest's access fault.
+    func pageFault(_ cause: UInt32, at address: UInt32, pc: UInt32) -> UInt32 {
+        let access: Access =
+            switch Trap.Cause(rawValue: cause) {
+            case .instructionPageFault?: .fetch
+            case .storePageFault?: .store
+            default: .load
+            }
+        switch guestTranslate(address, for: access) {
+        case .pageFault:
+            counters.injectedPageFaults += 1
+            return inject(cause: access.pageFault.rawValue, value: address, pc: pc)
+        case .accessFault:
+            return inject(cause: access.accessFault.rawValue, value: address, pc: pc)
+        case .physical(let physical, let flags):
+            if guestPages && isGuestRAM(physical) {
+                fillShadow(page: address >> 12, frame: physical & ~0xfff, guestFlags: flags)
+                counters.maskedPageFaults += 1
+                return pc
+            }
+            guard access != .fetch, case .physical(let code, _) = guestTranslate(pc, for: .fetch), isGuestRAM(code)
+            else {
+                return inject(cause: access.accessFault.rawValue, value: address, pc: pc)
+            }
+            return accessDevice(
+                at: physical, virtual: address, pc: pc, store: access == .store, instruction: memory.word(at: code))
+        }
+    }
+
+    /// The shadow leaf for a page the guest's tables map, with its permissions as the hardware must
+    /// enforce them in the guest's mode: writable only once the guest's PTE is dirty (so the first store
+    /// comes back here to set D), never executable from supervisor mode if it is a user page, readable
+    /// if executable under MXR.
+    private func fillShadow(page: UInt32, frame: UInt32, guestFlags flags: UInt32) {
+        var permissions = flags & (Hart.pteRead | Hart.pteWrite | Hart.pteExecute)
+        if flags & Hart.pteDirty == 0 { permissions &= ~Hart.pteWrite }
+        if guest.mode == .supervisor && flags & Hart.pteUser != 0 { permissions &= ~Hart.pteExecute }
+        if guest.status & ControlStatusRegisters.statusMXR != 0 && flags & Hart.pteExecute != 0 {
+            permissions |= Hart.pteRead
+        }
+        if !shadow.map(page: page, to: frame, flags: permissions, in: guest.mode) {
+            flushShadow()
+            _ = shadow.map(page: page, to: frame, flags: permissions, in: guest.mode)
+        }
+        // The hardware's TLB may hold this page's old, narrower leaf.
+        hart.flushTLB()
+    }
+
+    /// Every shadow translation goes (SFENCE.VMA, a new guest `satp`, SUM or MXR changed).
+    func flushShadow() {
+        shadow.flush()
+        hart.flushTLB()
+        counters.shadowFlushes += 1
+    }
+
+    /// The tables the hardware walks for the guest's current mode.
+    var hardwareTranslation: UInt32 {
+        1 << 31 | (guestPages ? shadow.root(for: guest.mode) : identityRoot) >> 12
+    }
+}
