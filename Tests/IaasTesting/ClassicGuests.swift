@@ -16,7 +16,10 @@ public enum ClassicGuests {
     /// What a guest prints on the serial port under `qemu-system-riscv32 -M virt -bios none`, the reference
     /// the classic engine is held to; nil when it did not power off within `timeout` seconds.
     /// With `firmware`, QEMU runs it as the machine-mode firmware and `elf` as the kernel it enters.
-    public static func referenceConsole(_ elf: String, firmware: String? = nil, timeout: Int = 60) throws -> String? {
+    /// `arguments` go to QEMU too (a disk, say).
+    public static func referenceConsole(
+        _ elf: String, firmware: String? = nil, arguments: [String] = [], timeout: Int = 60
+    ) throws -> String? {
         let scratch = try TemporaryDirectory()
         defer { scratch.remove() }
         let console = scratch.path + "/console.txt"
@@ -26,7 +29,7 @@ public enum ClassicGuests {
                 String(timeout), "/usr/bin/qemu-system-riscv32", "-M", "virt", "-bios", firmware ?? "none", "-m",
                 "128M",
                 "-kernel", elf, "-display", "none", "-monitor", "none", "-serial", "file:" + console,
-            ])
+            ] + arguments)
         guard run.status == 0 else { return nil }
         return try String(contentsOfFile: console, encoding: .utf8)
     }

@@ -12,14 +12,32 @@ struct ClassicMonitorTests {
     @Test func kernel0RunsDeprivilegedAndPrintsWhatItPrintsOnQEMU() throws {
         let guests = try ClassicGuests.directory()
         let kernel = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: guests + "/kernel0.elf"))))
-        let monitor = try ClassicMonitor(memoryMiB: 16, kernel: kernel)
+        // Its disk: two replicas for the monitor, a copy for QEMU, each with a sector the test seeded.
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        var image = [UInt8](repeating: 0, count: 1 << 20)
+        image.replaceSubrange(512..<530, with: Array("seeded by the test".utf8))
+        let files = ["replica-0", "replica-1", "qemu"].map { scratch.path + "/" + $0 + ".img" }
+        for file in files { try Data(image).write(to: URL(fileURLWithPath: file)) }
+        let monitor = try ClassicMonitor(
+            memoryMiB: 16, kernel: kernel, disk: (replicas: Array(files.prefix(2)), bytes: UInt64(image.count)))
         #expect(monitor.run(budget: 50_000_000) == .poweredOff)
         let console = String(decoding: monitor.uart.output, as: UTF8.self)
         #expect(console.hasSuffix("kernel0: shutting down\n"), "\(console)")
         #expect(console.contains("user says: 5050\n") && console.contains("timer interrupts: 1\n"), "\(console)")
+        #expect(console.contains("kernel0: sector 1 says: seeded by the test\n"), "\(console)")
+        #expect(console.contains("kernel0: read back what it wrote: 1\n"), "\(console)")
         let reference = try ClassicGuests.referenceConsole(
-            guests + "/kernel0.elf", firmware: guests + "/sbi.elf")
+            guests + "/kernel0.elf", firmware: guests + "/sbi.elf",
+            arguments: ["-drive", "file=\(files[2]),format=raw,if=none,id=d0", "-device", "virtio-blk-device,drive=d0"])
         #expect(console == reference)
+        // The write reached both replicas, as it reached QEMU's disk.
+        let written = Array("written by kernel0 through virtio".utf8)
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            #expect(Array(bytes[1024..<1024 + written.count]) == written, "\(file)")
+        }
+        #expect(monitor.disk?.requests == 4, "a read, a write, a read and a flush")
 
         let counters = monitor.counters
         // Its CSR reads and writes, SRETs and WFIs all trapped and were emulated.
@@ -27,9 +45,9 @@ struct ClassicMonitorTests {
         // One SBI call per character printed through SBI, and the timer and shutdown calls.
         #expect(counters.sbiCalls > console.count / 2, "\(counters)")
         // Each character of its two lines written to the UART directly (without paging, then through its
-        // tables): a status read, then a store.
+        // tables) is a status read and a store; the disk's registers are the rest.
         let direct = ["kernel0: written to the UART directly\n", "kernel0: the UART, through the kernel's tables\n"]
-        #expect(counters.deviceAccesses == 2 * direct.map(\.utf8.count).reduce(0, +), "\(counters)")
+        #expect(counters.deviceAccesses > 2 * direct.map(\.utf8.count).reduce(0, +) + 20, "\(counters)")
         // Three system calls and an illegal instruction from its user mode, and the four page faults its
         // own tables cause (one of its user mode's, reading a kernel page); one timer interrupt.
         #expect(counters.injectedExceptions == 8 && counters.injectedInterrupts == 1, "\(counters)")

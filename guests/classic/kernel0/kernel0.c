@@ -53,6 +53,34 @@ static unsigned long long now(void) {
 
 static void set_timer(unsigned long long at) { sbi(0x54494d45, 0, (unsigned)at, (unsigned)(at >> 32)); }
 
+#include "disk.h"
+
+static unsigned char sector[512];
+
+/* The disk: its size, a sector the test seeded, a sector written and read back, a flush. */
+static void disk_stage(void) {
+    if (!disk_open()) {
+        sbi_put_string("kernel0: no disk\n");
+        return;
+    }
+    sbi_line("kernel0: disk sectors", (unsigned)disk_sectors());
+    sbi_line("kernel0: read sector 1, status", disk_request(0, 1, sector));
+    sector[40] = 0;
+    sbi_put_string("kernel0: sector 1 says: ");
+    sbi_put_string((const char *)sector);
+    sbi_put_string("\n");
+    const char *message = "written by kernel0 through virtio";
+    for (int i = 0; i < 512; i++) sector[i] = 0;
+    for (int i = 0; message[i]; i++) sector[i] = (unsigned char)message[i];
+    sbi_line("kernel0: wrote sector 2, status", disk_request(1, 2, sector));
+    for (int i = 0; i < 512; i++) sector[i] = 0;
+    sbi_line("kernel0: read sector 2, status", disk_request(0, 2, sector));
+    int same = 1;
+    for (int i = 0; message[i]; i++) same &= sector[i] == (unsigned char)message[i];
+    sbi_line("kernel0: read back what it wrote", (unsigned)same);
+    sbi_line("kernel0: flush, status", disk_request(4, 0, 0));
+}
+
 static void after_user(void);
 /* Where the kernel goes on when a user program exits. */
 static void (*after_exit)(void) = after_user;
@@ -176,6 +204,7 @@ int main(void) {
     while (!ticks) __asm__ volatile("wfi");
     __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 1));
     sbi_line("kernel0: timer interrupts", ticks);
+    disk_stage();
 
     /* To user mode, with the kernel's stack in sscratch for the trap entry. */
     __asm__ volatile("csrc sstatus, %0" ::"r"(1u << 8));

@@ -38,6 +38,11 @@ extension ClassicMonitor {
     private func device(at address: UInt32) -> (any MMIODevice, UInt32)? {
         if address &- 0x1000_0000 < 0x100 { return (uart, address &- 0x1000_0000) }
         if address &- 0x0010_0000 < 0x1000 { return (testDevice, address &- 0x0010_0000) }
+        if address &- 0x1000_1000 < 0x8000 {
+            let offset = (address &- 0x1000_1000) & 0xfff
+            if let disk, address >> 12 == 0x10008 { return (disk, offset) }
+            return (emptySlot, offset)
+        }
         return nil
     }
 }

@@ -18,6 +18,10 @@ public final class ClassicMonitor {
     /// The guest's devices, at QEMU `virt`'s addresses, emulated.
     public let uart = Uart16550()
     public let testDevice = TestDevice()
+    /// The guest's disk, at the last virtio-mmio slot (where QEMU puts the first device); the other slots
+    /// are empty.
+    public let disk: VirtioBlock?
+    let emptySlot = VirtioEmptySlot()
     /// The hardware's timer, which the monitor programs for the guest's SBI timer.
     let clint: Clint
     var guest = VirtualSupervisor()
@@ -30,8 +34,8 @@ public final class ClassicMonitor {
     var shutdown: ClassicMachine.Outcome?
 
     /// A guest of `memoryMiB` running `kernel` from its entry in supervisor mode, as SBI firmware starts a
-    /// kernel (a0 = hart id, a1 = 0: no device tree).
-    public init(memoryMiB: Int, kernel: ELFImage) throws(ELFImage.Failure) {
+    /// kernel (a0 = hart id, a1 = 0: no device tree), with a disk of `disk.bytes` on the replica files given.
+    public init(memoryMiB: Int, kernel: ELFImage, disk: (replicas: [String], bytes: UInt64)? = nil) throws {
         guestBytes = UInt32(memoryMiB) << 20
         let identityBytes = ShadowTables.bytes(guestBytes: guestBytes)
         memory = GuestMemory(base: Self.ramBase, size: guestBytes + identityBytes + Self.shadowPages * 4096)
@@ -43,10 +47,12 @@ public final class ClassicMonitor {
         for segment in kernel.segments {
             let end = UInt64(segment.address) + UInt64(segment.bytes.count) + UInt64(segment.zeroFill)
             guard segment.address >= Self.ramBase, end <= UInt64(Self.ramBase) + UInt64(guestBytes) else {
-                throw .truncated
+                throw ELFImage.Failure.truncated
             }
             memory.write(segment.bytes, at: segment.address)
         }
+        let ram = memory
+        self.disk = try disk.map { try VirtioBlock(memory: ram, replicas: $0.replicas, bytes: $0.bytes) }
         hart = Hart(bus: bus, clint: clint, resetVector: kernel.entry)
         hart.exitsToMonitor = true
         hart.csr.mie = InterruptCode.machineTimer.mask
