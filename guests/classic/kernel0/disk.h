@@ -1,5 +1,5 @@
 /* kernel0's disk: a virtio block device on the legacy virtio-mmio transport (QEMU virt's default), found
- * by scanning the board's eight slots, driven by polling with one request in flight. */
+ * by scanning the board's eight slots, one request in flight, its completion an interrupt through the PLIC. */
 #ifndef DISK_H
 #define DISK_H
 
@@ -29,6 +29,10 @@ static struct {
 } queue __attribute__((aligned(4096)));
 
 static volatile unsigned *disk;
+/* Set by the kernel's handler when the PLIC brings the disk's interrupt. */
+static volatile unsigned disk_done, disk_interrupts;
+#define PLIC 0x0c000000u
+#define PLIC_CLAIM ((volatile unsigned *)(PLIC + 0x201004u))
 static struct block_request request;
 static volatile unsigned char request_status;
 static unsigned short seen_used;
@@ -51,6 +55,12 @@ static int disk_open(void) {
     REG(0x3c) = 4096;
     REG(0x40) = (unsigned)&queue >> 12;
     REG(0x70) = 1 | 2 | 4;                  /* driver ready */
+    /* Its interrupt, source slot + 1, to hart 0's supervisor context (1) through the PLIC. */
+    unsigned source = (((unsigned)disk - VIRTIO_SLOTS) >> 12) + 1;
+    *(volatile unsigned *)(PLIC + 4 * source) = 1;
+    *(volatile unsigned *)(PLIC + 0x2080u) = 1u << source;
+    *(volatile unsigned *)(PLIC + 0x201000u) = 0;
+    __asm__ volatile("csrs sie, %0" ::"r"(1u << 9));
     return 1;
 }
 
@@ -76,12 +86,27 @@ static unsigned disk_request(unsigned type, unsigned long long sector, unsigned 
     __asm__ volatile("fence" ::: "memory");
     queue.available_index++;
     __asm__ volatile("fence" ::: "memory");
+    disk_done = 0;
     REG(0x50) = 0;
-    while (*(volatile unsigned short *)&queue.used_index == seen_used) {
+    /* WFI wakes for a pending interrupt even with SIE clear; it is taken in the window SIE opens, so it
+     * cannot come between the check and the WFI and be missed. */
+    while (!disk_done) {
+        __asm__ volatile("wfi");
+        __asm__ volatile("csrs sstatus, %0; csrc sstatus, %0" ::"r"(1u << 1));
     }
     seen_used++;
-    REG(0x64) = REG(0x60); /* acknowledge the interrupt status */
-    return request_status;
+    return *(volatile unsigned short *)&queue.used_index == seen_used ? request_status : 0xfe;
+}
+
+/* The external interrupt: claim it, acknowledge the disk's, complete it. */
+static void disk_interrupt(void) {
+    unsigned source = *PLIC_CLAIM;
+    if (disk && source == (((unsigned)disk - VIRTIO_SLOTS) >> 12) + 1) {
+        REG(0x64) = REG(0x60);
+        disk_done = 1;
+        disk_interrupts++;
+    }
+    *PLIC_CLAIM = source;
 }
 
 #endif

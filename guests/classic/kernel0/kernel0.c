@@ -63,6 +63,7 @@ static void disk_stage(void) {
         sbi_put_string("kernel0: no disk\n");
         return;
     }
+    sbi_line("kernel0: disk at", (unsigned)disk);
     sbi_line("kernel0: disk sectors", (unsigned)disk_sectors());
     sbi_line("kernel0: read sector 1, status", disk_request(0, 1, sector));
     sector[40] = 0;
@@ -79,6 +80,7 @@ static void disk_stage(void) {
     for (int i = 0; message[i]; i++) same &= sector[i] == (unsigned char)message[i];
     sbi_line("kernel0: read back what it wrote", (unsigned)same);
     sbi_line("kernel0: flush, status", disk_request(4, 0, 0));
+    sbi_line("kernel0: disk interrupts", disk_interrupts);
 }
 
 static void after_user(void);
@@ -89,6 +91,10 @@ void kernel_trap(struct frame *frame) {
     unsigned cause, epc;
     __asm__ volatile("csrr %0, scause" : "=r"(cause));
     __asm__ volatile("csrr %0, sepc" : "=r"(epc));
+    if (cause == 0x80000009u) {
+        disk_interrupt();
+        return;
+    }
     if (cause == 0x80000005u) {
         ticks++;
         set_timer(~0ull);

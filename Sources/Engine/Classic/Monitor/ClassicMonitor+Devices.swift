@@ -32,12 +32,23 @@ extension ClassicMonitor {
             return inject(cause: fault.rawValue, value: address, pc: pc)
         }
         counters.deviceAccesses += 1
+        updateExternalInterrupts()
         return pc &+ 4
+    }
+
+    /// The devices' lines into the PLIC, and the PLIC's supervisor context into the guest's SEIP.
+    func updateExternalInterrupts() {
+        if let disk { plic.setLine(Self.diskSource, high: disk.interruptStatus != 0) }
+        let external: UInt32 = 1 << 9
+        guest.interruptPending =
+            plic.interrupting(context: 1)
+            ? guest.interruptPending | external : guest.interruptPending & ~external
     }
 
     private func device(at address: UInt32) -> (any MMIODevice, UInt32)? {
         if address &- 0x1000_0000 < 0x100 { return (uart, address &- 0x1000_0000) }
         if address &- 0x0010_0000 < 0x1000 { return (testDevice, address &- 0x0010_0000) }
+        if address &- 0x0c00_0000 < 0x40_0000 { return (plic, address &- 0x0c00_0000) }
         if address &- 0x1000_1000 < 0x8000 {
             let offset = (address &- 0x1000_1000) & 0xfff
             if let disk, address >> 12 == 0x10008 { return (disk, offset) }

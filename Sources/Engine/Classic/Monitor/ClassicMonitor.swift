@@ -22,6 +22,9 @@ public final class ClassicMonitor {
     /// are empty.
     public let disk: VirtioBlock?
     let emptySlot = VirtioEmptySlot()
+    /// The guest's interrupt controller; the disk is its source 8, as the last virtio slot's on `virt`.
+    public let plic = Plic()
+    static let diskSource = 8
     /// The hardware's timer, which the monitor programs for the guest's SBI timer.
     let clint: Clint
     var guest = VirtualSupervisor()
