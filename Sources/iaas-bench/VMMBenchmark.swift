@@ -4,8 +4,8 @@ import Foundation
 import IaasTesting
 
 /// `iaas-bench vmm`: the classic engine's hart running guest programs, against qemu-system-riscv32 (TCG)
-/// running the same ELF files in the same run: guest MIPS on a compute-bound program, and the cost of one
-/// trap round trip (ECALL, handler, MRET).
+/// running the same ELF files in the same run: guest MIPS on a compute-bound program, the cost of one
+/// trap round trip (ECALL, handler, MRET), and the cost of one exit to the classic monitor.
 struct VMMBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vmm", abstract: "Benchmark the classic VMM's hart against qemu-system-riscv32.")
@@ -16,6 +16,7 @@ struct VMMBenchmark: AsyncParsableCommand {
     func run() async throws {
         let guests = try ClassicGuests.directory()
         print("iaas-bench vmm on \(Machine.summary)")
+        defer { try? exits(guests) }
         for (program, what) in [
             ("busy", "compute-bound (sieve, hash, memory)"), ("traps", "1,000,000 ECALL round trips"),
         ] {
@@ -61,6 +62,44 @@ struct VMMBenchmark: AsyncParsableCommand {
                         seconds / 1e6 * 1e9))
             }
         }
+    }
+
+    /// The monitor's exits: a supervisor-mode guest's 200,000 emulated CSR reads and 200,000 SBI calls under
+    /// the classic monitor, against the same guest under qemu-system-riscv32 with our SBI firmware.
+    private func exits(_ guests: String) throws {
+        let elf = guests + "/exits.elf"
+        let image = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
+        var runs: [(seconds: Double, exits: Int, console: String)] = []
+        for _ in 0..<rounds {
+            let monitor = try ClassicMonitor(memoryMiB: 16, kernel: image)
+            let start = ContinuousClock.now
+            guard monitor.run(budget: 1_000_000_000) == .poweredOff else {
+                throw ValidationError("exits did not finish")
+            }
+            runs.append(
+                (
+                    Self.seconds(ContinuousClock.now - start), monitor.counters.exits.values.reduce(0, +),
+                    String(decoding: monitor.uart.output, as: UTF8.self)
+                ))
+        }
+        var qemu: [Double] = []
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            let console = try ClassicGuests.referenceConsole(elf, firmware: guests + "/sbi.elf", timeout: 300)
+            qemu.append(Self.seconds(ContinuousClock.now - start))
+            guard console == runs[0].console else {
+                throw ValidationError("exits: QEMU printed \(console ?? "nothing")")
+            }
+        }
+        let seconds = Self.median(runs.map(\.seconds))
+        print(
+            "exits: a supervisor kernel's 200,000 sscratch reads and 200,000 SBI calls, deprivileged; the same console on both"
+        )
+        print(
+            String(
+                format:
+                    "  monitor: %.3f s, %d exits, %.0f ns an exit (trap, emulation, return); QEMU with our SBI firmware: %.3f s",
+                seconds, runs[0].exits, seconds / Double(runs[0].exits) * 1e9, Self.median(qemu)))
     }
 
     private static func seconds(_ duration: Duration) -> Double {

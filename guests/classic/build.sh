@@ -14,10 +14,12 @@ lld="$(dirname "$clang")/ld.lld"
 [ -x "$lld" ] || lld="$(command -v ld.lld)"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
-for guest in hello busy traps paging sbi kernel0; do
+# Supervisor-mode kernels start 4 MiB into RAM, where SBI firmware (sbi) enters them.
+supervisor=" kernel0 exits "
+for guest in hello busy traps paging sbi kernel0 exits; do
     target="$out/$guest.elf"
     script="$here/link.ld"
-    [ -f "$here/$guest/link.ld" ] && script="$here/$guest/link.ld"
+    [[ "$supervisor" == *" $guest "* ]] && script="$here/common/kernel.ld"
     if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$script" "$0" -newer "$target" -print -quit)" ]; then
         continue
     fi

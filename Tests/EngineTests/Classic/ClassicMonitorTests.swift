@@ -61,6 +61,17 @@ struct ClassicMonitorTests {
         #expect(counters.exits[2] == counters.emulatedInstructions + 1, "every illegal-instruction exit but the user's")
     }
 
+    @Test func everyPrivilegedReadAndSBICallIsAnExit() throws {
+        let guests = try ClassicGuests.directory()
+        let kernel = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: guests + "/exits.elf"))))
+        let monitor = try ClassicMonitor(memoryMiB: 16, kernel: kernel)
+        #expect(monitor.run(budget: 100_000_000) == .poweredOff)
+        let console = String(decoding: monitor.uart.output, as: UTF8.self)
+        #expect(console == (try ClassicGuests.referenceConsole(guests + "/exits.elf", firmware: guests + "/sbi.elf")))
+        // 200,000 reads and one write of sscratch; 200,000 SBI calls and the shutdown.
+        #expect(monitor.counters.emulatedInstructions == 200_001 && monitor.counters.sbiCalls == 200_001)
+    }
+
     @Test func theGuestReachesNeitherTheMonitorsMemoryNorMachineMode() throws {
         // 4 MiB of guest RAM; the monitor's tables lie just past it.
         let base = ClassicMonitor.ramBase
