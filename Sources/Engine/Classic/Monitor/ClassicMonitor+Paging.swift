@@ -18,7 +18,9 @@ extension ClassicMonitor {
     func guestTranslate(_ address: UInt32, for access: Access) -> GuestTranslation {
         guard guestPages else { return .physical(address, flags: ShadowTables.leaf) }
         var table = (guest.addressTranslation & 0x3f_ffff) << 12
+        walkedTables.removeAll(keepingCapacity: true)
         for level in [1, 0] {
+            walkedTables.append(table >> 12)
             let pteAddress = table &+ (level == 1 ? address >> 22 : address >> 12 & 0x3ff) &* 4
             guard isGuestRAM(pteAddress) else { return .accessFault }
             let pte = memory.word(at: pteAddress)
@@ -78,7 +80,17 @@ extension ClassicMonitor {
             return inject(cause: access.accessFault.rawValue, value: address, pc: pc)
         case .physical(let physical, let flags):
             if guestPages && isGuestRAM(physical) {
-                fillShadow(page: address >> 12, frame: physical & ~0xfff, guestFlags: flags)
+                // The walk's tables are write-protected from now on; a shadow leaf that let them be
+                // written must go.
+                if !walkedTables.allSatisfy({ tablePages.contains($0) }) {
+                    tablePages.formUnion(walkedTables)
+                    flushShadow()
+                }
+                let protected = tablePages.contains(physical >> 12)
+                if access == .store && protected && flags & Hart.pteDirty != 0 {
+                    return writePageTable(at: physical, pc: pc)
+                }
+                fillShadow(page: address >> 12, frame: physical & ~0xfff, guestFlags: flags, protected: protected)
                 counters.maskedPageFaults += 1
                 return pc
             }
@@ -95,9 +107,9 @@ extension ClassicMonitor {
     /// enforce them in the guest's mode: writable only once the guest's PTE is dirty (so the first store
     /// comes back here to set D), never executable from supervisor mode if it is a user page, readable
     /// if executable under MXR.
-    private func fillShadow(page: UInt32, frame: UInt32, guestFlags flags: UInt32) {
+    private func fillShadow(page: UInt32, frame: UInt32, guestFlags flags: UInt32, protected: Bool) {
         var permissions = flags & (Hart.pteRead | Hart.pteWrite | Hart.pteExecute)
-        if flags & Hart.pteDirty == 0 { permissions &= ~Hart.pteWrite }
+        if flags & Hart.pteDirty == 0 || protected { permissions &= ~Hart.pteWrite }
         if guest.mode == .supervisor && flags & Hart.pteUser != 0 { permissions &= ~Hart.pteExecute }
         if guest.status & ControlStatusRegisters.statusMXR != 0 && flags & Hart.pteExecute != 0 {
             permissions |= Hart.pteRead
@@ -108,6 +120,27 @@ extension ClassicMonitor {
         }
         // The hardware's TLB may hold this page's old, narrower leaf.
         hart.flushTLB()
+    }
+
+    /// A guest store to one of its page-table pages (write-protected in the shadow): done here, on its
+    /// memory, and the shadow goes, so the change holds at once, SFENCE.VMA or not. Only plain stores: an
+    /// atomic on a page table is refused as an access fault.
+    private func writePageTable(at physical: UInt32, pc: UInt32) -> UInt32 {
+        guard case .physical(let code, _) = guestTranslate(pc, for: .fetch), isGuestRAM(code) else {
+            return inject(cause: Trap.Cause.storeAccessFault.rawValue, value: physical, pc: pc)
+        }
+        let instruction = memory.word(at: code)
+        let funct3 = instruction >> 12 & 7
+        guard instruction & 0x7f == 0x23, funct3 <= 2 else {
+            return inject(cause: Trap.Cause.storeAccessFault.rawValue, value: physical, pc: pc)
+        }
+        let value = hart[register: Int(instruction >> 20 & 31)]
+        let width = 1 << Int(funct3)
+        let bytes = (0..<width).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+        memory.write(bytes, at: physical)
+        counters.pageTableWrites += 1
+        flushShadow()
+        return pc &+ 4
     }
 
     /// Every shadow translation goes (SFENCE.VMA, a new guest `satp`, SUM or MXR changed).

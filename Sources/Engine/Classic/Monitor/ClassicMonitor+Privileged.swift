@@ -42,9 +42,10 @@ extension ClassicMonitor {
             let before = (status: guest.status, translation: guest.addressTranslation)
             guard guest.write(address, value) else { return nil }
             let translationBits = ControlStatusRegisters.statusSUM | ControlStatusRegisters.statusMXR
-            if guest.addressTranslation != before.translation
-                || (guestPages && (guest.status ^ before.status) & translationBits != 0)
-            {
+            if guest.addressTranslation != before.translation {
+                tablePages.removeAll()
+                flushShadow()
+            } else if guestPages && (guest.status ^ before.status) & translationBits != 0 {
                 flushShadow()
             }
         }

@@ -31,6 +31,11 @@ public final class ClassicMonitor {
     /// The one-to-one tables the hardware walks while the guest does not page.
     let identityRoot: UInt32
     var shadow: ShadowPager
+    /// The guest's page-table pages (guest physical page numbers) its walks have gone through: the shadow
+    /// maps them read-only, so a write to one is caught.
+    var tablePages: Set<UInt32> = []
+    /// The table pages of the last guest walk.
+    var walkedTables: [UInt32] = []
     static let shadowPages: UInt32 = 256
     public internal(set) var counters = MonitorCounters()
     /// Set by an SBI shutdown or reset.

@@ -14,6 +14,8 @@ public struct MonitorCounters: Sendable, Equatable {
     /// Page faults the guest's own tables caused, injected into it.
     public var injectedPageFaults = 0
     public var shadowFlushes = 0
+    /// Guest stores to its own page tables, caught by write protection and done by the monitor.
+    public var pageTableWrites = 0
 
     public init() {}
 }
