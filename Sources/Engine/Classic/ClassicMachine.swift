@@ -35,6 +35,11 @@ public final class ClassicMachine {
         case reset
         /// The instruction budget ran out first.
         case stillRunning
+
+        public var isFailure: Bool {
+            if case .failed = self { return true }
+            return false
+        }
     }
 
     /// Runs the guest until it powers off through the test device or `budget` instructions have run; a

@@ -100,4 +100,24 @@ struct ClassicMonitorTests {
         #expect(monitor.counters.exits[Trap.Cause.storePageFault.rawValue] == 1)
         #expect(monitor.memory.read(base + (4 << 20), count: 4096) == root, "the tables are as the monitor wrote them")
     }
+
+    @Test func randomWordsAsAKernelHarmNeitherTheMonitorNorItsMemory() throws {
+        // 100 kernels of random words (with a stvec pointing into them, so traps land in more garbage):
+        // whatever they do, the monitor runs them out of budget or to a shutdown, and its own tables stay
+        // as it wrote them.
+        var generator = SystemRandomNumberGenerator()
+        let base = ClassicMonitor.ramBase
+        for _ in 0..<100 {
+            var words = (0..<1024).map { _ in UInt32.random(in: 0...UInt32.max, using: &generator) }
+            words[0] = RV.lui(1, 0x80000)
+            words[1] = RV.csrrw(0, ControlStatusRegisters.stvec, 1)
+            let bytes = words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+            let monitor = try ClassicMonitor(
+                memoryMiB: 4, kernel: ELFImage(entry: base, segments: [.init(address: base, bytes: bytes)]))
+            let tables = monitor.memory.read(monitor.identityRoot, count: 4096)
+            let outcome = monitor.run(budget: 20_000)
+            #expect([.stillRunning, .poweredOff].contains(outcome) || outcome == .reset || outcome.isFailure)
+            #expect(monitor.memory.read(monitor.identityRoot, count: 4096) == tables)
+        }
+    }
 }
