@@ -38,6 +38,8 @@ struct ClassicMonitorTests {
             #expect(Array(bytes[1024..<1024 + written.count]) == written, "\(file)")
         }
         #expect(monitor.disk?.requests == 4, "a read, a write, a read and a flush")
+        // Its RAM is backed as it is touched: the kernel, its stacks and tables, not all 16 MiB.
+        #expect(monitor.memory.residentBytes < 1 << 20, "\(monitor.memory.residentBytes) bytes resident")
 
         let counters = monitor.counters
         // Its CSR reads and writes, SRETs and WFIs all trapped and were emulated.
