@@ -20,8 +20,11 @@ public final class VirtioBlock: MMIODevice {
     private var lastAvailable: UInt16 = 0
     private var hostFeaturesSelect: UInt32 = 0
     public private(set) var interruptStatus: UInt32 = 0
-    /// Requests done, and sectors read and written: for the monitor's counters.
+    /// Requests done: for the monitor's counters.
     public private(set) var requests = 0
+    /// Called with each range of guest memory (address, bytes) before the device reads or writes it: the
+    /// monitor makes the pages resident.
+    public var prepare: ((UInt32, UInt32) -> Void)?
 
     /// A disk of `bytes` on the files at `paths` (each must have at least that many bytes).
     public init(memory: GuestMemory, replicas paths: [String], bytes: UInt64) throws {
@@ -100,6 +103,7 @@ public final class VirtioBlock: MMIODevice {
         guard queuePage != 0, queueSize > 0, memory.contains(descriptors, count: 16 * queueSize),
             memory.contains(used, count: 6 + 8 * queueSize)
         else { return }
+        prepare?(descriptors, used &+ 6 &+ 8 &* queueSize &- descriptors)
         let availableIndex = halfword(available + 2)
         var usedIndex = halfword(used + 2)
         while lastAvailable != availableIndex {
@@ -134,6 +138,9 @@ public final class VirtioBlock: MMIODevice {
         guard chain.count >= 2, let status = chain.last, status.writable,
             memory.contains(chain[0].address, count: 16), memory.contains(status.address, count: 1)
         else { return 0 }
+        for buffer in chain where memory.contains(buffer.address, count: buffer.length) {
+            prepare?(buffer.address, buffer.length)
+        }
         let type = memory.word(at: chain[0].address)
         let sector =
             UInt64(memory.word(at: chain[0].address + 8)) | UInt64(memory.word(at: chain[0].address + 12)) << 32

@@ -16,13 +16,15 @@ extension ClassicMonitor {
     /// The guest's Sv32 walk as its hardware would do it, over its memory: its permission rules for the
     /// mode it is in (U, SUM, MXR), and Accessed and Dirty set in its tables.
     func guestTranslate(_ address: UInt32, for access: Access) -> GuestTranslation {
-        guard guestPages else { return .physical(address, flags: ShadowTables.leaf) }
-        var table = (guest.addressTranslation & 0x3f_ffff) << 12
         walkedTables.removeAll(keepingCapacity: true)
+        // Without paging its addresses are physical, and all its own, in either mode.
+        guard guestPages else { return .physical(address, flags: Self.bareLeaf) }
+        var table = (guest.addressTranslation & 0x3f_ffff) << 12
         for level in [1, 0] {
             walkedTables.append(table >> 12)
             let pteAddress = table &+ (level == 1 ? address >> 22 : address >> 12 & 0x3ff) &* 4
             guard isGuestRAM(pteAddress) else { return .accessFault }
+            ensureResident(pteAddress, count: 4)
             let pte = memory.word(at: pteAddress)
             guard pte & Hart.pteValid != 0, !(pte & Hart.pteRead == 0 && pte & Hart.pteWrite != 0) else {
                 return .pageFault
@@ -79,7 +81,8 @@ extension ClassicMonitor {
         case .accessFault:
             return inject(cause: access.accessFault.rawValue, value: address, pc: pc)
         case .physical(let physical, let flags):
-            if guestPages && isGuestRAM(physical) {
+            if isGuestRAM(physical) {
+                ensureResident(physical, count: 1)
                 // The walk's tables are write-protected from now on; a shadow leaf that let them be
                 // written must go.
                 if !walkedTables.allSatisfy({ tablePages.contains($0) }) {
@@ -98,6 +101,7 @@ extension ClassicMonitor {
             else {
                 return inject(cause: access.accessFault.rawValue, value: address, pc: pc)
             }
+            ensureResident(code, count: 4)
             return accessDevice(
                 at: physical, virtual: address, pc: pc, store: access == .store, instruction: memory.word(at: code))
         }
@@ -129,6 +133,8 @@ extension ClassicMonitor {
         guard case .physical(let code, _) = guestTranslate(pc, for: .fetch), isGuestRAM(code) else {
             return inject(cause: Trap.Cause.storeAccessFault.rawValue, value: physical, pc: pc)
         }
+        ensureResident(code, count: 4)
+        ensureResident(physical, count: 4)
         let instruction = memory.word(at: code)
         let funct3 = instruction >> 12 & 7
         guard instruction & 0x7f == 0x23, funct3 <= 2 else {
@@ -151,7 +157,24 @@ extension ClassicMonitor {
     }
 
     /// The tables the hardware walks for the guest's current mode.
-    var hardwareTranslation: UInt32 {
-        1 << 31 | (guestPages ? shadow.root(for: guest.mode) : identityRoot) >> 12
+    var hardwareTranslation: UInt32 { 1 << 31 | shadow.root(for: guest.mode) >> 12 }
+
+    /// A bare guest's pages: everything but the user bit, which the shadow adds for the hardware.
+    static let bareLeaf = Hart.pteRead | Hart.pteWrite | Hart.pteExecute | Hart.pteAccessed | Hart.pteDirty
+
+    /// Makes guest memory the monitor is about to use resident (swapping it in); a page that had to go
+    /// for it leaves the shadow.
+    func ensureResident(_ address: UInt32, count: UInt32) {
+        guard let pager, count > 0 else { return }
+        var page = address & ~0xfff
+        let end = address &+ count
+        var evicted = false
+        while page < end && isGuestRAM(page) {
+            evicted = pager.touch(page) || evicted
+            page &+= 4096
+        }
+        if evicted { flushShadow() }
+        counters.pagesSwappedOut = pager.pagesOut
+        counters.pagesSwappedIn = pager.pagesIn
     }
 }

@@ -28,9 +28,9 @@ public final class ClassicMonitor {
     /// The hardware's timer, which the monitor programs for the guest's SBI timer.
     let clint: Clint
     var guest = VirtualSupervisor()
-    /// The one-to-one tables the hardware walks while the guest does not page.
-    let identityRoot: UInt32
     var shadow: ShadowPager
+    /// The monitor's paging of guest memory to a swap file, when the guest's memory is limited.
+    let pager: GuestPager?
     /// The guest's page-table pages (guest physical page numbers) its walks have gone through: the shadow
     /// maps them read-only, so a write to one is caught.
     var tablePages: Set<UInt32> = []
@@ -43,12 +43,14 @@ public final class ClassicMonitor {
 
     /// A guest of `memoryMiB` running `kernel` from its entry in supervisor mode, as SBI firmware starts a
     /// kernel (a0 = hart id, a1 = 0: no device tree), with a disk of `disk.bytes` on the replica files given.
-    public init(memoryMiB: Int, kernel: ELFImage, disk: (replicas: [String], bytes: UInt64)? = nil) throws {
+    /// With `swap`, at most `swap.residentPages` of its pages stay in memory and the rest go to a swap file.
+    public init(
+        memoryMiB: Int, kernel: ELFImage, disk: (replicas: [String], bytes: UInt64)? = nil,
+        swap: (path: String, residentPages: Int)? = nil
+    ) throws {
         guestBytes = UInt32(memoryMiB) << 20
-        let identityBytes = ShadowTables.bytes(guestBytes: guestBytes)
-        memory = GuestMemory(base: Self.ramBase, size: guestBytes + identityBytes + Self.shadowPages * 4096)
-        identityRoot = Self.ramBase + guestBytes
-        shadow = ShadowPager(memory: memory, pool: identityRoot + identityBytes, pages: Self.shadowPages)
+        memory = GuestMemory(base: Self.ramBase, size: guestBytes + Self.shadowPages * 4096)
+        shadow = ShadowPager(memory: memory, pool: Self.ramBase + guestBytes, pages: Self.shadowPages)
         let bus = Bus(memory: memory)
         clint = Clint.startingNow()
         bus.map(clint, at: 0x0200_0000, size: 0x1_0000)
@@ -60,12 +62,16 @@ public final class ClassicMonitor {
             memory.write(segment.bytes, at: segment.address)
         }
         let ram = memory
+        let bytes = guestBytes
+        pager = try swap.map {
+            try GuestPager(memory: ram, guestBytes: bytes, residentLimit: $0.residentPages, swapPath: $0.path)
+        }
         self.disk = try disk.map { try VirtioBlock(memory: ram, replicas: $0.replicas, bytes: $0.bytes) }
         hart = Hart(bus: bus, clint: clint, resetVector: kernel.entry)
         hart.exitsToMonitor = true
         hart.csr.mie = InterruptCode.machineTimer.mask
-        _ = ShadowTables.buildIdentity(in: memory, at: identityRoot, guestBase: Self.ramBase, guestBytes: guestBytes)
-        hart.csr.satp = 1 << 31 | identityRoot >> 12
+        hart.csr.satp = 1 << 31 | shadow.root(for: .supervisor) >> 12
+        self.disk?.prepare = { [unowned self] address, count in self.ensureResident(address, count: count) }
         hart.mode = .user
     }
 

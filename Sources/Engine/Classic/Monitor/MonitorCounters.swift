@@ -16,6 +16,9 @@ public struct MonitorCounters: Sendable, Equatable {
     public var shadowFlushes = 0
     /// Guest stores to its own page tables, caught by write protection and done by the monitor.
     public var pageTableWrites = 0
+    /// Guest pages the monitor wrote to its swap file, and read back.
+    public var pagesSwappedOut = 0
+    public var pagesSwappedIn = 0
 
     public init() {}
 }

@@ -22,6 +22,20 @@ struct ShadowPager {
 
     func root(for mode: PrivilegeMode) -> UInt32 { mode == .user ? pool + 4096 : pool }
 
+    /// Every leaf of both roots: a virtual page number and the host physical address it maps to.
+    func leaves() -> [(page: UInt32, frame: UInt32)] {
+        var found: [(UInt32, UInt32)] = []
+        for root in [root(for: .supervisor), root(for: .user)] {
+            for high in 0..<UInt32(1024) where memory.word(at: root + high * 4) & Hart.pteValid != 0 {
+                let table = (memory.word(at: root + high * 4) >> 10) << 12
+                for low in 0..<UInt32(1024) where memory.word(at: table + low * 4) & Hart.pteValid != 0 {
+                    found.append((high << 10 | low, (memory.word(at: table + low * 4) >> 10) << 12))
+                }
+            }
+        }
+        return found
+    }
+
     /// Forgets every shadow translation.
     mutating func flush() {
         memory.write([UInt8](repeating: 0, count: Int(used) * 4096), at: pool)
