@@ -16,7 +16,10 @@ struct VMMBenchmark: AsyncParsableCommand {
     func run() async throws {
         let guests = try ClassicGuests.directory()
         print("iaas-bench vmm on \(Machine.summary)")
-        defer { try? exits(guests) }
+        defer {
+            try? exits(guests)
+            try? userMode(guests)
+        }
         for (program, what) in [
             ("busy", "compute-bound (sieve, hash, memory)"), ("traps", "1,000,000 ECALL round trips"),
         ] {
@@ -100,6 +103,44 @@ struct VMMBenchmark: AsyncParsableCommand {
                 format:
                     "  monitor: %.3f s, %d exits, %.0f ns an exit (trap, emulation, return); QEMU with our SBI firmware: %.3f s",
                 seconds, runs[0].exits, seconds / Double(runs[0].exits) * 1e9, Self.median(qemu)))
+    }
+
+    /// User-mode guest code under the monitor: busy's workload as a user program of a supervisor kernel
+    /// with Sv32 on, so every fetch, load and store goes through the shadow tables.
+    private func userMode(_ guests: String) throws {
+        let elf = guests + "/userbusy.elf"
+        let image = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
+        var runs: [(seconds: Double, instructions: UInt64, console: String)] = []
+        for _ in 0..<rounds {
+            let monitor = try ClassicMonitor(memoryMiB: 16, kernel: image)
+            let start = ContinuousClock.now
+            guard monitor.run(budget: 20_000_000_000) == .poweredOff else {
+                throw ValidationError("userbusy did not finish")
+            }
+            runs.append(
+                (
+                    Self.seconds(ContinuousClock.now - start), monitor.instructions,
+                    String(decoding: monitor.uart.output, as: UTF8.self)
+                ))
+        }
+        var qemu: [Double] = []
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            let console = try ClassicGuests.referenceConsole(elf, firmware: guests + "/sbi.elf", timeout: 300)
+            qemu.append(Self.seconds(ContinuousClock.now - start))
+            guard console == runs[0].console else {
+                throw ValidationError("userbusy: QEMU printed \(console ?? "nothing")")
+            }
+        }
+        let seconds = Self.median(runs.map(\.seconds))
+        let reference = Self.median(qemu)
+        let instructions = Double(runs[0].instructions)
+        print("userbusy: busy's workload in user mode under a paging kernel, deprivileged; the same console on both")
+        print(
+            String(
+                format:
+                    "  monitor: %.3f s, %.1f MIPS; QEMU with our SBI firmware (process included): %.3f s, %.1f MIPS",
+                seconds, instructions / seconds / 1e6, reference, instructions / reference / 1e6))
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -15,8 +15,8 @@ lld="$(dirname "$clang")/ld.lld"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
 # Supervisor-mode kernels start 4 MiB into RAM, where SBI firmware (sbi) enters them.
-supervisor=" kernel0 exits "
-for guest in hello busy traps paging sbi kernel0 exits; do
+supervisor=" kernel0 exits userbusy "
+for guest in hello busy traps paging sbi kernel0 exits userbusy; do
     target="$out/$guest.elf"
     script="$here/link.ld"
     [[ "$supervisor" == *" $guest "* ]] && script="$here/common/kernel.ld"

@@ -35,10 +35,29 @@ extension Hart {
     @inline(__always)
     func translate(_ address: UInt32, for access: Access) throws(Trap) -> UInt32 {
         guard access == .fetch ? translatesFetches : translatesData else { return address }
-        return try translateThroughTables(address, for: access)
+        // The last page loaded from and the last stored to, already checked for this mode (the cache goes
+        // with the TLB and at any change of mode or translation registers).
+        let page = address >> 12
+        switch access {
+        case .load where page == loadPage: return loadFrame | address & 0xfff
+        case .store where page == storePage: return storeFrame | address & 0xfff
+        default: break
+        }
+        let physical = try translateThroughTables(address, for: access)
+        switch access {
+        case .load:
+            loadPage = page
+            loadFrame = physical & ~0xfff
+        case .store:
+            storePage = page
+            storeFrame = physical & ~0xfff
+        case .fetch: break
+        }
+        return physical
     }
 
     func updateTranslation() {
+        forgetRecentPages()
         let sv32 = csr.satp >> 31 == 1
         translatesFetches = sv32 && mode != .machine
         let dataMode =
@@ -122,6 +141,26 @@ extension Hart {
     /// Forgets every cached translation (SFENCE.VMA, a write of `satp`).
     func flushTLB() {
         tlb.update(repeating: TLBEntry(), count: Int(Self.tlbMask) + 1)
+        forgetRecentPages()
+    }
+
+    private func forgetRecentPages() {
+        fetchPage = .max
+        loadPage = .max
+        storePage = .max
+    }
+
+    /// The physical address of the instruction at `pc`: the page of the last fetch is kept, so straight-line
+    /// code and loops within a page translate once (the cache goes with the TLB and at any change of mode or
+    /// translation registers).
+    @inline(__always)
+    func fetchAddress(_ pc: UInt32) throws(Trap) -> UInt32 {
+        guard translatesFetches else { return pc }
+        if pc >> 12 == fetchPage { return fetchFrame | pc & 0xfff }
+        let physical = try translate(pc, for: .fetch)
+        fetchPage = pc >> 12
+        fetchFrame = physical & ~0xfff
+        return physical
     }
 }
 

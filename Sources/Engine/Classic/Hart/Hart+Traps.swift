@@ -11,10 +11,12 @@ extension Hart {
     /// in priority order first, then supervisor ones), as the privileged spec orders them.
     func pendingInterrupt() -> InterruptCode? {
         if let clint {
-            csr.mip =
+            let wired =
                 csr.mip & ~(InterruptCode.machineTimer.mask | InterruptCode.machineSoftware.mask)
                 | (clint.timerInterrupt ? InterruptCode.machineTimer.mask : 0)
                 | (clint.softwareInterrupt ? InterruptCode.machineSoftware.mask : 0)
+            // Written only when it changes: a write of the registers recomputes what translation applies.
+            if wired != csr.mip { csr.mip = wired }
         }
         let pending = csr.mip & csr.mie
         guard pending != 0 else { return nil }

@@ -10,6 +10,13 @@ public final class Hart {
     /// `mstatus.MPRV` change, so an untranslated access costs one test.
     var translatesFetches = false
     var translatesData = false
+    /// The virtual page of the last translated fetch and its frame (`.max`: none).
+    var fetchPage: UInt32 = .max
+    var fetchFrame: UInt32 = 0
+    var loadPage: UInt32 = .max
+    var loadFrame: UInt32 = 0
+    var storePage: UInt32 = .max
+    var storeFrame: UInt32 = 0
     /// x0…x31; x0 is kept zero.
     let registers = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
     public private(set) var instructionsRetired: UInt64 = 0
@@ -87,7 +94,7 @@ public final class Hart {
     @inline(__always)
     public func step() {
         do throws(Trap) {
-            guard let instruction = bus.fetch(try translate(pc, for: .fetch)) else {
+            guard let instruction = bus.fetch(try fetchAddress(pc)) else {
                 throw Trap(.instructionAccessFault, value: pc)
             }
             try execute(instruction)
