@@ -67,34 +67,42 @@ struct VMMBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// The monitor's exits: a supervisor-mode guest's 200,000 emulated CSR reads and 200,000 SBI calls under
-    /// the classic monitor, against the same guest under qemu-system-riscv32 with our SBI firmware.
-    private func exits(_ guests: String) throws {
-        let elf = guests + "/exits.elf"
+    /// A supervisor-mode guest run `rounds` times under the classic monitor and under qemu-system-riscv32
+    /// with our SBI firmware, whose consoles must match: the median seconds of each, and the last monitor.
+    private func monitorAgainstQEMU(_ guests: String, _ program: String) throws -> (
+        seconds: Double, qemu: Double, monitor: ClassicMonitor
+    ) {
+        let elf = guests + "/\(program).elf"
         let image = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
-        var runs: [(seconds: Double, exits: Int, console: String)] = []
+        var times: [Double] = []
+        var last: ClassicMonitor?
         for _ in 0..<rounds {
             let monitor = try ClassicMonitor(memoryMiB: 16, kernel: image)
             let start = ContinuousClock.now
-            guard monitor.run(budget: 1_000_000_000) == .poweredOff else {
-                throw ValidationError("exits did not finish")
+            guard monitor.run(budget: 20_000_000_000) == .poweredOff else {
+                throw ValidationError("\(program) did not finish")
             }
-            runs.append(
-                (
-                    Self.seconds(ContinuousClock.now - start), monitor.counters.exits.values.reduce(0, +),
-                    String(decoding: monitor.uart.output, as: UTF8.self)
-                ))
+            times.append(Self.seconds(ContinuousClock.now - start))
+            last = monitor
         }
+        guard let monitor = last else { throw ValidationError("--rounds must be at least 1") }
+        let console = String(decoding: monitor.uart.output, as: UTF8.self)
         var qemu: [Double] = []
         for _ in 0..<rounds {
             let start = ContinuousClock.now
-            let console = try ClassicGuests.referenceConsole(elf, firmware: guests + "/sbi.elf", timeout: 300)
+            let reference = try ClassicGuests.referenceConsole(elf, firmware: guests + "/sbi.elf", timeout: 300)
             qemu.append(Self.seconds(ContinuousClock.now - start))
-            guard console == runs[0].console else {
-                throw ValidationError("exits: QEMU printed \(console ?? "nothing")")
+            guard reference == console else {
+                throw ValidationError("\(program): QEMU printed \(reference ?? "nothing"), the monitor \(console)")
             }
         }
-        let seconds = Self.median(runs.map(\.seconds))
+        return (Self.median(times), Self.median(qemu), monitor)
+    }
+
+    /// The monitor's exits: a supervisor-mode guest's 200,000 emulated CSR reads and 200,000 SBI calls.
+    private func exits(_ guests: String) throws {
+        let (seconds, qemu, monitor) = try monitorAgainstQEMU(guests, "exits")
+        let exits = monitor.counters.exits.values.reduce(0, +)
         print(
             "exits: a supervisor kernel's 200,000 sscratch reads and 200,000 SBI calls, deprivileged; the same console on both"
         )
@@ -102,45 +110,20 @@ struct VMMBenchmark: AsyncParsableCommand {
             String(
                 format:
                     "  monitor: %.3f s, %d exits, %.0f ns an exit (trap, emulation, return); QEMU with our SBI firmware: %.3f s",
-                seconds, runs[0].exits, seconds / Double(runs[0].exits) * 1e9, Self.median(qemu)))
+                seconds, exits, seconds / Double(exits) * 1e9, qemu))
     }
 
     /// User-mode guest code under the monitor: busy's workload as a user program of a supervisor kernel
     /// with Sv32 on, so every fetch, load and store goes through the shadow tables.
     private func userMode(_ guests: String) throws {
-        let elf = guests + "/userbusy.elf"
-        let image = try ELFImage([UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))))
-        var runs: [(seconds: Double, instructions: UInt64, console: String)] = []
-        for _ in 0..<rounds {
-            let monitor = try ClassicMonitor(memoryMiB: 16, kernel: image)
-            let start = ContinuousClock.now
-            guard monitor.run(budget: 20_000_000_000) == .poweredOff else {
-                throw ValidationError("userbusy did not finish")
-            }
-            runs.append(
-                (
-                    Self.seconds(ContinuousClock.now - start), monitor.instructions,
-                    String(decoding: monitor.uart.output, as: UTF8.self)
-                ))
-        }
-        var qemu: [Double] = []
-        for _ in 0..<rounds {
-            let start = ContinuousClock.now
-            let console = try ClassicGuests.referenceConsole(elf, firmware: guests + "/sbi.elf", timeout: 300)
-            qemu.append(Self.seconds(ContinuousClock.now - start))
-            guard console == runs[0].console else {
-                throw ValidationError("userbusy: QEMU printed \(console ?? "nothing")")
-            }
-        }
-        let seconds = Self.median(runs.map(\.seconds))
-        let reference = Self.median(qemu)
-        let instructions = Double(runs[0].instructions)
+        let (seconds, qemu, monitor) = try monitorAgainstQEMU(guests, "userbusy")
+        let instructions = Double(monitor.instructions)
         print("userbusy: busy's workload in user mode under a paging kernel, deprivileged; the same console on both")
         print(
             String(
                 format:
                     "  monitor: %.3f s, %.1f MIPS; QEMU with our SBI firmware (process included): %.3f s, %.1f MIPS",
-                seconds, instructions / seconds / 1e6, reference, instructions / reference / 1e6))
+                seconds, instructions / seconds / 1e6, qemu, instructions / qemu / 1e6))
     }
 
     private static func seconds(_ duration: Duration) -> Double {

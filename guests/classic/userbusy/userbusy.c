@@ -4,34 +4,15 @@
  * alias, and takes the program's closing ECALL. */
 #include "../common/console.h"
 #include "../common/sv32.h"
+#include "../common/workload.h"
 
-#define SIZE 8192
 static struct sv32_tables tables;
-static unsigned char sieve[SIZE];
-static unsigned table[256];
 static volatile unsigned result;
 
 extern void kernel_trap_entry(void);
 
 void user_main(void) {
-    unsigned checksum = 0;
-    for (int round = 0; round < 2000; round++) {
-        for (int i = 0; i < SIZE; i++) sieve[i] = 0;
-        unsigned primes = 0;
-        for (int i = 2; i < SIZE; i++) {
-            if (sieve[i]) continue;
-            primes++;
-            for (int j = i * 2; j < SIZE; j += i) sieve[j] = 1;
-        }
-        unsigned hash = 2166136261u ^ (unsigned)round;
-        for (int i = 0; i < 256; i++) {
-            hash = (hash ^ (unsigned)i) * 16777619u;
-            table[i] = hash;
-        }
-        for (int i = 0; i < 256; i++) hash += table[(hash >> 3) & 255] / ((unsigned)i + 1);
-        checksum = checksum * 31 + primes + hash;
-    }
-    result = checksum;
+    result = busy_workload();
     __asm__ volatile("ecall" ::: "memory");
     for (;;) {
     }
