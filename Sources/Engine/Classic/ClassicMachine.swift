@@ -51,12 +51,7 @@ public final class ClassicMachine {
             let slice = min(left, 1 << 20)
             let stop = hart.run(limit: slice) { device.request != nil }
             left -= slice
-            switch device.request {
-            case .powerOff?: return .poweredOff
-            case .fail(let code)?: return .failed(code: code)
-            case .reset?: return .reset
-            case nil: break
-            }
+            if let outcome = device.outcome { return outcome }
             if stop == .waiting {
                 guard clint.timeCompare != .max else { return .stillRunning }
                 let ticks = clint.timeCompare > clint.time ? clint.timeCompare - clint.time : 0

@@ -14,6 +14,16 @@ public final class TestDevice: MMIODevice {
 
     public func clear() { request = nil }
 
+    /// How a run ends for what the guest asked; nil: it asked nothing.
+    public var outcome: ClassicMachine.Outcome? {
+        switch request {
+        case .powerOff?: .poweredOff
+        case .fail(let code)?: .failed(code: code)
+        case .reset?: .reset
+        case nil: nil
+        }
+    }
+
     public func read(offset: UInt32, width: Int) -> UInt32? { offset == 0 && width == 4 ? 0 : nil }
 
     public func write(offset: UInt32, width: Int, value: UInt32) -> Bool {

@@ -255,18 +255,13 @@ extension Hart {
         guard funct3 != 4, CSR.accessible(address, from: mode) else { throw illegal(instruction) }
         if address == CSR.satp, mode == .supervisor, csr.mstatus & CSR.statusTVM != 0 { throw illegal(instruction) }
         let operand = funct3 >= 5 ? UInt32(rs1) : registers[rs1]
-        let writes = funct3 & 3 == 1 || rs1 != 0
+        let writes = CSR.instructionWrites(funct3: funct3, rs1: rs1)
         if writes && CSR.isReadOnly(address) { throw illegal(instruction) }
         guard let old = funct3 & 3 == 1 && rd == 0 ? 0 : csr.read(address, counters: counters) else {
             throw illegal(instruction)
         }
         if writes {
-            let value: UInt32
-            switch funct3 & 3 {
-            case 1: value = operand
-            case 2: value = old | operand
-            default: value = old & ~operand
-            }
+            let value = CSR.instructionResult(funct3: funct3, old: old, operand: operand)
             guard csr.write(address, value) else { throw illegal(instruction) }
             if address == CSR.satp { flushTLB() }
         }

@@ -81,7 +81,9 @@ extension Hart {
             entry = try walk(address, for: access)
             tlb[slot] = entry
         }
-        try check(entry.flags, address: address, for: access, mode: mode)
+        guard Self.permits(entry.flags, access, mode: mode, status: csr.mstatus) else {
+            throw Trap(access.pageFault, value: address)
+        }
         return entry.frame | address & 0xfff
     }
 
@@ -119,23 +121,18 @@ extension Hart {
         }
     }
 
-    /// The leaf's permissions for `access` in `mode`.
+    /// Whether a leaf with `flags` allows `access` in `mode`, with `status`'s SUM and MXR: Sv32's rules, for
+    /// the hart's own walks and for the monitor's walks of a guest's tables.
     @inline(__always)
-    private func check(_ flags: UInt32, address: UInt32, for access: Access, mode: PrivilegeMode) throws(Trap) {
-        let user = flags & Self.pteUser != 0
-        if mode == .user && !user { throw Trap(access.pageFault, value: address) }
-        if mode == .supervisor && user && (access == .fetch || csr.mstatus & CSR.statusSUM == 0) {
-            throw Trap(access.pageFault, value: address)
-        }
-        let allowed: Bool
+    static func permits(_ flags: UInt32, _ access: Access, mode: PrivilegeMode, status: UInt32) -> Bool {
+        let user = flags & pteUser != 0
+        if mode == .user && !user { return false }
+        if mode == .supervisor && user && (access == .fetch || status & CSR.statusSUM == 0) { return false }
         switch access {
-        case .fetch: allowed = flags & Self.pteExecute != 0
-        case .load:
-            allowed =
-                flags & Self.pteRead != 0 || (csr.mstatus & CSR.statusMXR != 0 && flags & Self.pteExecute != 0)
-        case .store: allowed = flags & Self.pteWrite != 0
+        case .fetch: return flags & pteExecute != 0
+        case .load: return flags & pteRead != 0 || (status & CSR.statusMXR != 0 && flags & pteExecute != 0)
+        case .store: return flags & pteWrite != 0
         }
-        if !allowed { throw Trap(access.pageFault, value: address) }
     }
 
     /// Forgets every cached translation (SFENCE.VMA, a write of `satp`).

@@ -58,13 +58,10 @@ extension Hart {
             registers.scause = code
             registers.sepc = pc
             registers.stval = value
-            var status = registers.mstatus & ~(CSR.statusSPP | CSR.statusSPIE | CSR.statusSIE)
-            if mode == .supervisor { status |= CSR.statusSPP }
-            if registers.mstatus & CSR.statusSIE != 0 { status |= CSR.statusSPIE }
-            registers.mstatus = status
+            registers.mstatus = CSR.enteringSupervisorTrap(registers.mstatus, from: mode)
             csr = registers
             mode = .supervisor
-            pc = Self.vector(registers.stvec, cause: cause, interrupt: interrupt)
+            pc = CSR.trapTarget(registers.stvec, cause: cause, interrupt: interrupt)
         } else {
             registers.mcause = code
             registers.mepc = pc
@@ -75,14 +72,8 @@ extension Hart {
             registers.previousMachineMode = mode
             csr = registers
             mode = .machine
-            pc = Self.vector(registers.mtvec, cause: cause, interrupt: interrupt)
+            pc = CSR.trapTarget(registers.mtvec, cause: cause, interrupt: interrupt)
         }
-    }
-
-    /// A trap vector's target: the base, or base + 4 × cause for an interrupt in vectored mode.
-    private static func vector(_ tvec: UInt32, cause: UInt32, interrupt: Bool) -> UInt32 {
-        let base = tvec & ~3
-        return tvec & 3 == 1 && interrupt ? base &+ 4 &* cause : base
     }
 
     /// MRET: back to `mstatus.MPP` at `mepc`.
@@ -106,10 +97,7 @@ extension Hart {
         guard mode == .machine || (mode == .supervisor && csr.mstatus & CSR.statusTSR == 0) else {
             throw Trap(.illegalInstruction, value: 0x1020_0073)
         }
-        let previous: PrivilegeMode = csr.mstatus & CSR.statusSPP != 0 ? .supervisor : .user
-        var status = csr.mstatus & ~(CSR.statusSIE | CSR.statusSPP | CSR.statusMPRV)
-        if csr.mstatus & CSR.statusSPIE != 0 { status |= CSR.statusSIE }
-        status |= CSR.statusSPIE
+        let (status, previous) = CSR.returningFromSupervisorTrap(csr.mstatus)
         csr.mstatus = status
         mode = previous
         pc = csr.sepc

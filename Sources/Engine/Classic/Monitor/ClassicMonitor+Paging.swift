@@ -35,7 +35,7 @@ extension ClassicMonitor {
                 continue
             }
             if level == 1 && ppn & 0x3ff != 0 { return .pageFault }
-            guard permits(pte, access) else { return .pageFault }
+            guard Hart.permits(pte, access, mode: guest.mode, status: guest.status) else { return .pageFault }
             let updated = pte | Hart.pteAccessed | (access == .store ? Hart.pteDirty : 0)
             if updated != pte { memory.setWord(updated, at: pteAddress) }
             let physical =
@@ -43,23 +43,6 @@ extension ClassicMonitor {
             return .physical(physical, flags: updated & 0xff)
         }
         return .pageFault
-    }
-
-    private func permits(_ pte: UInt32, _ access: Access) -> Bool {
-        let user = pte & Hart.pteUser != 0
-        if guest.mode == .user && !user { return false }
-        if guest.mode == .supervisor && user
-            && (access == .fetch || guest.status & ControlStatusRegisters.statusSUM == 0)
-        {
-            return false
-        }
-        switch access {
-        case .fetch: return pte & Hart.pteExecute != 0
-        case .load:
-            return pte & Hart.pteRead != 0
-                || (guest.status & ControlStatusRegisters.statusMXR != 0 && pte & Hart.pteExecute != 0)
-        case .store: return pte & Hart.pteWrite != 0
-        }
     }
 
     func isGuestRAM(_ address: UInt32) -> Bool { address &- Self.ramBase < guestBytes }

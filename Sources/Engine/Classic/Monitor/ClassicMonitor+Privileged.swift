@@ -32,13 +32,8 @@ extension ClassicMonitor {
         let address = UInt16(instruction >> 20)
         guard funct3 != 0, funct3 != 4, let old = guest.read(address) else { return nil }
         let operand = funct3 >= 5 ? UInt32(rs1) : hart[register: rs1]
-        if funct3 & 3 == 1 || rs1 != 0 {
-            let value: UInt32
-            switch funct3 & 3 {
-            case 1: value = operand
-            case 2: value = old | operand
-            default: value = old & ~operand
-            }
+        if ControlStatusRegisters.instructionWrites(funct3: funct3, rs1: rs1) {
+            let value = ControlStatusRegisters.instructionResult(funct3: funct3, old: old, operand: operand)
             let before = (status: guest.status, translation: guest.addressTranslation)
             guard guest.write(address, value) else { return nil }
             let translationBits = ControlStatusRegisters.statusSUM | ControlStatusRegisters.statusMXR

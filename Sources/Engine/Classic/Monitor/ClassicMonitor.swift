@@ -87,12 +87,7 @@ public final class ClassicMonitor {
             left -= Int(hart.instructionsRetired - before) + 1
             if stop == .trapped { handleExit() }
             if let shutdown { return shutdown }
-            switch testDevice.request {
-            case .powerOff?: return .poweredOff
-            case .fail(let code)?: return .failed(code: code)
-            case .reset?: return .reset
-            case nil: break
-            }
+            if let outcome = testDevice.outcome { return outcome }
             deliverInterrupt()
         }
         return .stillRunning

@@ -64,9 +64,8 @@ struct VirtualSupervisor {
     var deliverableInterrupt: UInt32? {
         let ready = interruptPending & interruptEnable
         guard ready != 0, mode == .user || status & CSR.statusSIE != 0 else { return nil }
-        // External, then software, then timer: the spec's order.
-        for code: UInt32 in [9, 1, 5] where ready >> code & 1 == 1 { return code }
-        return nil
+        // In the spec's order of priority, as the hart takes them.
+        return InterruptCode.allCases.first { $0.mask & Self.interrupts & ready != 0 }?.rawValue
     }
 
     /// Enters the guest's trap handler, as the hardware would: returns the new pc.
@@ -74,21 +73,14 @@ struct VirtualSupervisor {
         exceptionPC = pc
         cause = code | (interrupt ? 1 << 31 : 0)
         trapValue = value
-        var next = status & ~(CSR.statusSPP | CSR.statusSPIE | CSR.statusSIE)
-        if mode == .supervisor { next |= CSR.statusSPP }
-        if status & CSR.statusSIE != 0 { next |= CSR.statusSPIE }
-        status = next
+        status = CSR.enteringSupervisorTrap(status, from: mode)
         mode = .supervisor
-        let base = trapVector & ~3
-        return trapVector & 3 == 1 && interrupt ? base &+ 4 &* code : base
+        return CSR.trapTarget(trapVector, cause: code, interrupt: interrupt)
     }
 
     /// SRET: returns the pc to resume at.
     mutating func returnFromTrap() -> UInt32 {
-        mode = status & CSR.statusSPP != 0 ? .supervisor : .user
-        var next = status & ~(CSR.statusSIE | CSR.statusSPP)
-        if status & CSR.statusSPIE != 0 { next |= CSR.statusSIE }
-        status = next | CSR.statusSPIE
+        (status, mode) = CSR.returningFromSupervisorTrap(status)
         return exceptionPC
     }
 }
