@@ -52,27 +52,29 @@ struct DaemonLifecycleTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
-        // Every create waits 10 s between its intent and its files, so requests are surely in flight when
-        // the signal arrives (a loaded run took over 4 s for ten intents).
+        // Every create waits between its intent and its files until the test opens the gate, so all ten are
+        // surely in flight when the signal arrives, however slow a loaded host is (a fixed 10 s pause was not
+        // always enough on 2 busy cores).
+        let gate = directory.path + "/gate"
         let daemon = try await DaemonProcess(
-            dataDirectory: data, environment: ["IAASD_PAUSE_AT": "volume.create.after-intent=10000"])
+            dataDirectory: data, environment: ["IAASD_PAUSE_AT": "volume.create.after-intent=" + gate])
         let client = try await daemon.client()
         let inFlight = (0..<10).map { _ in Task { try await client.createVolume(size: 1) } }
         let inspector = DataDirectoryInspector(root: data)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while try inspector.snapshot().volumes.count < 10, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
-        // Every request reached the daemon, and some are still in their pause (on a loaded disk the ten
-        // intents can take longer than a pause, so the first may be done already).
         let states = try inspector.snapshot().volumes.map(\.state.rawValue)
-        #expect(states.count == 10 && states.contains("creating"), "\(states)")
+        #expect(states == Array(repeating: "creating", count: 10), "\(states)")
         kill(daemon.pid, signal)
         // New connections are refused once the stop begins.
         try await Task.sleep(for: .milliseconds(200))
         await #expect(throws: (any Error).self) {
             _ = try await IaasClient.connect(socketPath: daemon.socketPath).call(Methods.status)
         }
+        #expect(daemon.isRunning, "the stop waits for the requests in flight")
+        FileManager.default.createFile(atPath: gate, contents: nil)
         // Every request in flight at the signal is answered, and succeeded.
         var created: [String] = []
         for task in inFlight { created.append(try await task.value.volumeId) }

@@ -20,6 +20,7 @@ struct BackPressureTests {
 
     @Test func aClientThatNeverReadsCostsBoundedMemoryAndOthersStayFast() async throws {
         let fixture = try await DaemonFixture.start()
+        let control = try await DaemonFixture.start()
         for _ in 0..<50 { _ = try await fixture.client.createVolume() }
         _ = try await fixture.client.call(Methods.describeVolumes, DescribeVolumesRequest())
         let before = try residentBytes(fixture.daemon.pid)
@@ -41,34 +42,41 @@ struct BackPressureTests {
             return sent
         }
 
-        // Meanwhile another client's status calls are answered as usual.
+        // Meanwhile another client's status calls are answered as usual. A daemon nobody floods is timed side
+        // by side, so what the host's load does to both can be told from what the flood does to one.
         var latencies: [Duration] = []
+        var controlLatencies: [Duration] = []
         var peak = before
         let clock = ContinuousClock()
         let end = clock.now + .seconds(duration)
         while clock.now < end {
-            let start = clock.now
-            _ = try await fixture.client.call(Methods.status)
-            latencies.append(clock.now - start)
+            latencies.append(try await clock.measure { _ = try await fixture.client.call(Methods.status) })
+            controlLatencies.append(try await clock.measure { _ = try await control.client.call(Methods.status) })
             peak = max(peak, try residentBytes(fixture.daemon.pid))
             try await Task.sleep(for: .milliseconds(20))
         }
         let sent = await flood.value
         let growth = peak - before
         latencies.sort()
+        controlLatencies.sort()
         let median = latencies[latencies.count / 2]
+        let controlMedian = controlLatencies[controlLatencies.count / 2]
         #expect(sent > 256 << 10, "the hostile client got its requests in (\(sent) bytes)")
         #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while a client never read")
-        // Fast, not blocked behind the flood: a blocked daemon answers in seconds. The bound is loose: a
-        // loaded 2-core run stretched an unhindered median to 65 ms.
-        #expect(median < .milliseconds(250), "median status latency \(median)")
+        // Fast, not blocked behind the flood: a blocked daemon answers in seconds. An unloaded run answers in
+        // a millisecond or two; a loaded 2-core run stretched both daemons' medians past 65 ms, so the bound
+        // is loose, and looser still when the host slows the control as much.
+        #expect(
+            median < max(.milliseconds(250), controlMedian * 4),
+            "median status latency \(median), unflooded daemon \(controlMedian)")
         // The slowest call is only bounded loosely: on 2 shared cores the test process itself can be slow to
-        // resume the task that timed it.
-        #expect(latencies.last! < .seconds(5), "slowest status call \(latencies.last!)")
+        // resume the task that timed it. A daemon blocked behind the flood would answer after it, in 20 s.
+        #expect(latencies.last! < .seconds(10), "slowest status call \(latencies.last!)")
         print(
-            "hostile client: \(sent >> 10) KiB accepted by the socket, RSS \(before >> 20) → peak \(peak >> 20) MiB, status p50 \(median)"
+            "hostile client: \(sent >> 10) KiB accepted by the socket, RSS \(before >> 20) → peak \(peak >> 20) MiB, status p50 \(median) (unflooded \(controlMedian))"
         )
         await fixture.stop()
+        await control.stop()
     }
 
     @Test func connectionsOverTheCapAreRefusedWithRequestLimitExceeded() async throws {

@@ -122,19 +122,19 @@ struct HTTPListenerTests {
     }
 
     @Test func slowClientsAreClosedAndDoNotHoldUpOthers() async throws {
-        let http = try await HTTPFixture.start(credentials: false, arguments: ["--http-idle-timeout", "5"])
+        let http = try await HTTPFixture.start(credentials: false, arguments: ["--http-idle-timeout", "10"])
         // Forty clients that start a request and never finish its headers.
         let slow = try (0..<40).map { _ in try RawSocket(loopbackPort: http.port) }
         for socket in slow { socket.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Tar") }
         let started = ContinuousClock.now
         let reply = try exchange(http.port, listQueues())
         #expect(reply.status == "HTTP/1.1 200 OK", "\(reply)")
-        // Served at once, not after the slow ones time out.
-        #expect(ContinuousClock.now - started < .seconds(4))
+        // Served at once, not after the slow ones time out (a margin for a loaded host).
+        #expect(ContinuousClock.now - started < .seconds(8))
         // Each slow one is closed once the idle timeout has passed without a complete request.
         let closing = ContinuousClock.now
         for socket in slow { _ = socket.readToEnd() }
-        #expect(ContinuousClock.now - closing < .seconds(15))
+        #expect(ContinuousClock.now - closing < .seconds(25))
         #expect(try exchange(http.port, listQueues()).status == "HTTP/1.1 200 OK")
     }
 }
