@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "iaasd", targets: ["iaasd"]),
         .executable(name: "iaasctl", targets: ["iaasctl"]),
         .executable(name: "iaas-bench", targets: ["iaas-bench"]),
+        .executable(name: "iaas-vmm", targets: ["iaas-vmm"]),
         .library(name: "API", targets: ["API"]),
         .library(name: "Services", targets: ["Services"]),
         .library(name: "Store", targets: ["Store"]),
@@ -119,6 +120,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "iaas-vmm",
+            dependencies: ["Engine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
             name: "iaasctl",
             dependencies: [
                 "API",
@@ -181,6 +186,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "IaasTesting",
+                "iaas-vmm",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -206,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "API", "Store", "VPCNetwork", "IaasTesting", "iaasd", "iaasctl",
+                "API", "Store", "VPCNetwork", "IaasTesting", "iaasd", "iaasctl", "iaas-vmm",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What Services know of virtual machines: start, readiness, stop, kill, status, the console, disks
 /// plugged in and out while running, and the machines found running at start-up. Drivers: QEMU (hosted)
 /// and, later, the built-in classic VMM. A driver gets paths and machine descriptions, never tables.
@@ -49,6 +51,13 @@ public protocol Hypervisor: Sendable {
 
     /// Machine exits, as they happen (a guest that powered off, a VMM that died).
     var events: AsyncStream<MachineEvent> { get }
+
+    /// What the VMM counted for a running machine (nil: not running, or a VMM that counts nothing).
+    func statistics(_ id: String) async -> MachineStatistics?
+}
+
+extension Hypervisor {
+    public func statistics(_ id: String) async -> MachineStatistics? { nil }
 }
 
 public enum MachineStatus: Sendable, Equatable {
@@ -58,11 +67,42 @@ public enum MachineStatus: Sendable, Equatable {
     case stopped
 }
 
-/// What the guest's readiness line said.
+/// What the guest's readiness line said: `iaas-guest: ready hostname=… address=… root=…`, which every
+/// guest of ours prints on its console once it serves, whichever engine runs it.
 public struct GuestReadiness: Sendable, Equatable {
     public var hostname: String
     public var address: String?
     public var rootMounted: Bool
+
+    /// The line's start.
+    public static let marker = "iaas-guest: ready"
+
+    public init(hostname: String, address: String?, rootMounted: Bool) {
+        self.hostname = hostname
+        self.address = address
+        self.rootMounted = rootMounted
+    }
+
+    /// The last readiness line of a console's output, if it has one (whole lines only: the console may be
+    /// read while the guest is still writing one).
+    public init?(console: [UInt8]) {
+        guard let end = console.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let text = String(decoding: console[...end], as: UTF8.self)
+        // Serial lines end in "\r\n", one Character in Swift: split on any newline.
+        guard let line = text.split(whereSeparator: \.isNewline).last(where: { $0.contains(Self.marker) }) else {
+            return nil
+        }
+        var fields: [String: String] = [:]
+        for word in line.split(separator: " ") {
+            let pair = word.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 {
+                fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        hostname = fields["hostname"] ?? ""
+        address = fields["address"].flatMap { $0 == "none" ? nil : $0 }
+        rootMounted = fields["root"] == "mounted"
+    }
 }
 
 public struct DiscoveredMachine: Sendable {

@@ -16,11 +16,18 @@ public struct MachineDescription: Sendable, Codable, Equatable {
     /// The network namespace the machine runs in (`/run/netns/<name>`), where its NICs' taps are; nil for
     /// the daemon's own (user-mode networking needs no other).
     public var networkNamespace: String?
+    /// What the kernel is built for, which decides the engine; nil for x86-64 (descriptions written before
+    /// there was a choice).
+    public var architecture: Architecture?
+
+    /// The architecture, x86-64 when not given.
+    public var processor: Architecture { architecture ?? .x86_64 }
 
     public init(
         id: String, vcpus: Int, memoryMiB: Int, kernel: String, initrd: String?, kernelArguments: String = "",
-        disks: [Disk], nics: [NIC], networkNamespace: String? = nil
+        disks: [Disk], nics: [NIC], networkNamespace: String? = nil, architecture: Architecture? = nil
     ) {
+        self.architecture = architecture
         self.networkNamespace = networkNamespace
         self.id = id
         self.vcpus = vcpus

@@ -75,9 +75,9 @@ struct QEMUCommandLineTests {
 
     @Test("readiness: only a whole line counts")
     func readiness() {
-        #expect(QEMUDriver.readiness(in: Array("iaas-guest: ready hostname=h address=172.".utf8)) == nil)
+        #expect(GuestReadiness(console: Array("iaas-guest: ready hostname=h address=172.".utf8)) == nil)
         #expect(
-            QEMUDriver.readiness(in: Array("boot\r\niaas-guest: ready hostname=h address=none root=mounted\r\n".utf8))
+            GuestReadiness(console: Array("boot\r\niaas-guest: ready hostname=h address=none root=mounted\r\n".utf8))
                 == GuestReadiness(hostname: "h", address: nil, rootMounted: true))
     }
 

@@ -15,8 +15,8 @@ lld="$(dirname "$clang")/ld.lld"
 flags=(--target=riscv32 -march=rv32ima -mabi=ilp32 -mcmodel=medany -O2 -ffreestanding -fno-builtin -nostdlib
     -fno-pic -Wall -Werror)
 # Supervisor-mode kernels start 4 MiB into RAM, where SBI firmware (sbi) enters them.
-supervisor=" kernel0 exits userbusy "
-for guest in hello busy traps paging sbi kernel0 exits userbusy; do
+supervisor=" kernel0 exits userbusy os "
+for guest in hello busy traps paging sbi kernel0 exits userbusy os; do
     target="$out/$guest.elf"
     script="$here/link.ld"
     [[ "$supervisor" == *" $guest "* ]] && script="$here/common/kernel.ld"
@@ -34,3 +34,5 @@ for guest in hello busy traps paging sbi kernel0 exits userbusy; do
     rm -f "${objects[@]}"
     mv "$target.tmp" "$target"
 done
+# The built-in riscv32 AMI's root disk: 64 MiB, sparse (the os finds it; what it keeps there comes later).
+[ -f "$out/os-root.raw" ] || truncate -s 64M "$out/os-root.raw"

@@ -34,7 +34,7 @@ public actor QEMUDriver: Hypervisor {
     private var monitors: [String: Monitor] = [:]
     /// Callers waiting for something to happen: a machine's exit (`exit/<id>`), a device's removal
     /// (`device/<id>/<device>`). Woken when it happens, or at their timeout.
-    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var waiters = Waiters()
     /// Devices QEMU reported deleted before anyone waited for them.
     private var deletedDevices: Set<String> = []
 
@@ -43,9 +43,6 @@ public actor QEMUDriver: Hypervisor {
         ["/usr/bin/nsenter", "/usr/sbin/nsenter", "/bin/nsenter", "/sbin/nsenter"].first {
             access($0, X_OK) == 0
         } ?? "/usr/bin/nsenter")
-
-    /// The line an iaas guest prints on its console once it serves.
-    public static let readinessMarker = "iaas-guest: ready"
 
     public init(runDirectory: FilePath, binary: FilePath, acceleration: Acceleration = .tcg, tscKHz: Int? = nil) {
         self.runDirectory = runDirectory
@@ -172,7 +169,7 @@ public actor QEMUDriver: Hypervisor {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let console = MachineFileIO.tail(files.console, bytes: 1 << 20)
-            if let readiness = Self.readiness(in: console) { return readiness }
+            if let readiness = GuestReadiness(console: console) { return readiness }
             if let report = Self.stall(in: console) { throw .stalled(report) }
             guard monitors[id] != nil else { throw .notReady("the machine stopped while booting") }
             try? await Task.sleep(for: .milliseconds(20))
@@ -196,27 +193,6 @@ public actor QEMUDriver: Hypervisor {
             stallMarkers.contains { line.contains($0) }
         }
         return line.map { String($0).trimmingCharacters(in: .whitespaces) }
-    }
-
-    /// Parses `iaas-guest: ready hostname=… address=… root=…`.
-    static func readiness(in console: [UInt8]) -> GuestReadiness? {
-        // Only whole lines: the console may be read while the guest is still writing one.
-        guard let end = console.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let text = String(decoding: console[...end], as: UTF8.self)
-        // Serial lines end in "\r\n", one Character in Swift: split on any newline.
-        guard let line = text.split(whereSeparator: \.isNewline).last(where: { $0.contains(readinessMarker) }) else {
-            return nil
-        }
-        var fields: [String: String] = [:]
-        for word in line.split(separator: " ") {
-            let pair = word.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 {
-                fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        }
-        return GuestReadiness(
-            hostname: fields["hostname"] ?? "", address: fields["address"].flatMap { $0 == "none" ? nil : $0 },
-            rootMounted: fields["root"] == "mounted")
     }
 
     public func consoleOutput(_ id: String) async -> [UInt8] {
@@ -288,12 +264,12 @@ public actor QEMUDriver: Hypervisor {
             try? await Task.sleep(for: timeout)
             self.wake(key)
         }
-        await withCheckedContinuation { continuation in waiters[key, default: []].append(continuation) }
+        await withCheckedContinuation { continuation in waiters.add(key, continuation) }
         timer.cancel()
     }
 
     private func wake(_ key: String) {
-        for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.resume() }
+        waiters.wake(key)
     }
 
     public func status(_ id: String) async -> MachineStatus {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value of the QEMU Machine Protocol: what commands take and return.
 public enum QMPValue: Sendable, Equatable, Codable {
     case null
@@ -54,5 +56,17 @@ public enum QMPValue: Sendable, Equatable, Codable {
     public var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
+    }
+}
+
+extension QMPValue {
+    /// A Codable value as JSON, for a command's arguments or answer.
+    init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(QMPValue.self, from: JSONEncoder().encode(value))
+    }
+
+    /// This JSON as a Codable value.
+    func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: JSONEncoder().encode(self))
     }
 }

@@ -61,7 +61,8 @@ void sbi_handle(struct frame *frame) {
     }
 }
 
-int main(void) {
+int main(unsigned hart, unsigned fdt) {
+    (void)hart;
     __asm__ volatile("csrw pmpaddr0, %0" ::"r"(0xffffffffu));
     __asm__ volatile("csrw pmpcfg0, %0" ::"r"(0x1fu));
     __asm__ volatile("csrw mtvec, %0" ::"r"(sbi_trap_entry));
@@ -74,7 +75,8 @@ int main(void) {
     status = (status & ~(3u << 11)) | (1u << 11); /* MPP = supervisor */
     __asm__ volatile("csrw mstatus, %0" ::"r"(status));
     __asm__ volatile("csrw mepc, %0" ::"r"(KERNEL));
-    __asm__ volatile("li a0, 0; mret");
+    /* The kernel gets hart 0 and the board's device tree, as OpenSBI hands them on. */
+    __asm__ volatile("mv a1, %0; li a0, 0; mret" ::"r"(fdt));
     for (;;) {
     }
 }

@@ -48,17 +48,11 @@ extension ClassicMonitor {
         return pc &+ 4
     }
 
-    /// WFI: the guest idles until an interrupt it enabled is pending: its timer, the only source yet.
+    /// WFI: the guest idles until an interrupt it enabled is pending: its timer, or (when it enabled no
+    /// timer) nothing the monitor can foresee. The turn ends there; the hardware timer brings the guest's
+    /// interrupt at its next turn.
     private func waitForGuestInterrupt() {
         guard guest.interruptPending & guest.interruptEnable == 0 else { return }
-        guard guest.interruptEnable >> 5 & 1 == 1, guest.timerCompare != .max else { return }
-        let now = clint.time
-        if guest.timerCompare > now {
-            usleep(UInt32(min((guest.timerCompare - now) / (Clint.frequency / 1_000_000), 1_000_000)))
-        }
-        if clint.time >= guest.timerCompare {
-            guest.interruptPending |= 1 << 5
-            clint.timeCompare = .max
-        }
+        idleUntil = guest.interruptEnable >> 5 & 1 == 1 ? guest.timerCompare : .max
     }
 }

@@ -40,13 +40,18 @@ public final class ClassicMonitor {
     public internal(set) var counters = MonitorCounters()
     /// Set by an SBI shutdown or reset.
     var shutdown: ClassicMachine.Outcome?
+    /// Set by the guest's WFI when no interrupt it enabled is pending: the time (CLINT ticks) its timer is
+    /// due, or `.max` for none.
+    var idleUntil: UInt64?
 
     /// A guest of `memoryMiB` running `kernel` from its entry in supervisor mode, as SBI firmware starts a
-    /// kernel (a0 = hart id, a1 = 0: no device tree), with a disk of `disk.bytes` on the replica files given.
-    /// With `swap`, at most `swap.residentPages` of its pages stay in memory and the rest go to a swap file.
+    /// kernel (a0 = hart id, a1 = its device tree, or 0 for none), with a disk of `disk.bytes` on the replica
+    /// files given. With `swap`, at most `swap.residentPages` of its pages stay in memory and the rest go to
+    /// a swap file. With `bootArguments`, the guest gets a device tree at the top of its RAM, as QEMU's
+    /// `virt` board places it, with them as `/chosen/bootargs`.
     public init(
         memoryMiB: Int, kernel: ELFImage, disk: (replicas: [String], bytes: UInt64)? = nil,
-        swap: (path: String, residentPages: Int)? = nil
+        swap: (path: String, residentPages: Int)? = nil, bootArguments: String? = nil
     ) throws {
         guestBytes = UInt32(memoryMiB) << 20
         memory = GuestMemory(base: Self.ramBase, size: guestBytes + Self.shadowPages * 4096)
@@ -61,6 +66,14 @@ public final class ClassicMonitor {
             }
             memory.write(segment.bytes, at: segment.address)
         }
+        var treeAddress: UInt32 = 0
+        if let bootArguments {
+            let tree = FlattenedDeviceTree(
+                memoryBase: Self.ramBase, memoryBytes: guestBytes, bootArguments: bootArguments
+            ).blob
+            treeAddress = Self.ramBase + guestBytes - (UInt32(tree.count) + 4095) & ~4095
+            memory.write(tree, at: treeAddress)
+        }
         let ram = memory
         let bytes = guestBytes
         pager = try swap.map {
@@ -73,24 +86,64 @@ public final class ClassicMonitor {
         hart.csr.satp = 1 << 31 | shadow.root(for: .supervisor) >> 12
         self.disk?.prepare = { [unowned self] address, count in self.ensureResident(address, count: count) }
         hart.mode = .user
+        hart[register: 11] = treeAddress
     }
+
+    /// Guest memory the host backs now (the monitor's own tables included).
+    public var residentBytes: Int { memory.residentBytes }
 
     /// The instructions the guest has run (emulated ones included).
     public var instructions: UInt64 { hart.instructionsRetired }
 
-    /// Runs the guest until it shuts down (SBI or the test device) or `budget` instructions have run.
+    /// Runs the guest until it shuts down (SBI or the test device) or `budget` instructions have run; a guest
+    /// waiting for its timer sleeps until it is due.
     public func run(budget: Int) -> ClassicMachine.Outcome {
+        let end = instructions + UInt64(max(0, budget))
+        while instructions < end {
+            switch turn(budget: Int(end - instructions)) {
+            case .ran: break
+            case .ended(let outcome): return outcome
+            case .idle(let until?):
+                let now = ContinuousClock.now
+                if until > now { Thread.sleep(forTimeInterval: min(1, Double((until - now) / .microseconds(1)) / 1e6)) }
+            case .idle(nil):
+                // Waiting for nothing that can come: it would wait forever.
+                return .stillRunning
+            }
+        }
+        return .stillRunning
+    }
+
+    /// How one turn of the guest on the hardware ended.
+    public enum Turn: Equatable, Sendable {
+        /// It ran its budget, and can go on.
+        case ran
+        /// It waits for an interrupt (WFI): its timer, due at that instant, or nothing expected (nil). It runs
+        /// on from where it waited at its next turn.
+        case idle(until: ContinuousClock.Instant?)
+        case ended(ClassicMachine.Outcome)
+    }
+
+    /// Runs the guest for at most `budget` instructions; returns early when it shuts down or waits for an
+    /// interrupt, so that one thread can take turns among many guests.
+    public func turn(budget: Int) -> Turn {
         var left = budget
         while left > 0 {
             let before = hart.instructionsRetired
             let stop = hart.run(limit: min(left, 1 << 16)) { [testDevice] in testDevice.request != nil }
             left -= Int(hart.instructionsRetired - before) + 1
             if stop == .trapped { handleExit() }
-            if let shutdown { return shutdown }
-            if let outcome = testDevice.outcome { return outcome }
+            if let shutdown { return .ended(shutdown) }
+            if let outcome = testDevice.outcome { return .ended(outcome) }
+            if let waiting = idleUntil {
+                idleUntil = nil
+                guard waiting != .max else { return .idle(until: nil) }
+                let ticks = waiting > clint.time ? waiting - clint.time : 0
+                return .idle(until: .now + .nanoseconds(Int64(ticks * (1_000_000_000 / Clint.frequency))))
+            }
             deliverInterrupt()
         }
-        return .stillRunning
+        return .ran
     }
 
     /// A trap reached machine mode: take it as the monitor, then resume the guest in the hardware's user
