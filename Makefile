@@ -7,9 +7,11 @@ IAASD_ARGS ?=
 deps:
 	@scripts/install-deps.sh
 
-## The default AMI (kernel, initramfs, root disk) from Debian's packages, into .build/images/default.
+## The default AMI (kernel, initramfs, root disk) from Debian's packages, into .build/images/default, and
+## the classic engine's guests (riscv32, built with the toolchain's clang) into .build/images/classic.
 image: deps
 	guests/default/build.sh
+	guests/classic/build.sh
 
 build: deps
 	$(SWIFT) build
@@ -19,7 +21,7 @@ release: deps
 
 ## Builds release and runs iaasd in the foreground on the default data directory.
 run: release image
-	.build/release/iaasd --image-directory .build/images/default $(IAASD_ARGS)
+	.build/release/iaasd --image-directory .build/images/default --classic-image-directory .build/images/classic $(IAASD_ARGS)
 
 ## boto3 and the AWS CLI, pinned, in .build/conformance-venv: the clients the conformance suite drives iaasd with.
 conformance:

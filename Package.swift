@@ -52,6 +52,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
+                "API",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -23,6 +23,7 @@ struct DaemonOptions: Sendable {
     var account: String
     var cooldowns: Bool
     var imageDirectory: String?
+    var classicImageDirectory: String?
     var qemu: String
     var memoryDivisor: Int
     var acceleration: AccelerationMode
@@ -80,9 +81,13 @@ struct Daemon {
 
         let info = DaemonInfo(
             pid: Int(getpid()), startedAt: startedAt, dataDirectory: root.string, socketPath: options.socketPath)
-        let hypervisor = QEMUDriver(
+        let qemu = QEMUDriver(
             runDirectory: dataDirectory.run, binary: FilePath(options.qemu),
             acceleration: options.acceleration == .kvm ? .kvm : .tcg)
+        let hypervisor = Engines([
+            .x86_64: qemu,
+            .riscv32: ClassicDriver(runDirectory: dataDirectory.run, binary: ClassicDriver.defaultBinary()),
+        ])
         let acceleration = AccelerationChoice(
             options.acceleration == .kvm ? .kvm : .tcg, reason: options.acceleration.initialReason)
         let (networking, namespaceLock) = try networking(dataDirectory)
@@ -92,7 +97,9 @@ struct Daemon {
             collectInterval: options.collectInterval, account: options.account,
             cooldowns: .init(enforced: options.cooldowns),
             compute: ComputeConfiguration(
-                hypervisor: hypervisor, images: ImageCatalog(directory: options.imageDirectory),
+                hypervisor: hypervisor,
+                images: ImageCatalog(
+                    directory: options.imageDirectory, classicDirectory: options.classicImageDirectory),
                 memoryDivisor: options.memoryDivisor, acceleration: acceleration,
                 networking: networking))
         let report = try await VolumeReconciler(volumes: cloud.volumes).run()
@@ -117,6 +124,7 @@ struct Daemon {
             ])
 
         try await cloud.instances.images.registerBuiltIn(in: database)
+        try await cloud.instances.images.registerClassic(in: database)
         try await cloud.instances.ensureDefaultSecurityGroups()
         let compute = try await ComputeReconciler(service: cloud.instances).run()
         logger.info(
@@ -141,7 +149,7 @@ struct Daemon {
                 "iaas.ebs.snapshots-failed": "\(snapshots.failed)",
             ])
 
-        if options.acceleration == .auto { probeKVM(hypervisor, choice: acceleration) }
+        if options.acceleration == .auto { probeKVM(qemu, choice: acceleration) }
 
         // The data-directory lock covers the default socket; a socket given with --socket may be another
         // daemon's, which must not be taken over.

@@ -86,6 +86,11 @@ struct Iaasd: AsyncParsableCommand {
     @Option(help: "The default AMI's directory (guests/default/build.sh's output). Without it, no built-in image.")
     var imageDirectory: String?
 
+    @Option(
+        help:
+            "The classic engine's guests (guests/classic/build.sh's output). Without it, no built-in riscv32 image.")
+    var classicImageDirectory: String?
+
     @Option(help: "The QEMU binary that runs instances.")
     var qemu: String = "/usr/bin/qemu-system-x86_64"
 
@@ -207,6 +212,7 @@ struct Iaasd: AsyncParsableCommand {
             account: accountId,
             cooldowns: !sqsNoCooldowns,
             imageDirectory: imageDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            classicImageDirectory: classicImageDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
             qemu: qemu,
             memoryDivisor: memoryDivisor,
             acceleration: acceleration,

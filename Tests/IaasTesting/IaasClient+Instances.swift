@@ -39,8 +39,15 @@ extension IaasClient {
         return last
     }
 
-    /// The default AMI's id, from DescribeImages.
+    /// The default (x86-64) AMI's id, from DescribeImages.
     public func defaultImage() async throws -> String {
-        try await call(Methods.describeImages, DescribeImagesRequest(owners: ["amazon"])).images[0].imageId
+        let images = try await call(
+            Methods.describeImages,
+            DescribeImagesRequest(owners: ["amazon"], filters: [Filter(name: "architecture", values: ["x86_64"])]))
+        guard let image = images.images.first else { throw NoDefaultImage() }
+        return image.imageId
     }
 }
+
+/// DescribeImages found no built-in x86-64 AMI (the daemon was started without `--image-directory`).
+public struct NoDefaultImage: Error {}

@@ -62,6 +62,7 @@ final class RequestProcessorTests {
             Methods.listMessageMoveTasks.name, Methods.cancelMessageMoveTask.name, Methods.runInstances.name,
             Methods.describeInstances.name, Methods.startInstances.name, Methods.stopInstances.name,
             Methods.rebootInstances.name, Methods.terminateInstances.name, Methods.getConsoleOutput.name,
+            Methods.describeInstanceStats.name,
             Methods.describeImages.name, Methods.describeInstanceTypes.name, Methods.attachVolume.name,
             Methods.detachVolume.name, Methods.allocateAddress.name, Methods.associateAddress.name,
             Methods.disassociateAddress.name, Methods.releaseAddress.name, Methods.describeAddresses.name,

@@ -31,6 +31,7 @@ final class StoreDatabaseTests {
         "v1-volumes-tags", "v2-queues", "v3-message-move-tasks", "v4-compute", "v5-addresses",
         "v6-loopback-ports", "v7-s3", "v8-s3-multipart", "v9-snapshots", "v10-image-snapshots", "v11-s3-object-tags",
         "v12-s3-versions", "v13-snapshot-imports", "v14-object-checksums", "v15-security-groups", "v16-boot-images",
+        "v17-architectures",
     ]
 
     @Test("opening a fresh file creates and migrates the schema")

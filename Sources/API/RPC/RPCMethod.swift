@@ -115,6 +115,9 @@ public enum Methods {
     public static let getConsoleOutput = RPCMethod<GetConsoleOutputRequest, GetConsoleOutputResult>(
         "ec2.GetConsoleOutput")
     public static let describeImages = RPCMethod<DescribeImagesRequest, DescribeImagesResult>("ec2.DescribeImages")
+    /// Our own: the classic VMM's counters for an instance.
+    public static let describeInstanceStats = RPCMethod<DescribeInstanceStatsRequest, DescribeInstanceStatsResult>(
+        "vmm.DescribeInstanceStats")
     public static let describeInstanceTypes = RPCMethod<DescribeInstanceTypesRequest, DescribeInstanceTypesResult>(
         "ec2.DescribeInstanceTypes")
     public static let createTags = RPCMethod<CreateTagsRequest, ReturnResult>("ec2.CreateTags")

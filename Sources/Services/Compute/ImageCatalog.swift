@@ -15,11 +15,20 @@ public struct ImageCatalog: Sendable {
         + SHA256.hash(data: Data("iaas-default".utf8))
         .map { String(format: "%02x", $0) }.joined().prefix(17)
     public static let defaultImageName = "iaas-default-busybox-x86_64"
+    /// Where the classic engine's guests are (`guests/classic/build.sh`'s output: `os.elf`, `os-root.raw`);
+    /// nil: no built-in riscv32 image.
+    public let classicDirectory: String?
+    public static let classicImageId =
+        "ami-"
+        + SHA256.hash(data: Data("iaas-classic".utf8))
+        .map { String(format: "%02x", $0) }.joined().prefix(17)
+    public static let classicImageName = "iaas-classic-os-riscv32"
     /// AWS's owner id of Amazon's own images.
     static let amazonOwner = "137112412989"
 
-    public init(directory: String?) {
+    public init(directory: String?, classicDirectory: String? = nil) {
         self.directory = directory
+        self.classicDirectory = classicDirectory
     }
 
     /// Records the built-in image (its files' paths and size) if its files are there.
@@ -39,6 +48,22 @@ public struct ImageCatalog: Sendable {
             rootDiskPath: files[2], rootSizeGiB: max(8, (rootBytes + (1 << 30) - 1) >> 30),
             creationDate: Date(timeIntervalSince1970: 1_796_083_200), builtIn: true)
         try await database.write { db in try record.save(db) }
+    }
+
+    /// Records the built-in riscv32 image, which the classic engine boots, if its files are there.
+    public func registerClassic(in database: StoreDatabase) async throws {
+        guard let classicDirectory else { return }
+        let files = ["os.elf", "os-root.raw"].map { classicDirectory + "/" + $0 }
+        guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else { return }
+        var record = ImageRecord(
+            id: Self.classicImageId, name: Self.classicImageName,
+            description:
+                "iaas classic os for the built-in classic VMM (riscv32, r32 instance types): a banner, its hostname and address, then idle",
+            ownerId: Self.amazonOwner, state: "available", kernelPath: files[0], initrdPath: nil,
+            rootDiskPath: files[1], rootSizeGiB: 1, creationDate: Date(timeIntervalSince1970: 1_796_083_200),
+            builtIn: true)
+        record.architecture = "riscv32"
+        try await database.write { [record] db in try record.save(db) }
     }
 
     /// An image a launch in `region` can use: `available` (a snapshot-backed one once its snapshot is
@@ -76,6 +101,7 @@ public struct ImageCatalog: Sendable {
             ownerId: record.builtIn ? amazonOwner : account, imageOwnerAlias: record.builtIn ? "amazon" : nil,
             state: state(of: record, snapshot: snapshot), public: record.builtIn, creationDate: record.creationDate,
             rootSizeGiB: record.rootSizeGiB, rootSnapshotId: record.rootSnapshotId, imageType: record.imageType,
-            kernelId: record.kernelId, ramdiskId: record.ramdiskId, imageLocation: record.imageLocation)
+            kernelId: record.kernelId, ramdiskId: record.ramdiskId, imageLocation: record.imageLocation,
+            architecture: record.architecture)
     }
 }

@@ -32,7 +32,9 @@ extension InstanceService {
                 }
                 await CrashPoint.reach("instance.boot.after-volume")
                 let address = try await assignPublicAddress(instance)
-                if networking.mode == .user {
+                if try InstanceType.named(instance.instanceType).isClassic {
+                    // The classic board has no network device: nothing to forward or plug in.
+                } else if networking.mode == .user {
                     instance.loopbackHttpPort = try await assignLoopbackPort(id)
                 } else {
                     // The tap, the DHCP lease and the NAT of the public address, before the guest asks.

@@ -113,6 +113,7 @@ extension InstanceService {
         let privateName = InstanceNetwork.privateDnsName(record.privateIp, region: region)
         let subnet = subnetId(of: record.zone)
         let reason = record.stateReasonCode.map { StateReason(code: $0, message: record.stateReasonMessage ?? $0) }
+        let type = (try? InstanceType.named(record.instanceType)) ?? InstanceType.all[0]
         return Instance(
             instanceId: record.id, imageId: record.imageId, instanceType: record.instanceType,
             state: InstanceStateValue(code: record.state.code, name: record.state.rawValue),
@@ -121,7 +122,7 @@ extension InstanceService {
             publicIpAddress: record.publicIp, stateTransitionReason: record.stateTransitionReason ?? "",
             stateReason: reason, launchTime: record.launchTime, amiLaunchIndex: record.launchIndex,
             placement: Placement(availabilityZone: record.zone, tenancy: "default"), subnetId: subnet,
-            vpcId: InstanceNetwork.vpcId, hypervisor: hypervisor.name,
+            vpcId: InstanceNetwork.vpcId, architecture: type.architecture.rawValue, hypervisor: engine(of: type).name,
             blockDeviceMappings: attachments.sorted { $0.device < $1.device }.map { attachment in
                 InstanceBlockDeviceMapping(
                     deviceName: attachment.device,

@@ -77,8 +77,9 @@ extension InstanceService {
             instanceTypes: types.map { type in
                 InstanceTypeInfo(
                     instanceType: type.name, vCpus: type.vcpus, memoryMiB: type.memoryMiB,
-                    instanceStorageGB: type.instanceStorageGB, hypervisor: hypervisor.name,
-                    guestMemoryInMiB: type.guestMemoryMiB(divisor: memoryDivisor))
+                    instanceStorageGB: type.instanceStorageGB, hypervisor: engine(of: type).name,
+                    guestMemoryInMiB: type.guestMemoryMiB(divisor: memoryDivisor),
+                    architecture: type.architecture.rawValue)
             })
     }
 }

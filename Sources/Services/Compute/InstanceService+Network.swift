@@ -80,12 +80,14 @@ extension InstanceService {
             let internalName = InstanceNetwork.privateDnsName(record.privateIp, region: region)
             let external = record.publicIp.map { InstanceNetwork.publicDnsName($0, region: region) }
             let running = Self.statesWithMachine.contains(record.state)
+            // The classic board has no network device: its names resolve, but it has no tap.
+            let classic = (try? InstanceType.named(record.instanceType))?.isClassic == true
             return RegionPlan.Interface(
                 instanceId: record.id, mac: record.macAddress, privateAddress: record.privateIp,
                 hostname: String(internalName.prefix { $0 != "." }),
                 names: [internalName] + (external.map { [$0] } ?? []),
                 publicAddress: running ? record.publicIp : nil, publicName: running ? external : nil,
-                hasTap: running, securityGroups: groupsOf[record.id] ?? [])
+                hasTap: running && !classic, securityGroups: groupsOf[record.id] ?? [])
         }
         let subnets = zones.indices.map { index in
             let subnet = InstanceNetwork.subnet(zoneIndex: index)

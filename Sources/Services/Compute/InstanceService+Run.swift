@@ -26,7 +26,7 @@ extension InstanceService {
         }
         let devices = try LaunchBlockDevices(
             request.blockDeviceMappings, zone: zone, catalog: catalog,
-            slots: hypervisor.maxDisks - 1 - (type.instanceStorageGB == nil ? 0 : 1))
+            slots: engine(of: type).maxDisks - 1 - (type.instanceStorageGB == nil ? 0 : 1))
         let zoneIndex = placement(of: zone).index
         let capacity = self.capacity
         let divisor = memoryDivisor
@@ -41,6 +41,11 @@ extension InstanceService {
                 if !earlier.isEmpty { return (earlier, false) }
             }
             let image = try ImageCatalog.image(request.imageId, region: catalog.region(ofZone: zone), in: db)
+            guard image.architecture == type.architecture.rawValue else {
+                throw .invalidParameterValue(
+                    "The architecture '\(type.architecture.rawValue)' of the specified instance type does not match the architecture '\(image.architecture)' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI."
+                )
+            }
             let groups = try SecurityGroupLookup.launchGroups(
                 ids: request.securityGroupIds, names: request.securityGroups, region: placement(of: zone).region,
                 in: db)
@@ -55,18 +60,10 @@ extension InstanceService {
                         InstanceRecord.Columns.state)
                 ).fetchAll(db)
             }
-            let used = live.reduce(into: (vcpus: 0, memory: 0)) { sum, instance in
-                let type = try? InstanceType.named(instance.instanceType)
-                sum.vcpus += type?.vcpus ?? 0
-                sum.memory += type?.guestMemoryMiB(divisor: divisor) ?? 0
-            }
-            let fits = min(
-                (capacity.vcpus - used.vcpus) / type.vcpus,
-                (capacity.memoryMiB - used.memory) / type.guestMemoryMiB(divisor: divisor))
+            let fits = Self.instancesThatFit(type, live: live, capacity: capacity, divisor: divisor)
             guard fits >= request.minCount else {
                 throw ComputeErrors.insufficientCapacity(
-                    "\(used.vcpus) of \(capacity.vcpus) vCPUs and \(used.memory) of \(capacity.memoryMiB) MiB in use; \(request.minCount) × \(type.name) do not fit"
-                )
+                    "\(request.minCount) × \(type.name) do not fit: \(fits) more fit on this host")
             }
             var taken = Set(
                 try db.catching {
@@ -131,6 +128,21 @@ extension InstanceService {
         }
         return Reservation(
             reservationId: reservationId, ownerId: account, instances: try await describe(ids: launched.map(\.id)))
+    }
+
+    /// How many more instances of `type` the host takes: its vCPUs and memory for QEMU's, a count for the
+    /// classic engine's.
+    private static func instancesThatFit(
+        _ type: InstanceType, live: [InstanceRecord], capacity: Capacity, divisor: Int
+    ) -> Int {
+        let types = live.compactMap { try? InstanceType.named($0.instanceType) }
+        if type.isClassic { return capacity.classicInstances - types.filter(\.isClassic).count }
+        let hosted = types.filter { !$0.isClassic }
+        let vcpus = hosted.reduce(0) { $0 + $1.vcpus }
+        let memory = hosted.reduce(0) { $0 + $1.guestMemoryMiB(divisor: divisor) }
+        return min(
+            (capacity.vcpus - vcpus) / type.vcpus, (capacity.memoryMiB - memory) / type.guestMemoryMiB(divisor: divisor)
+        )
     }
 
     /// The zone of `Placement.AvailabilityZone`, or of `SubnetId`, or the default region's first.

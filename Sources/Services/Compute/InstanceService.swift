@@ -18,18 +18,22 @@ public struct InstanceService: Sendable {
     public struct Capacity: Sendable {
         public var vcpus: Int
         public var memoryMiB: Int
+        /// Instances of the classic engine (`r32` types), counted apart: a software hart costs a slice of a
+        /// worker's core only while it runs, and its memory is backed only as it is touched.
+        public var classicInstances: Int
 
-        public init(vcpus: Int, memoryMiB: Int) {
+        public init(vcpus: Int, memoryMiB: Int, classicInstances: Int = 5000) {
             self.vcpus = vcpus
             self.memoryMiB = memoryMiB
+            self.classicInstances = classicInstances
         }
 
         /// Sixteen vCPUs per core and the host's memory: an idle guest costs little CPU, and its memory is
-        /// allocated only as it is touched.
+        /// allocated only as it is touched; 2,500 classic instances per core.
         public static var host: Capacity {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let memory = Int(ProcessInfo.processInfo.physicalMemory / (1 << 20))
-            return Capacity(vcpus: cores * 16, memoryMiB: memory)
+            return Capacity(vcpus: cores * 16, memoryMiB: memory, classicInstances: cores * 2500)
         }
     }
 
@@ -76,9 +80,10 @@ public struct InstanceService: Sendable {
         return (catalog.regions.first?.regionName ?? "us-east-1", 0)
     }
 
-    /// The instance's machine as the engine runs it: its type's vCPUs and memory, its kernel, the root
-    /// volume's replicas, one NIC with its private address and hostname: on its tap in the region's VPC
-    /// namespace, or in QEMU's user-mode networking.
+    /// The instance's machine as the engine runs it: its type's vCPUs, memory and architecture, its kernel,
+    /// the root volume's replicas, one NIC with its private address and hostname: on its tap in the
+    /// region's VPC namespace, or in QEMU's user-mode networking. The classic board has no network device:
+    /// its guest learns its address and hostname from its boot arguments.
     func machine(
         _ record: InstanceRecord, boot: (kernel: String, initrd: String?), root: VolumeRecord,
         attached: [VolumeRecord] = []
@@ -86,6 +91,7 @@ public struct InstanceService: Sendable {
         let type = try InstanceType.named(record.instanceType)
         let (region, index) = placement(of: record.zone)
         let hostname = String(InstanceNetwork.privateDnsName(record.privateIp, region: region).prefix { $0 != "." })
+        let onTap = networking.mode == .vpc && !type.isClassic
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: boot.kernel, initrd: boot.initrd,
@@ -95,9 +101,16 @@ public struct InstanceService: Sendable {
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,
                     subnet: InstanceNetwork.subnetText(zoneIndex: index),
                     forwards: record.loopbackHttpPort.map { [NIC.PortForward(hostPort: $0, guestPort: 80)] } ?? [],
-                    tap: networking.mode == .vpc ? RegionLayout.tap(instanceId: record.id) : nil)
+                    tap: onTap ? RegionLayout.tap(instanceId: record.id) : nil)
             ],
-            networkNamespace: networking.mode == .vpc ? networking.layout(region: region).namespacePath : nil)
+            networkNamespace: onTap ? networking.layout(region: region).namespacePath : nil,
+            architecture: type.architecture)
+    }
+
+    /// The engine that runs instances of `type`: its name and how many disks its machines take.
+    func engine(of type: InstanceType) -> (name: String, maxDisks: Int) {
+        let driver = (hypervisor as? Engines)?.driver(for: type.architecture) ?? hypervisor
+        return (driver.name, driver.maxDisks)
     }
 
     /// Fetches instances by id, or `InvalidInstanceID.NotFound` naming those that are not there.

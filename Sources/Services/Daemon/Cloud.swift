@@ -178,6 +178,9 @@ public struct Cloud: Sendable {
         router.register(Methods.getConsoleOutput) { request throws(CloudError) in
             try await instances.getConsoleOutput(request)
         }
+        router.register(Methods.describeInstanceStats) { request throws(CloudError) in
+            try await instances.describeInstanceStats(request)
+        }
         router.register(Methods.attachVolume) { request throws(CloudError) in try await instances.attachVolume(request)
         }
         router.register(Methods.detachVolume) { request throws(CloudError) in try await instances.detachVolume(request)

@@ -311,6 +311,12 @@ enum Schema {
                 t.add(column: "initrdPath", .text)
             }
         }
+        migrator.registerMigration("v17-architectures") { db in
+            // riscv32 machine images, which the classic engine boots.
+            try db.alter(table: ImageRecord.databaseTableName) { t in
+                t.add(column: "architecture", .text).notNull().defaults(to: "x86_64")
+            }
+        }
         return migrator
     }
 

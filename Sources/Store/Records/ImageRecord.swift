@@ -29,6 +29,8 @@ public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
     /// The kernel and ramdisk images a machine image boots, when not the default AMI's.
     public var kernelId: String?
     public var ramdiskId: String?
+    /// `x86_64`, or `riscv32` for the classic engine's images.
+    public var architecture: String = "x86_64"
 
     public init(
         id: String, name: String, description: String, ownerId: String, state: String, kernelPath: String,

@@ -438,6 +438,9 @@ struct CLITests {
           terminate-instances     Terminate instances: their VMs and
                                   DeleteOnTermination volumes go.
           get-console-output      Print an instance's serial console (last 64 KiB).
+          describe-instance-vm-stats
+                                  Show what the classic VMM counted for a running r32
+                                  instance (vmm.DescribeInstanceStats).
           describe-images         List AMIs.
           create-image            Make an AMI of an instance: its root volume
                                   snapshotted with the guest paused, never rebooted.

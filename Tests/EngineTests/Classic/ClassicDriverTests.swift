@@ -83,7 +83,7 @@ struct ClassicDriverTests {
         #expect(statistics.sbiCalls >= 1, "the timer is set through SBI")
         #expect(statistics.emulatedInstructions == 2, "csrs sie and wfi trap and are emulated")
         #expect(statistics.exitsByCause["illegalInstruction", default: 0] == 2)
-        #expect(statistics.deviceAccesses > console.utf8.count, "every byte to the UART is an I/O exit")
+        #expect(statistics.ioExits > console.utf8.count, "every byte to the UART is an I/O exit")
         #expect(statistics.boots == 1)
         try await Task.sleep(for: .milliseconds(300))
         let later = try #require(await driver.statistics(id))

@@ -50,7 +50,8 @@ public struct Image: Codable, Sendable, Hashable {
         imageId: String, name: String, description: String, ownerId: String, imageOwnerAlias: String?, state: String,
         public: Bool, creationDate: Date, rootSizeGiB: Int, rootSnapshotId: String? = nil,
         imageType: String = "machine",
-        kernelId: String? = nil, ramdiskId: String? = nil, imageLocation: String? = nil
+        kernelId: String? = nil, ramdiskId: String? = nil, imageLocation: String? = nil,
+        architecture: String = "x86_64"
     ) {
         self.imageId = imageId
         self.name = name
@@ -58,7 +59,7 @@ public struct Image: Codable, Sendable, Hashable {
         self.ownerId = ownerId
         self.imageOwnerAlias = imageOwnerAlias
         self.state = state
-        architecture = "x86_64"
+        self.architecture = architecture
         self.imageType = imageType
         virtualizationType = "hvm"
         hypervisor = "xen"
@@ -134,14 +135,16 @@ public struct InstanceTypeInfo: Codable, Sendable, Hashable {
     public var instanceStorageSupported: Bool
     public var instanceStorageInfo: InstanceStorageInfo?
     public var hypervisor: String
+    public var processorInfo: ProcessorInfo
     /// Not AWS's: the memory the guest really gets on this host (AWS's, divided by the host's factor).
     public var guestMemoryInMiB: Int
 
     public init(
         instanceType: String, vCpus: Int, memoryMiB: Int, instanceStorageGB: Int?, hypervisor: String,
-        guestMemoryInMiB: Int
+        guestMemoryInMiB: Int, architecture: String = "x86_64"
     ) {
         self.instanceType = instanceType
+        processorInfo = ProcessorInfo(supportedArchitectures: [architecture])
         vCpuInfo = VCpuInfo(defaultVCpus: vCpus)
         memoryInfo = MemoryInfo(sizeInMiB: memoryMiB)
         instanceStorageSupported = instanceStorageGB != nil
@@ -153,6 +156,10 @@ public struct InstanceTypeInfo: Codable, Sendable, Hashable {
 
 public struct VCpuInfo: Codable, Sendable, Hashable {
     public var defaultVCpus: Int
+}
+
+public struct ProcessorInfo: Codable, Sendable, Hashable {
+    public var supportedArchitectures: [String]
 }
 
 public struct MemoryInfo: Codable, Sendable, Hashable {

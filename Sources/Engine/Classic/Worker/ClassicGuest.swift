@@ -1,3 +1,4 @@
+import API
 import Foundation
 import SystemPackage
 
@@ -127,7 +128,7 @@ final class ClassicGuest {
             mips: seconds > 0 ? Double(instructions) / seconds / 1e6 : 0,
             exitsByCause: Dictionary(uniqueKeysWithValues: counters.exits.map { (Self.causeName($0.key), $0.value) }),
             emulatedInstructions: counters.emulatedInstructions, sbiCalls: counters.sbiCalls,
-            deviceAccesses: counters.deviceAccesses, injectedExceptions: counters.injectedExceptions,
+            ioExits: counters.deviceAccesses, injectedExceptions: counters.injectedExceptions,
             injectedInterrupts: counters.injectedInterrupts, maskedPageFaults: counters.maskedPageFaults,
             injectedPageFaults: counters.injectedPageFaults, shadowFlushes: counters.shadowFlushes,
             pageTableWrites: counters.pageTableWrites, pagesSwappedOut: counters.pagesSwappedOut,

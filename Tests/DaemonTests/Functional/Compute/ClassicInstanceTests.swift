@@ -1,0 +1,112 @@
+import API
+import Foundation
+import IaasTesting
+import Testing
+
+/// riscv32 instances on the built-in classic VMM, through the real daemon and its worker processes: the
+/// same EC2 lifecycle as QEMU's instances, and the VMM's counters (`vmm.DescribeInstanceStats`).
+@Suite("Classic instances")
+struct ClassicInstanceTests {
+    static func fixture() async throws -> ComputeFixture {
+        try await ComputeFixture.start(arguments: ["--classic-image-directory", try ClassicGuests.directory()])
+    }
+
+    static func classicImage(_ client: IaasClient) async throws -> Image {
+        let images = try await client.call(
+            Methods.describeImages,
+            DescribeImagesRequest(filters: [Filter(name: "architecture", values: ["riscv32"])]))
+        return try #require(images.images.first)
+    }
+
+    static func stats(_ client: IaasClient, _ id: String) async throws -> VMStatistics {
+        let result = try await client.call(Methods.describeInstanceStats, DescribeInstanceStatsRequest(instanceId: id))
+        #expect(result.instanceId == id && result.engine == "classic")
+        return result.statistics
+    }
+
+    static func refusal<T>(_ call: () async throws -> T) async -> String? {
+        do {
+            _ = try await call()
+            return nil
+        } catch let error as RPCErrorObject {
+            return error.awsCode
+        } catch {
+            return "unexpected: \(error)"
+        }
+    }
+
+    @Test func aRiscvInstanceRunsStopsStartsSurvivesARestartAndTerminates() async throws {
+        let fixture = try await Self.fixture()
+        var client = fixture.client
+        let image = try await Self.classicImage(client)
+        #expect(image.architecture == "riscv32" && image.name == "iaas-classic-os-riscv32")
+
+        let launched = try await client.runInstance(image: image.imageId, type: "r32.nano")
+        #expect(launched.architecture == "riscv32" && launched.hypervisor == "classic")
+        let id = launched.instanceId
+        let running = try await client.waitForInstance(id, state: "running", timeout: .seconds(60))
+        #expect(running.publicIpAddress != nil, "a public address, as any instance")
+        let console = try await client.call(Methods.getConsoleOutput, GetConsoleOutputRequest(instanceId: id))
+        let text = String(decoding: Data(base64Encoded: console.output) ?? Data(), as: UTF8.self)
+        let host = launched.privateDnsName.prefix { $0 != "." }
+        #expect(text.hasPrefix("iaas classic os 1 (riscv32, 16 MiB)\n"), "\(text)")
+        #expect(
+            text.contains("iaas-guest: ready hostname=\(host) address=\(launched.privateIpAddress) root=mounted"),
+            "\(text)")
+
+        let first = try await Self.stats(client, id)
+        #expect(first.boots == 1)
+        #expect(first.instructions > 1000 && first.sbiCalls >= 1 && first.emulatedInstructions >= 2)
+        #expect(first.ioExits > text.utf8.count, "every byte to the UART traps to the monitor")
+        #expect(first.residentBytes > 0 && first.residentBytes < 1 << 20, "\(first.residentBytes) bytes resident")
+        let table = try await iaasctl(
+            ["describe-instance-vm-stats", "--instance-id", id], socket: fixture.daemon.socketPath)
+        #expect(
+            table.status == 0 && table.stdout.contains("engine") && table.stdout.contains("classic"), "\(table.stdout)")
+        #expect(table.stdout.contains("exits.illegalInstruction"), "\(table.stdout)")
+
+        // kill -9 of the daemon: the guest runs on in its worker, and the next daemon finds it.
+        try await fixture.restart()
+        client = fixture.client
+        #expect(try await client.instance(id).state.name == "running")
+        let after = try await Self.stats(client, id)
+        #expect(after.boots == 1 && after.instructions >= first.instructions && after.startTime == first.startTime)
+
+        _ = try await client.call(Methods.stopInstances, StopInstancesRequest(instanceIds: [id]))
+        let stopped = try await client.waitForInstance(id, state: "stopped", timeout: .seconds(60))
+        #expect(stopped.publicIpAddress == nil)
+        #expect(await Self.refusal { try await Self.stats(client, id) } == "IncorrectInstanceState")
+        _ = try await client.call(Methods.startInstances, InstanceIdsRequest(instanceIds: [id]))
+        _ = try await client.waitForInstance(id, state: "running", timeout: .seconds(60))
+        #expect(try await Self.stats(client, id).boots == 1, "a start is a new machine")
+
+        _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
+        _ = try await client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
+        #expect(await Self.refusal { try await Self.stats(client, id) } == "IncorrectInstanceState")
+        await fixture.stop()
+    }
+
+    @Test func architecturesMustMatchAndCountersAreTheClassicEnginesAlone() async throws {
+        let fixture = try await Self.fixture()
+        let client = fixture.client
+        let classic = try await Self.classicImage(client).imageId
+        #expect(
+            await Self.refusal { try await client.runInstance(image: classic, type: "t3.micro") }
+                == "InvalidParameterValue")
+        #expect(
+            await Self.refusal { try await client.runInstance(image: fixture.image, type: "r32.nano") }
+                == "InvalidParameterValue")
+        #expect(
+            await Self.refusal { try await Self.stats(client, "i-0123456789abcdef0") } == "InvalidInstanceID.NotFound")
+        #expect(await Self.refusal { try await Self.stats(client, "vol-1") } == "InvalidInstanceID.Malformed")
+        let described = try await client.call(Methods.describeInstances, DescribeInstancesRequest())
+        #expect(described.reservations.isEmpty, "nothing was launched")
+        // The r32 types are described with the engine that runs them.
+        let types = try await client.call(
+            Methods.describeInstanceTypes, DescribeInstanceTypesRequest(instanceTypes: ["t3.micro", "r32.nano"]))
+        #expect(types.instanceTypes.map(\.hypervisor) == ["qemu", "classic"])
+        #expect(types.instanceTypes.last?.memoryInfo.sizeInMiB == 16)
+        #expect(types.instanceTypes.map(\.processorInfo.supportedArchitectures) == [["x86_64"], ["riscv32"]])
+        await fixture.stop()
+    }
+}
