@@ -51,6 +51,9 @@ public struct Disk: Sendable, Codable, Equatable {
         case replicated([Replica])
         /// A local disk with no replication (instance store).
         case local(path: String)
+        /// An instance-store root: it starts as the image's root disk `base` (only read) and keeps the
+        /// guest's writes in `path`, made at the first write; erased when the instance stops or ends.
+        case ephemeral(base: String, path: String)
     }
 
     public init(id: String, backing: Backing) {

@@ -10,6 +10,7 @@ struct IaasBench: AsyncParsableCommand {
         subcommands: [
             VolumesBenchmark.self, SQSBenchmark.self, InstancesBenchmark.self, S3Benchmark.self,
             SnapshotsBenchmark.self, HTTPBenchmark.self, NetworkBenchmark.self, VMMBenchmark.self,
+            SurgeBenchmark.self,
         ]
     )
 }

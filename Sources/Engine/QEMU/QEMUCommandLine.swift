@@ -92,6 +92,17 @@ struct QEMUCommandLine: Sendable {
         nodes: [String], descriptors: [(path: FilePath, text: String)]
     ) {
         switch disk.backing {
+        case .ephemeral(let base, _):
+            // No QEMU machine has an instance-store root (no x86 AMI is instance-store-backed): at most, the
+            // image's disk, which the guest cannot change.
+            return (
+                [
+                    json([
+                        "driver": "raw", "node-name": disk.id, "read-only": true,
+                        "file": ["driver": "file", "filename": base, "read-only": true],
+                    ])
+                ], []
+            )
         case .local(let path):
             return (
                 [

@@ -2,9 +2,9 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// A connection to a QEMU's QMP socket: capabilities negotiated, commands answered in order by id, and
-/// events passed to a handler. It ends when QEMU closes the socket, which is how the driver learns that a
-/// machine is gone.
+/// A connection to a QEMU's QMP socket (or a classic worker's, which speaks the same wire format):
+/// capabilities negotiated, commands answered by id, and events passed to a handler. It ends when the VMM
+/// closes the socket, which is how a driver learns that a machine (or a worker) is gone.
 actor QMPConnection {
     private var pending: [Int: CheckedContinuation<QMPValue, any Error>] = [:]
     private var nextID = 1
@@ -83,7 +83,7 @@ actor QMPConnection {
 
     private func timeOut(_ id: Int, _ command: String) {
         pending.removeValue(forKey: id)?.resume(
-            throwing: Failure(description: "QEMU did not answer \(command) in time"))
+            throwing: Failure(description: "the VMM did not answer \(command) in time"))
     }
 
     private func receive(_ line: ByteBuffer, onEvent: @Sendable (String, QMPValue) -> Void) {
@@ -109,7 +109,7 @@ actor QMPConnection {
         isClosed = true
         outgoing?.finish()
         for continuation in pending.values {
-            continuation.resume(throwing: Failure(description: "QEMU closed its QMP socket"))
+            continuation.resume(throwing: Failure(description: "the VMM closed its control socket"))
         }
         pending.removeAll()
     }

@@ -93,6 +93,13 @@ struct ClassicDriverTests {
         #expect(await nextEvent(driver) == .exited(id: id, guestInitiated: false, requested: true))
         #expect(await driver.status(id) == .stopped)
         #expect(await driver.statistics(id) == nil)
+        // The console outlives the machine: its worker wrote it to the run directory as it ended.
+        #expect(String(decoding: await driver.consoleOutput(id), as: UTF8.self) == console)
+        // A new start begins a new console.
+        try await driver.start(try machine(id))
+        _ = try await driver.waitUntilReady(id, timeout: .seconds(30))
+        #expect(String(decoding: await driver.consoleOutput(id), as: UTF8.self) == console)
+        await driver.kill(id)
     }
 
     @Test func aGuestThatPowersOffEndsAsItsOwnDoing() async throws {

@@ -1,16 +1,16 @@
 import Foundation
 
 /// A virtio block device on the legacy virtio-mmio transport (version 1, as QEMU's `virt` board offers it
-/// by default), one request queue. Its disk is a set of replica files of the same size: a write reaches
-/// every replica before the request completes, a read comes from the first. Requests are done when the
-/// guest notifies the queue; `interruptStatus` then says a used buffer is there.
+/// by default), one request queue, on a `BlockStorage` (an EBS volume's replicas, every write reaching
+/// each before it completes, or an instance-store root). Requests are done when the guest notifies the
+/// queue; `interruptStatus` then says a used buffer is there.
 public final class VirtioBlock: MMIODevice {
     public static let magic: UInt32 = 0x7472_6976  // "virt"
     static let queueSize: UInt32 = 16
     static let sectorBytes = 512
 
     private let memory: GuestMemory
-    private let replicas: [FileHandle]
+    private let storage: any BlockStorage
     public let sectors: UInt64
     private var status: UInt32 = 0
     private var pageSize: UInt32 = 4096
@@ -26,14 +26,12 @@ public final class VirtioBlock: MMIODevice {
     /// monitor makes the pages resident.
     public var prepare: ((UInt32, UInt32) -> Void)?
 
-    /// A disk of `bytes` on the files at `paths` (each must have at least that many bytes).
-    public init(memory: GuestMemory, replicas paths: [String], bytes: UInt64) throws {
+    /// A disk of `bytes` on `storage`.
+    public init(memory: GuestMemory, storage: any BlockStorage, bytes: UInt64) {
         self.memory = memory
-        replicas = try paths.map { try FileHandle(forUpdating: URL(fileURLWithPath: $0)) }
+        self.storage = storage
         sectors = bytes / UInt64(Self.sectorBytes)
     }
-
-    deinit { for replica in replicas { try? replica.close() } }
 
     public func read(offset: UInt32, width: Int) -> UInt32? {
         guard width == 4 else { return offset >= 0x100 ? configuration(offset, width: width) : nil }
@@ -157,19 +155,12 @@ public final class VirtioBlock: MMIODevice {
             do {
                 switch type {
                 case 0:  // read into the guest
-                    try replicas[0].seek(toOffset: offset)
-                    var data = [UInt8](try replicas[0].read(upToCount: Int(buffer.length)) ?? Data())
-                    data += [UInt8](repeating: 0, count: Int(buffer.length) - data.count)
-                    memory.write(data, at: buffer.address)
+                    memory.write(try storage.read(at: offset, count: Int(buffer.length)), at: buffer.address)
                     written += buffer.length
-                case 1:  // write from the guest, to every replica
-                    let data = Data(memory.read(buffer.address, count: Int(buffer.length)))
-                    for replica in replicas {
-                        try replica.seek(toOffset: offset)
-                        try replica.write(contentsOf: data)
-                    }
+                case 1:  // write from the guest (to every replica)
+                    try storage.write(memory.read(buffer.address, count: Int(buffer.length)), at: offset)
                 case 4:  // flush
-                    for replica in replicas { try replica.synchronize() }
+                    try storage.flush()
                 default:
                     result = 2  // unsupported
                 }
@@ -179,7 +170,7 @@ public final class VirtioBlock: MMIODevice {
             offset += UInt64(buffer.length)
         }
         if type == 4 && chain.count == 2 {
-            do { for replica in replicas { try replica.synchronize() } } catch { result = 1 }
+            do { try storage.flush() } catch { result = 1 }
         }
         memory.write([result], at: status.address)
         return written

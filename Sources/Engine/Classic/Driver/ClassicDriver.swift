@@ -180,12 +180,9 @@ public actor ClassicDriver: Hypervisor {
             throw .startFailed("the classic engine runs riscv32 machines, not \(machine.processor.rawValue)")
         }
         guard placement[machine.id] == nil else { throw .startFailed("machine \(machine.id) is already running") }
-        let files = MachineFiles(runDirectory: runDirectory, id: machine.id)
-        do {
-            try MachineFileIO.prepare(files, description: machine, descriptors: [])
-        } catch {
-            throw .startFailed("could not prepare \(files.directory): \(error)")
-        }
+        // No run directory while it runs: the worker keeps its console and writes it there when it ends.
+        // The last run's console goes now, as QEMU's does at a start.
+        _ = unlink(MachineFiles(runDirectory: runDirectory, id: machine.id).console.string)
         // The least loaded worker (placements count only machines this driver knows to run there).
         var load = Dictionary(uniqueKeysWithValues: (0..<workerCount).map { ($0, 0) })
         for index in placement.values { load[index, default: 0] += 1 }
@@ -193,7 +190,9 @@ public actor ClassicDriver: Hypervisor {
         placement[machine.id] = index
         do {
             let connection = try await worker(index)
-            _ = try await connection.execute(WorkerProtocol.start, ["machine": try QMPValue(encoding: machine)])
+            // Thousands of starts may queue behind one another: a generous bound.
+            _ = try await connection.execute(
+                WorkerProtocol.start, ["machine": try QMPValue(encoding: machine)], timeout: .seconds(120))
         } catch let error as EngineError {
             placement[machine.id] = nil
             throw error
@@ -257,8 +256,14 @@ public actor ClassicDriver: Hypervisor {
         return paused.contains(id) ? .paused : .running
     }
 
+    /// A running machine's console from its worker's memory; an ended one's from the file its worker wrote.
     public func consoleOutput(_ id: String) async -> [UInt8] {
-        MachineFileIO.tail(MachineFiles(runDirectory: runDirectory, id: id).console, bytes: 64 << 10)
+        if placement[id] != nil, let reply = try? await command(WorkerProtocol.queryConsole, id),
+            let text = reply.string, let data = Data(base64Encoded: text)
+        {
+            return [UInt8](data)
+        }
+        return MachineFileIO.tail(MachineFiles(runDirectory: runDirectory, id: id).console, bytes: 64 << 10)
     }
 
     public func attach(_ disk: Disk, to id: String) async throws(EngineError) {

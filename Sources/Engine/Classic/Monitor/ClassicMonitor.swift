@@ -45,12 +45,12 @@ public final class ClassicMonitor {
     var idleUntil: UInt64?
 
     /// A guest of `memoryMiB` running `kernel` from its entry in supervisor mode, as SBI firmware starts a
-    /// kernel (a0 = hart id, a1 = its device tree, or 0 for none), with a disk of `disk.bytes` on the replica
-    /// files given. With `swap`, at most `swap.residentPages` of its pages stay in memory and the rest go to
+    /// kernel (a0 = hart id, a1 = its device tree, or 0 for none), with a disk of `disk.bytes` on the
+    /// storage given. With `swap`, at most `swap.residentPages` of its pages stay in memory and the rest go to
     /// a swap file. With `bootArguments`, the guest gets a device tree at the top of its RAM, as QEMU's
     /// `virt` board places it, with them as `/chosen/bootargs`.
     public init(
-        memoryMiB: Int, kernel: ELFImage, disk: (replicas: [String], bytes: UInt64)? = nil,
+        memoryMiB: Int, kernel: ELFImage, disk: (storage: any BlockStorage, bytes: UInt64)? = nil,
         swap: (path: String, residentPages: Int)? = nil, bootArguments: String? = nil
     ) throws {
         guestBytes = UInt32(memoryMiB) << 20
@@ -79,7 +79,7 @@ public final class ClassicMonitor {
         pager = try swap.map {
             try GuestPager(memory: ram, guestBytes: bytes, residentLimit: $0.residentPages, swapPath: $0.path)
         }
-        self.disk = try disk.map { try VirtioBlock(memory: ram, replicas: $0.replicas, bytes: $0.bytes) }
+        self.disk = disk.map { VirtioBlock(memory: ram, storage: $0.storage, bytes: $0.bytes) }
         hart = Hart(bus: bus, clint: clint, resetVector: kernel.entry)
         hart.exitsToMonitor = true
         hart.csr.mie = InterruptCode.machineTimer.mask

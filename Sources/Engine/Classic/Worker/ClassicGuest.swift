@@ -40,17 +40,26 @@ final class ClassicGuest {
     private static func monitor(_ description: MachineDescription, kernel: ELFImage) throws(EngineError)
         -> ClassicMonitor
     {
-        var disk: (replicas: [String], bytes: UInt64)?
+        var disk: (storage: any BlockStorage, bytes: UInt64)?
         if let root = description.disks.first {
-            switch root.backing {
-            case .local(let path):
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-                disk = ([path], size ?? 0)
-            case .replicated(let replicas):
-                guard replicas.allSatisfy({ $0.segments.count == 1 }), let first = replicas.first?.segments.first else {
-                    throw .startFailed("the classic engine takes a root volume of one segment per replica")
+            do {
+                switch root.backing {
+                case .local(let path):
+                    disk = (try ReplicatedFiles([path]), size(of: path))
+                case .replicated(let replicas):
+                    guard replicas.allSatisfy({ $0.segments.count == 1 }), let first = replicas.first?.segments.first
+                    else {
+                        throw EngineError.startFailed("the classic engine takes a root volume of one segment per replica")
+                    }
+                    disk = (try ReplicatedFiles(replicas.map { $0.segments[0].path }), first.bytes)
+                case .ephemeral(let base, let path):
+                    let bytes = size(of: base)
+                    disk = (EphemeralOverlay(base: base, path: path, bytes: bytes), bytes)
                 }
-                disk = (replicas.map { $0.segments[0].path }, first.bytes)
+            } catch let error as EngineError {
+                throw error
+            } catch {
+                throw .startFailed("the root disk cannot be opened: \(error)")
             }
         }
         do {
@@ -60,6 +69,10 @@ final class ClassicGuest {
         } catch {
             throw .startFailed("the classic monitor refused the machine: \(error)")
         }
+    }
+
+    private static func size(of path: String) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? UInt64) ?? 0
     }
 
     /// What the guest finds in `/chosen/bootargs`: its hostname and address, then the description's own.
@@ -80,7 +93,6 @@ final class ClassicGuest {
         readinessLine = nil
         partialLine = []
         boots += 1
-        appendConsole(Array("\n".utf8))
     }
 
     /// Moves what the guest wrote to its UART into the console file; returns whether it printed its
@@ -105,17 +117,29 @@ final class ClassicGuest {
         return false
     }
 
-    /// Appends to the console file: opened for each write, so thousands of guests hold no descriptors.
+    /// The console's last 64 KiB, as GetConsoleOutput returns it.
+    private(set) var console: [UInt8] = []
+    static let consoleBytes = 64 << 10
+
+    /// Keeps the console in memory while the guest runs: thousands of guests create no file while they
+    /// boot. It reaches the console file when the guest ends (`saveConsole`).
     private func appendConsole(_ bytes: [UInt8]) {
-        let descriptor = open(files.console.string, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            offset += written
-        }
+        console += bytes
+        // Trimmed a chunk at a time, not at every byte.
+        if console.count > Self.consoleBytes * 2 { console.removeFirst(console.count - Self.consoleBytes) }
+    }
+
+    /// The console's last 64 KiB.
+    var consoleTail: [UInt8] { Array(console.suffix(Self.consoleBytes)) }
+
+    /// Writes the console to `run/<id>/console.log`, where it stays after the machine is gone.
+    func saveConsole() {
+        try? FileManager.default.createDirectory(
+            atPath: files.directory.string, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = files.console.string + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(consoleTail), attributes: [.posixPermissions: 0o600])
+        else { return }
+        _ = rename(temporary, files.console.string)
     }
 
     /// The figures `vmm.DescribeInstanceStats` shows.

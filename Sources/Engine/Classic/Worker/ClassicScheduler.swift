@@ -165,6 +165,7 @@ final class ClassicScheduler: @unchecked Sendable {
     private func end(_ id: String, guestInitiated: Bool, requested: Bool, reason: String) {
         guard let guest = guests.removeValue(forKey: id) else { return }
         _ = guest.flushConsole()
+        guest.saveConsole()
         order.removeAll { $0 == id }
         count = guests.count
         onEvent(.exited(id: id, guestInitiated: guestInitiated, requested: requested, reason: reason))

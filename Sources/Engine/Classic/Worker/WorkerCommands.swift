@@ -49,6 +49,11 @@ enum WorkerCommands {
                 return .failure(Failure(description: "machine \(id) is not running"))
             }
             return encode(statistics)
+        case WorkerProtocol.queryConsole:
+            guard let console = await scheduler.perform({ $0.guest(id)?.consoleTail }) else {
+                return .failure(Failure(description: "machine \(id) is not running"))
+            }
+            return .success(.string(Data(console).base64EncodedString()))
         case WorkerProtocol.quit:
             exit(0)
         default:

@@ -4,8 +4,8 @@ import Foundation
 /// `{"execute", "arguments", "id"}` answered by `{"return" | "error", "id"}`, and `{"event", "data"}`), so
 /// the driver talks to a worker with the connection it talks to QEMU with.
 enum WorkerProtocol {
-    /// Commands: `start {machine}`, `stop|kill|reboot|pause|resume|query-stats {id}`, `query-machines`,
-    /// `quit`.
+    /// Commands: `start {machine}`, `stop|reboot|pause|resume|query-stats|query-console {id}`,
+    /// `query-machines`, `quit`.
     static let start = "start"
     static let stop = "stop"
     static let reboot = "reboot"
@@ -13,6 +13,8 @@ enum WorkerProtocol {
     static let resume = "resume"
     static let queryMachines = "query-machines"
     static let queryStats = "query-stats"
+    /// The console's last 64 KiB, base64.
+    static let queryConsole = "query-console"
     static let quit = "quit"
 
     static let readyEvent = "READY"
