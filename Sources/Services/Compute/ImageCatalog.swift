@@ -23,6 +23,10 @@ public struct ImageCatalog: Sendable {
         + SHA256.hash(data: Data("iaas-classic".utf8))
         .map { String(format: "%02x", $0) }.joined().prefix(17)
     public static let classicImageName = "iaas-classic-os-riscv32"
+    public static let classicInstanceStoreImageId =
+        "ami-"
+        + SHA256.hash(data: Data("iaas-classic-instance-store".utf8))
+        .map { String(format: "%02x", $0) }.joined().prefix(17)
     /// AWS's owner id of Amazon's own images.
     static let amazonOwner = "137112412989"
 
@@ -50,20 +54,29 @@ public struct ImageCatalog: Sendable {
         try await database.write { db in try record.save(db) }
     }
 
-    /// Records the built-in riscv32 image, which the classic engine boots, if its files are there.
+    /// Records the built-in riscv32 images, which the classic engine boots, if their files are there: one
+    /// EBS-backed (its root a volume made from the image's disk), one instance-store-backed (its root the
+    /// instance's store, starting as that disk: nothing to make at launch, so thousands start at once).
     public func registerClassic(in database: StoreDatabase) async throws {
         guard let classicDirectory else { return }
         let files = ["os.elf", "os-root.raw"].map { classicDirectory + "/" + $0 }
         guard files.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else { return }
-        var record = ImageRecord(
-            id: Self.classicImageId, name: Self.classicImageName,
-            description:
-                "iaas classic os for the built-in classic VMM (riscv32, r32 instance types): a banner, its hostname and address, then idle",
-            ownerId: Self.amazonOwner, state: "available", kernelPath: files[0], initrdPath: nil,
-            rootDiskPath: files[1], rootSizeGiB: 1, creationDate: Date(timeIntervalSince1970: 1_796_083_200),
-            builtIn: true)
-        record.architecture = "riscv32"
-        try await database.write { [record] db in try record.save(db) }
+        let description =
+            "iaas classic os for the built-in classic VMM (riscv32, r32 instance types): a banner, its hostname and address, then idle"
+        var records: [ImageRecord] = []
+        for (id, name, rootDeviceType) in [
+            (Self.classicImageId, Self.classicImageName, "ebs"),
+            (Self.classicInstanceStoreImageId, Self.classicImageName + "-instance-store", "instance-store"),
+        ] {
+            var record = ImageRecord(
+                id: id, name: name, description: description, ownerId: Self.amazonOwner, state: "available",
+                kernelPath: files[0], initrdPath: nil, rootDiskPath: files[1], rootSizeGiB: 1,
+                creationDate: Date(timeIntervalSince1970: 1_796_083_200), builtIn: true)
+            record.architecture = "riscv32"
+            record.rootDeviceType = rootDeviceType
+            records.append(record)
+        }
+        try await database.write { [records] db in for record in records { try record.save(db) } }
     }
 
     /// An image a launch in `region` can use: `available` (a snapshot-backed one once its snapshot is
@@ -102,6 +115,6 @@ public struct ImageCatalog: Sendable {
             state: state(of: record, snapshot: snapshot), public: record.builtIn, creationDate: record.creationDate,
             rootSizeGiB: record.rootSizeGiB, rootSnapshotId: record.rootSnapshotId, imageType: record.imageType,
             kernelId: record.kernelId, ramdiskId: record.ramdiskId, imageLocation: record.imageLocation,
-            architecture: record.architecture)
+            architecture: record.architecture, rootDeviceType: record.rootDeviceType)
     }
 }

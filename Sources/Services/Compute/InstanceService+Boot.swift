@@ -22,9 +22,17 @@ extension InstanceService {
                 guard case (var instance, let image, let root, let attached)? = try await bootRecords(id) else {
                     return
                 }
-                if root.state == .creating {
+                if let root, root.state == .creating {
                     guard let image else { throw ComputeErrors.imageNotFound(instance.imageId) }
                     try await makeLaunchVolume(root, of: id, filledFrom: image)
+                }
+                let rootDisk: Disk.Backing
+                if let root {
+                    rootDisk = disk(of: root).backing
+                } else {
+                    // An instance-store root: the image's disk, the guest's writes kept apart (erased at the end).
+                    guard let image else { throw ComputeErrors.imageNotFound(instance.imageId) }
+                    rootDisk = .ephemeral(base: image.rootDiskPath, path: instanceStorePath(instance).string)
                 }
                 let boot = try Self.bootFiles(of: instance, image: image)
                 for volume in attached where volume.state == .creating {
@@ -40,7 +48,7 @@ extension InstanceService {
                     // The tap, the DHCP lease and the NAT of the public address, before the guest asks.
                     try await applyNetwork(region: placement(of: instance.zone).region)
                 }
-                var machine = try self.machine(instance, boot: boot, root: root, attached: attached)
+                var machine = try self.machine(instance, boot: boot, root: rootDisk, attached: attached)
                 if let store = try await freshInstanceStore(instance) {
                     // After the root, before the volumes: /dev/vdb in the guest.
                     machine.disks.insert(Disk(id: "instance-store", backing: .local(path: store)), at: 1)
@@ -115,19 +123,22 @@ extension InstanceService {
     /// The instance (if still `pending`), its image (nil once deregistered), its root volume and the other
     /// volumes attached to it.
     private func bootRecords(_ id: String) async throws(CloudError) -> (
-        InstanceRecord, ImageRecord?, VolumeRecord, [VolumeRecord]
+        InstanceRecord, ImageRecord?, VolumeRecord?, [VolumeRecord]
     )? {
         try await database.readOrThrow { db in
-            guard let instance = try InstanceRecord.fetchOne(db, key: id), instance.state == .pending,
-                let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
-            else { return nil }
+            guard let instance = try InstanceRecord.fetchOne(db, key: id), instance.state == .pending else {
+                return nil
+            }
+            // An instance-store root has no volume; an EBS root's must be there.
+            let root = try VolumeRecord.fetchOne(db, key: instance.rootVolumeId)
+            guard root != nil || instance.hasInstanceStoreRoot else { return nil }
             let image = try ImageRecord.fetchOne(db, key: instance.imageId)
             // Attached volumes, and those of the launch's block device mappings that are still being made.
             let others = try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == id)
                 .filter(Column("device") != Self.rootDevice)
                 .filter(
                     sql:
-                        "state = 'attached' OR (state = 'attaching' AND volumeId IN (SELECT id FROM volume WHERE state = 'creating'))"
+                        "state = 'attached' OR (state = 'attaching' AND EXISTS (SELECT 1 FROM volume v WHERE v.id = volumeId AND v.state = 'creating'))"
                 )
                 .order(Column("device")).fetchAll(db)
             let byId = Dictionary(
@@ -189,7 +200,8 @@ extension InstanceService {
     /// Erases the instance store (at stop and terminate, once the machine is gone).
     func eraseInstanceStore(_ id: String) async {
         let found = try? await database.readOrThrow { db in try InstanceRecord.fetchOne(db, key: id) }
-        guard let instance = found ?? nil, (try? InstanceType.named(instance.instanceType).instanceStorageGB) != nil
+        guard let instance = found ?? nil,
+            instance.hasInstanceStoreRoot || (try? InstanceType.named(instance.instanceType).instanceStorageGB) != nil
         else { return }
         let path = instanceStorePath(instance)
         do {

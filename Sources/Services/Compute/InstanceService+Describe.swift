@@ -122,7 +122,10 @@ extension InstanceService {
             publicIpAddress: record.publicIp, stateTransitionReason: record.stateTransitionReason ?? "",
             stateReason: reason, launchTime: record.launchTime, amiLaunchIndex: record.launchIndex,
             placement: Placement(availabilityZone: record.zone, tenancy: "default"), subnetId: subnet,
-            vpcId: InstanceNetwork.vpcId, architecture: type.architecture.rawValue, hypervisor: engine(of: type).name,
+            vpcId: InstanceNetwork.vpcId, architecture: type.architecture.rawValue,
+            rootDeviceType: record.hasInstanceStoreRoot ? "instance-store" : "ebs",
+            rootDeviceName: record.hasInstanceStoreRoot ? "/dev/sda1" : Self.rootDevice,
+            hypervisor: engine(of: type).name,
             blockDeviceMappings: attachments.sorted { $0.device < $1.device }.map { attachment in
                 InstanceBlockDeviceMapping(
                     deviceName: attachment.device,

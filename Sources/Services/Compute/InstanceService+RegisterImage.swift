@@ -26,6 +26,13 @@ extension InstanceService {
                 throw ComputeErrors.incorrectState(instance.id, instance.state.rawValue, action: "imaged")
             }
             try Self.requireUniqueImageName(request.name, in: db)
+            guard !instance.hasInstanceStoreRoot else {
+                throw CloudError(
+                    code: "UnsupportedOperation",
+                    message:
+                        "The instance '\(instance.id)' has an instance-store root: CreateImage images EBS-backed instances only."
+                )
+            }
             guard let root = try db.catching({ try VolumeRecord.fetchOne(db, key: instance.rootVolumeId) }) else {
                 throw .internalError("The instance \(instance.id)'s root volume is gone.")
             }

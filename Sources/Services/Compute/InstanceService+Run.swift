@@ -79,11 +79,15 @@ extension InstanceService {
                 }
                 taken.insert(address)
                 let id = ResourceID.make("i")
-                let volume = rootDevice.spec.record(zone: zone, createTime: now, snapshotId: rootDevice.snapshotId)
+                // An instance-store-backed AMI's instances have no root volume: their root is their store.
+                let volume =
+                    image.rootDeviceType == "instance-store"
+                    ? nil : rootDevice.spec.record(zone: zone, createTime: now, snapshotId: rootDevice.snapshotId)
                 var instance = InstanceRecord(
                     id: id, reservationId: reservationId, imageId: image.id, instanceType: type.name, zone: zone,
                     state: .pending, privateIp: address, macAddress: InstanceNetwork.macAddress(instanceId: id),
-                    publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume.id, userData: userData,
+                    publicIp: nil, launchTime: now, launchIndex: index, rootVolumeId: volume?.id ?? "",
+                    userData: userData,
                     clientToken: request.clientToken)
                 if !image.builtIn {
                     instance.kernelPath = image.kernelPath
@@ -92,7 +96,7 @@ extension InstanceService {
                 try db.catching { try instance.insert(db) }
                 try SecurityGroupLookup.setMembership(of: id, to: groups, in: db)
                 // The volumes are `creating`, their attachments `attaching`: the boot makes their files.
-                for (device, volume) in [(rootDevice, volume)]
+                for (device, volume) in (volume.map { [(rootDevice, $0)] } ?? [])
                     + extras.map({ ($0, $0.spec.record(zone: zone, createTime: now, snapshotId: $0.snapshotId)) })
                 {
                     try db.catching {
@@ -114,7 +118,8 @@ extension InstanceService {
                 reservationId: launched[0].reservationId, ownerId: account,
                 instances: try await describe(ids: launched.map(\.id)))
         }
-        volumes.count.adjust(by: launched.count * (1 + devices.extras.count))
+        volumes.count.adjust(
+            by: launched.count * ((launched.first?.hasInstanceStoreRoot == true ? 0 : 1) + devices.extras.count))
         await CrashPoint.reach("instance.run.after-intent")
         for instance in launched {
             logger.info(

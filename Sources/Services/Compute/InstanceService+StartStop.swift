@@ -9,6 +9,14 @@ extension InstanceService {
     /// after a grace period); (3) `stopped`, its public address released. Answers at `stopping`.
     public func stopInstances(_ request: StopInstancesRequest) async throws(CloudError) -> StopInstancesResult {
         let reason = Self.userInitiated()
+        let unstoppable = try await database.readOrThrow { db throws(CloudError) -> String? in
+            try Self.fetch(request.instanceIds, in: db).first(where: \.hasInstanceStoreRoot)?.id
+        }
+        if let unstoppable {
+            throw CloudError(
+                code: "UnsupportedOperation",
+                message: "The instance '\(unstoppable)' does not have an 'ebs' root device type and cannot be stopped.")
+        }
         let changes = try await transition(request.instanceIds, action: "stopped") { state in
             switch state {
             case .running: .stopping

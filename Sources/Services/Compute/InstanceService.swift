@@ -85,7 +85,7 @@ public struct InstanceService: Sendable {
     /// region's VPC namespace, or in QEMU's user-mode networking. The classic board has no network device:
     /// its guest learns its address and hostname from its boot arguments.
     func machine(
-        _ record: InstanceRecord, boot: (kernel: String, initrd: String?), root: VolumeRecord,
+        _ record: InstanceRecord, boot: (kernel: String, initrd: String?), root: Disk.Backing,
         attached: [VolumeRecord] = []
     ) throws(CloudError) -> MachineDescription {
         let type = try InstanceType.named(record.instanceType)
@@ -95,7 +95,7 @@ public struct InstanceService: Sendable {
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: boot.kernel, initrd: boot.initrd,
-            disks: [Disk(id: "root", backing: disk(of: root).backing)] + attached.map(disk(of:)),
+            disks: [Disk(id: "root", backing: root)] + attached.map(disk(of:)),
             nics: [
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,

@@ -34,6 +34,17 @@ extension InstanceService {
                     code: "Server.InternalError",
                     message: "Server.InternalError: the instance's virtual machine ended unexpectedly"
                 )
+            let record = try? await database.readOrThrow { db in try InstanceRecord.fetchOne(db, key: id) }
+            if record?.hasInstanceStoreRoot == true {
+                // An instance-store-backed instance that shuts down is terminated, as on AWS: its root is gone.
+                guard await settle(id, from: .running, to: .shuttingDown, reason: reason) else { return }
+                let service = self
+                Task { await service.finishTerminate(id) }
+                logger.notice(
+                    "instance-store-backed instance's machine ended on its own; terminating it",
+                    metadata: ["iaas.instance.id": "\(id)", "iaas.reason": "\(reason.code)"])
+                return
+            }
             guard await settle(id, from: .running, to: .stopped, reason: reason) else { return }
             logger.notice(
                 "instance's machine ended on its own",

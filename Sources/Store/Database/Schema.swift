@@ -315,6 +315,8 @@ enum Schema {
             // riscv32 machine images, which the classic engine boots.
             try db.alter(table: ImageRecord.databaseTableName) { t in
                 t.add(column: "architecture", .text).notNull().defaults(to: "x86_64")
+                // Instance-store-backed AMIs: their instances' root is an instance store, not a volume.
+                t.add(column: "rootDeviceType", .text).notNull().defaults(to: "ebs")
             }
         }
         return migrator

@@ -31,6 +31,8 @@ public struct ImageRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var ramdiskId: String?
     /// `x86_64`, or `riscv32` for the classic engine's images.
     public var architecture: String = "x86_64"
+    /// `ebs`, or `instance-store`: the root is an instance store that starts as `rootDiskPath`.
+    public var rootDeviceType: String = "ebs"
 
     public init(
         id: String, name: String, description: String, ownerId: String, state: String, kernelPath: String,

@@ -45,6 +45,7 @@ public struct InstanceRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var loopbackHttpPort: Int?
     public var launchTime: Date
     public var launchIndex: Int
+    /// Empty for an instance launched from an instance-store-backed AMI: its root is no volume.
     public var rootVolumeId: String
     public var userData: Data?
     public var clientToken: String?
@@ -89,4 +90,9 @@ public struct InstanceRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         public static let publicIp = Column(CodingKeys.publicIp)
         public static let clientToken = Column(CodingKeys.clientToken)
     }
+}
+
+extension InstanceRecord {
+    /// Its root is an instance store (an instance-store-backed AMI's), not an EBS volume.
+    public var hasInstanceStoreRoot: Bool { rootVolumeId.isEmpty }
 }

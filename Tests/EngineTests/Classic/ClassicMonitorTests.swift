@@ -20,7 +20,8 @@ struct ClassicMonitorTests {
         let files = ["replica-0", "replica-1", "qemu"].map { scratch.path + "/" + $0 + ".img" }
         for file in files { try Data(image).write(to: URL(fileURLWithPath: file)) }
         let monitor = try ClassicMonitor(
-            memoryMiB: 16, kernel: kernel, disk: (storage: try ReplicatedFiles(Array(files.prefix(2))), bytes: UInt64(image.count)))
+            memoryMiB: 16, kernel: kernel,
+            disk: (storage: try ReplicatedFiles(Array(files.prefix(2))), bytes: UInt64(image.count)))
         #expect(monitor.run(budget: 50_000_000) == .poweredOff)
         let console = String(decoding: monitor.uart.output, as: UTF8.self)
         #expect(console.hasSuffix("kernel0: shutting down\n"), "\(console)")
@@ -45,7 +46,8 @@ struct ClassicMonitorTests {
         // same.
         for file in files.prefix(2) { try Data(image).write(to: URL(fileURLWithPath: file)) }
         let squeezed = try ClassicMonitor(
-            memoryMiB: 16, kernel: kernel, disk: (storage: try ReplicatedFiles(Array(files.prefix(2))), bytes: UInt64(image.count)),
+            memoryMiB: 16, kernel: kernel,
+            disk: (storage: try ReplicatedFiles(Array(files.prefix(2))), bytes: UInt64(image.count)),
             swap: (path: scratch.path + "/swap", residentPages: 8))
         #expect(squeezed.run(budget: 100_000_000) == .poweredOff)
         #expect(String(decoding: squeezed.uart.output, as: UTF8.self) == console)

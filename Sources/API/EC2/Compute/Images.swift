@@ -51,7 +51,7 @@ public struct Image: Codable, Sendable, Hashable {
         public: Bool, creationDate: Date, rootSizeGiB: Int, rootSnapshotId: String? = nil,
         imageType: String = "machine",
         kernelId: String? = nil, ramdiskId: String? = nil, imageLocation: String? = nil,
-        architecture: String = "x86_64"
+        architecture: String = "x86_64", rootDeviceType: String = "ebs"
     ) {
         self.imageId = imageId
         self.name = name
@@ -70,11 +70,18 @@ public struct Image: Codable, Sendable, Hashable {
         self.imageLocation = imageLocation
         guard imageType == "machine" else {
             // A kernel or ramdisk is no disk: AWS shows such images as instance-store, with no mappings.
-            rootDeviceType = "instance-store"
+            self.rootDeviceType = "instance-store"
             blockDeviceMappings = []
             return
         }
-        rootDeviceType = "ebs"
+        guard rootDeviceType == "ebs" else {
+            // An instance-store-backed AMI: its root is the instance's store, made from the image.
+            self.rootDeviceType = rootDeviceType
+            rootDeviceName = "/dev/sda1"
+            blockDeviceMappings = []
+            return
+        }
+        self.rootDeviceType = "ebs"
         rootDeviceName = "/dev/xvda"
         blockDeviceMappings = [
             ImageBlockDeviceMapping(

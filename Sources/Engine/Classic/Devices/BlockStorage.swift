@@ -148,7 +148,9 @@ enum FileIO {
         var buffer = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = buffer[done...].withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset) + off_t(done)) }
+            let got = buffer[done...].withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress, $0.count, off_t(offset) + off_t(done))
+            }
             if got < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             if got == 0 { break }  // past the end: zeros
             done += got
@@ -159,7 +161,9 @@ enum FileIO {
     static func write(_ descriptor: Int32, _ bytes: [UInt8], at offset: UInt64) throws {
         var done = 0
         while done < bytes.count {
-            let put = bytes[done...].withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset) + off_t(done)) }
+            let put = bytes[done...].withUnsafeBytes {
+                pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset) + off_t(done))
+            }
             if put <= 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             done += put
         }

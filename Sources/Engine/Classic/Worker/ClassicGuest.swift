@@ -49,7 +49,8 @@ final class ClassicGuest {
                 case .replicated(let replicas):
                     guard replicas.allSatisfy({ $0.segments.count == 1 }), let first = replicas.first?.segments.first
                     else {
-                        throw EngineError.startFailed("the classic engine takes a root volume of one segment per replica")
+                        throw EngineError.startFailed(
+                            "the classic engine takes a root volume of one segment per replica")
                     }
                     disk = (try ReplicatedFiles(replicas.map { $0.segments[0].path }), first.bytes)
                 case .ephemeral(let base, let path):
@@ -137,7 +138,9 @@ final class ClassicGuest {
         try? FileManager.default.createDirectory(
             atPath: files.directory.string, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = files.console.string + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(consoleTail), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(consoleTail), attributes: [.posixPermissions: 0o600])
         else { return }
         _ = rename(temporary, files.console.string)
     }

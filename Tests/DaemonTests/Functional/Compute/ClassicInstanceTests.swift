@@ -11,11 +11,12 @@ struct ClassicInstanceTests {
         try await ComputeFixture.start(arguments: ["--classic-image-directory", try ClassicGuests.directory()])
     }
 
-    static func classicImage(_ client: IaasClient) async throws -> Image {
+    static func classicImage(_ client: IaasClient, rootDeviceType: String = "ebs") async throws -> Image {
         let images = try await client.call(
             Methods.describeImages,
             DescribeImagesRequest(filters: [Filter(name: "architecture", values: ["riscv32"])]))
-        return try #require(images.images.first)
+        #expect(images.images.count == 2, "an EBS-backed and an instance-store-backed riscv32 AMI")
+        return try #require(images.images.first { $0.rootDeviceType == rootDeviceType })
     }
 
     static func stats(_ client: IaasClient, _ id: String) async throws -> VMStatistics {
@@ -83,6 +84,46 @@ struct ClassicInstanceTests {
         _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
         _ = try await client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
         #expect(await Self.refusal { try await Self.stats(client, id) } == "IncorrectInstanceState")
+        await fixture.stop()
+    }
+
+    @Test func anInstanceStoreBackedInstanceHasNoVolumeRebootsCannotBeStoppedAndLeavesNothing() async throws {
+        let fixture = try await Self.fixture()
+        let client = fixture.client
+        let image = try await Self.classicImage(client, rootDeviceType: "instance-store")
+        #expect(image.rootDeviceName == "/dev/sda1" && image.blockDeviceMappings.isEmpty)
+        let id = try await client.runInstance(image: image.imageId, type: "r32.micro").instanceId
+        let running = try await client.waitForInstance(id, state: "running", timeout: .seconds(60))
+        #expect(running.rootDeviceType == "instance-store" && running.rootDeviceName == "/dev/sda1")
+        #expect(running.blockDeviceMappings.isEmpty)
+        #expect(try await client.call(Methods.describeVolumes, DescribeVolumesRequest()).volumes.isEmpty)
+        let console = try await client.call(Methods.getConsoleOutput, GetConsoleOutputRequest(instanceId: id))
+        let text = String(decoding: Data(base64Encoded: console.output) ?? Data(), as: UTF8.self)
+        #expect(text.contains("(riscv32, 32 MiB)") && text.contains("root=mounted"), "\(text)")
+        // Its root is the image's disk until the guest writes it: no file was made for it.
+        let store = fixture.data + "/zones/us-east-1a/instance-store"
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).isEmpty)
+
+        #expect(
+            await Self.refusal {
+                try await client.call(Methods.stopInstances, StopInstancesRequest(instanceIds: [id]))
+            } == "UnsupportedOperation")
+        #expect(
+            await Self.refusal {
+                try await client.call(Methods.createImage, CreateImageRequest(instanceId: id, name: "not imaged"))
+            } == "UnsupportedOperation")
+        #expect(try await client.instance(id).state.name == "running")
+        _ = try await client.call(Methods.rebootInstances, InstanceIdsRequest(instanceIds: [id]))
+        var boots = 0
+        for _ in 0..<100 where boots < 2 {
+            boots = try await Self.stats(client, id).boots
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(boots == 2, "a reboot starts the guest again on the same machine")
+
+        _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
+        _ = try await client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).isEmpty)
         await fixture.stop()
     }
 
