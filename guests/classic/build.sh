@@ -20,7 +20,8 @@ for guest in hello busy traps paging sbi kernel0 exits userbusy os; do
     target="$out/$guest.elf"
     script="$here/link.ld"
     [[ "$supervisor" == *" $guest "* ]] && script="$here/common/kernel.ld"
-    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$script" "$0" -newer "$target" -print -quit)" ]; then
+    [ -f "$here/$guest/$guest.ld" ] && script="$here/$guest/$guest.ld"
+    if [ -f "$target" ] && [ -z "$(find "$here/$guest" "$here/common" "$here/kernel0" "$script" "$0" -newer "$target" -print -quit)" ]; then
         continue
     fi
     objects=()

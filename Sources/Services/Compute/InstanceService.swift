@@ -95,6 +95,7 @@ public struct InstanceService: Sendable {
         return MachineDescription(
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: boot.kernel, initrd: boot.initrd,
+            kernelArguments: type.isClassic ? Self.classicArguments(userData: record.userData) : "",
             disks: [Disk(id: "root", backing: root)] + attached.map(disk(of:)),
             nics: [
                 NIC(
@@ -105,6 +106,15 @@ public struct InstanceService: Sendable {
             ],
             networkNamespace: onTap ? networking.layout(region: region).namespacePath : nil,
             architecture: type.architecture)
+    }
+
+    /// The classic os takes its programs from its boot arguments (`run=memhog,busy frames=256`): an
+    /// instance's user data, its first line, printable ASCII, at most 256 characters, is appended to them.
+    /// (Its hostname and address come first and win over any the user data names.)
+    static func classicArguments(userData: Data?) -> String {
+        guard let userData else { return "" }
+        let line = userData.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        return String(decoding: line.filter { (0x20...0x7e).contains($0) }.prefix(256), as: UTF8.self)
     }
 
     /// The engine that runs instances of `type`: its name and how many disks its machines take.

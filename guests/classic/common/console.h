@@ -2,6 +2,8 @@
 #ifndef CONSOLE_H
 #define CONSOLE_H
 
+#include "decimal.h"
+
 #define UART ((volatile unsigned char *)0x10000000)
 #define TEST_DEVICE ((volatile unsigned int *)0x100000)
 
@@ -17,12 +19,8 @@ static inline void put_string(const char *s) {
 
 static inline void put_unsigned(unsigned value) {
     char digits[11];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (count) put_char(digits[--count]);
+    unsigned count = decimal(value, digits);
+    for (unsigned i = 0; i < count; i++) put_char(digits[i]);
 }
 
 static inline void put_hex(unsigned value) {

@@ -10,7 +10,7 @@ struct frame {
     unsigned x[32];
 };
 
-extern void kernel_trap_entry(void);
+extern void trap_entry(void);
 extern void user_start(void);
 extern void user_paged_start(void);
 static volatile unsigned ticks, user_illegal, page_faults, last_fault_cause, last_fault_address;
@@ -87,7 +87,7 @@ static void after_user(void);
 /* Where the kernel goes on when a user program exits. */
 static void (*after_exit)(void) = after_user;
 
-void kernel_trap(struct frame *frame) {
+void trap_handler(struct frame *frame) {
     unsigned cause, epc;
     __asm__ volatile("csrr %0, scause" : "=r"(cause));
     __asm__ volatile("csrr %0, sepc" : "=r"(epc));
@@ -203,7 +203,7 @@ int main(void) {
     sbi_line("kernel0: sstatus SIE, SPIE, SPP", status & 0x122u);
     put_string("kernel0: written to the UART directly\n");
 
-    __asm__ volatile("csrw stvec, %0" ::"r"(kernel_trap_entry));
+    __asm__ volatile("csrw stvec, %0" ::"r"(trap_entry));
     set_timer(now() + 10000); /* 1 ms */
     __asm__ volatile("csrs sie, %0" ::"r"(1u << 5));
     __asm__ volatile("csrs sstatus, %0" ::"r"(1u << 1));

@@ -127,6 +127,57 @@ struct ClassicInstanceTests {
         await fixture.stop()
     }
 
+    /// The console of an instance, once it holds `marker` (or after 120 s).
+    static func console(_ client: IaasClient, _ id: String, until marker: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while true {
+            let output = try await client.call(Methods.getConsoleOutput, GetConsoleOutputRequest(instanceId: id))
+            let text = String(decoding: Data(base64Encoded: output.output) ?? Data(), as: UTF8.self)
+            if text.contains(marker) || ContinuousClock.now > deadline { return text }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test func eachGuestProgramRunsAsAnInstanceFromItsUserData() async throws {
+        let fixture = try await Self.fixture()
+        let client = fixture.client
+        let image = try await Self.classicImage(client, rootDeviceType: "instance-store").imageId
+        let expected = [
+            "hello": "hello: hello from pid 1 in user mode",
+            "diskwriter": "diskwriter: wrote 64 sectors and read them back, 0 bytes wrong",
+            "memhog": "memhog: touched 4096 KiB, 0 wrong;",
+            "busy": "busy: 20000000 iterations in",
+        ]
+        var launched: [String: String] = [:]
+        for program in expected.keys.sorted() {
+            // The os reads its programs from the boot arguments, which carry the user data's first line.
+            let userData = Data("run=\(program) frames=256\nthis line is not read".utf8).base64EncodedString()
+            launched[program] = try await client.runInstance(image: image, type: "r32.micro", userData: userData)
+                .instanceId
+        }
+        for (program, id) in launched {
+            let text = try await Self.console(client, id, until: "os: all programs exited")
+            #expect(text.contains("os: running \(program)\n"), "\(program): \(text)")
+            #expect(text.contains(expected[program]!), "\(program): \(text)")
+            #expect(text.contains("os: pid 1 (\(program)) exited\n"), "\(program): \(text)")
+            #expect(!text.contains("not read"))
+        }
+        // memhog's own paging, as the VMM saw it: its faults injected into the guest, its swap area on its
+        // instance-store root (written, so made at last).
+        let memhog = try await Self.stats(client, launched["memhog"]!)
+        #expect(memhog.injectedPageFaults > 1024 && memhog.ioExits > 10_000, "\(memhog)")
+        let store = fixture.data + "/zones/us-east-1a/instance-store"
+        #expect(FileManager.default.fileExists(atPath: store + "/\(launched["memhog"]!).raw"))
+        let hello = try await Self.stats(client, launched["hello"]!)
+        #expect(hello.injectedPageFaults < 10 && hello.exitsByCause["environmentCallFromUser", default: 0] > 3)
+        _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: Array(launched.values)))
+        for id in launched.values {
+            _ = try await client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).isEmpty, "erased at terminate")
+        await fixture.stop()
+    }
+
     @Test func architecturesMustMatchAndCountersAreTheClassicEnginesAlone() async throws {
         let fixture = try await Self.fixture()
         let client = fixture.client

@@ -1,0 +1,1 @@
+#include "../common/trap_entry.S"
