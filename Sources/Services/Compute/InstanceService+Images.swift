@@ -4,7 +4,8 @@ import Store
 
 extension InstanceService {
     static let imageFilters: Set<String> = [
-        "image-id", "name", "state", "owner-id", "owner-alias", "architecture", "is-public", "description",
+        "image-id", "name", "state", "owner-id", "owner-alias", "architecture", "root-device-type", "is-public",
+        "description",
         "image-type", "kernel-id", "ramdisk-id", "manifest-location",
     ]
 
@@ -56,6 +57,7 @@ extension InstanceService {
         case "owner-id": [image.ownerId]
         case "owner-alias": image.imageOwnerAlias.map { [$0] } ?? []
         case "architecture": [image.architecture]
+        case "root-device-type": [image.rootDeviceType]
         case "is-public": [String(image.public)]
         case "description": [image.description]
         case "image-type": [image.imageType]

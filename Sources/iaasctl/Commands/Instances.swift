@@ -36,7 +36,10 @@ extension Iaasctl {
         @Option(help: "The AMI (describe-images lists them).")
         var imageId: String
 
-        @Option(help: "t3.micro (default), t3.nano … m5.xlarge, c5.large, c5d.large, m5d.large.")
+        @Option(
+            help:
+                "t3.micro (default), t3.nano … m5.xlarge, c5.large, c5d.large, m5d.large; r32.nano, r32.micro, r32.small for riscv32 AMIs (the classic VMM)."
+        )
         var instanceType: String?
 
         @Option(help: "How many to launch.")
@@ -218,16 +221,25 @@ extension Iaasctl {
         @Option(parsing: .upToNextOption, help: "self, amazon, or an account id.")
         var owners: [String] = []
 
+        @Option(
+            parsing: .upToNextOption,
+            help: "Name=architecture,Values=riscv32 (also name, image-type, state, root-device-type, ...).")
+        var filters: [String] = []
+
         func run() async throws {
             try await Invocation(options: global).run(
-                Methods.describeImages, DescribeImagesRequest(owners: owners.isEmpty ? nil : owners)
+                Methods.describeImages,
+                DescribeImagesRequest(
+                    owners: owners.isEmpty ? nil : owners,
+                    filters: filters.isEmpty ? nil : try filters.map(Shorthand.filter))
             ) { result in
                 Table(
-                    headers: ["IMAGE-ID", "NAME", "TYPE", "OWNER", "STATE", "ROOT-SIZE"],
+                    headers: ["IMAGE-ID", "NAME", "TYPE", "ARCHITECTURE", "ROOT", "OWNER", "STATE", "ROOT-SIZE"],
                     rows: result.images.map { image in
                         [
-                            image.imageId, image.name, image.imageType, image.imageOwnerAlias ?? image.ownerId,
-                            image.state, image.blockDeviceMappings.first.map { "\($0.ebs.volumeSize) GiB" } ?? "-",
+                            image.imageId, image.name, image.imageType, image.architecture, image.rootDeviceType,
+                            image.imageOwnerAlias ?? image.ownerId, image.state,
+                            image.blockDeviceMappings.first.map { "\($0.ebs.volumeSize) GiB" } ?? "-",
                         ]
                     })
             }

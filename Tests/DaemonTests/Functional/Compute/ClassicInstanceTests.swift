@@ -178,6 +178,47 @@ struct ClassicInstanceTests {
         await fixture.stop()
     }
 
+    @Test func aTourThroughIaasctl() async throws {
+        let fixture = try await Self.fixture()
+        let socket = fixture.daemon.socketPath
+        let images = try await iaasctl(
+            ["describe-images", "--filters", "Name=architecture,Values=riscv32", "-o", "json"], socket: socket)
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(images.stdout.utf8)) as? [String: Any])
+        let ebs = try #require(
+            (listed["Images"] as? [[String: Any]])?.first { $0["RootDeviceType"] as? String == "ebs" }?["ImageId"]
+                as? String)
+        let run = try await iaasctl(
+            [
+                "run-instances", "--image-id", ebs, "--instance-type", "r32.small", "--user-data",
+                "run=hello,diskwriter", "-o", "json",
+            ], socket: socket)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let id = try #require((json["Instances"] as? [[String: Any]])?.first?["InstanceId"] as? String)
+        _ = try await fixture.client.waitForInstance(id, state: "running", timeout: .seconds(60))
+        _ = try await Self.console(fixture.client, id, until: "os: all programs exited")
+        let console = try await iaasctl(["get-console-output", "--instance-id", id], socket: socket)
+        #expect(console.stdout.contains("iaas classic os 1 (riscv32, 64 MiB)"), "\(console.stdout)")
+        #expect(console.stdout.contains("hello: hello from pid 1 in user mode"), "\(console.stdout)")
+        #expect(console.stdout.contains("diskwriter: wrote 64 sectors and read them back, 0 bytes wrong"))
+        let stats = try await iaasctl(["describe-instance-vm-stats", "--instance-id", id], socket: socket)
+        #expect(stats.status == 0 && stats.stdout.contains("injected-interrupts"), "\(stats.stdout)")
+
+        // diskwriter wrote its root volume: the writes outlive a stop and a start (the os reads nothing
+        // back at boot, but the volume's replicas hold them).
+        #expect(try await iaasctl(["stop-instances", "--instance-ids", id], socket: socket).status == 0)
+        _ = try await fixture.client.waitForInstance(id, state: "stopped", timeout: .seconds(60))
+        let stopped = try await iaasctl(["get-console-output", "--instance-id", id], socket: socket)
+        #expect(stopped.stdout.contains("os: all programs exited"), "the console outlives the machine")
+        #expect(try await iaasctl(["start-instances", "--instance-ids", id], socket: socket).status == 0)
+        _ = try await fixture.client.waitForInstance(id, state: "running", timeout: .seconds(60))
+        _ = try await Self.console(fixture.client, id, until: "os: all programs exited")
+        let terminated = try await iaasctl(["terminate-instances", "--instance-ids", id], socket: socket)
+        #expect(terminated.stdout.contains("shutting-down"), "\(terminated.stdout)")
+        _ = try await fixture.client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
+        await fixture.stop()
+    }
+
     @Test func architecturesMustMatchAndCountersAreTheClassicEnginesAlone() async throws {
         let fixture = try await Self.fixture()
         let client = fixture.client
