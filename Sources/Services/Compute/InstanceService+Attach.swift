@@ -31,8 +31,17 @@ extension InstanceService {
             let taken = try db.catching {
                 try VolumeAttachmentRecord.filter(VolumeAttachmentRecord.Columns.instanceId == instance.id).fetchAll(db)
             }
+            let type = try InstanceType.named(instance.instanceType)
+            guard !type.isClassic else {
+                // The classic board has one disk, its root, and no hot-plug.
+                throw CloudError(
+                    code: "UnsupportedOperation",
+                    message:
+                        "Instance '\(instance.id)' is a \(type.name) on the classic VMM, whose board has one disk, its root: no volume can be attached."
+                )
+            }
             // The instance store takes a slot too.
-            let slots = maxDisks - ((try? InstanceType.named(instance.instanceType).instanceStorageGB) == nil ? 0 : 1)
+            let slots = maxDisks - (type.instanceStorageGB == nil ? 0 : 1)
             guard taken.count < slots else {
                 throw CloudError(
                     code: "AttachmentLimitExceeded",

@@ -112,6 +112,12 @@ struct ClassicInstanceTests {
             await Self.refusal {
                 try await client.call(Methods.createImage, CreateImageRequest(instanceId: id, name: "not imaged"))
             } == "UnsupportedOperation")
+        let volume = try await client.newVolume()
+        #expect(
+            await Self.refusal {
+                try await client.call(
+                    Methods.attachVolume, AttachVolumeRequest(volumeId: volume, instanceId: id, device: "/dev/sdf"))
+            } == "UnsupportedOperation")
         #expect(try await client.instance(id).state.name == "running")
         _ = try await client.call(Methods.rebootInstances, InstanceIdsRequest(instanceIds: [id]))
         var boots = 0
