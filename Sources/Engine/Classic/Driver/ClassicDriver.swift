@@ -26,6 +26,8 @@ public actor ClassicDriver: Hypervisor {
     /// Machines whose end this driver asked for.
     private var exitRequested: Set<String> = []
     private var waiters = Waiters()
+    /// Worker events, handled one at a time in the order they came: a guest's readiness before its exit.
+    private let workerEvents: AsyncStream<(String, QMPValue)>.Continuation
 
     /// `binary` is `iaas-vmm`; `workers` the most worker processes (one per core by default).
     public init(runDirectory: FilePath, binary: FilePath, workers: Int? = nil) {
@@ -33,6 +35,11 @@ public actor ClassicDriver: Hypervisor {
         self.binary = binary
         workerCount = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         (events, sink) = AsyncStream<MachineEvent>.makeStream()
+        let (incoming, continuation) = AsyncStream<(String, QMPValue)>.makeStream()
+        workerEvents = continuation
+        Task { [weak self] in
+            for await (event, data) in incoming { await self?.handle(event, data) }
+        }
     }
 
     /// `iaas-vmm` beside the running executable, where SwiftPM and the install put it.
@@ -76,7 +83,7 @@ public actor ClassicDriver: Hypervisor {
     private func connect(_ index: Int, socket: FilePath) async throws -> QMPConnection {
         try await QMPConnection.connect(
             to: socket.string,
-            onEvent: { [weak self] event, data in Task { await self?.handle(event, data) } },
+            onEvent: { [workerEvents] event, data in workerEvents.yield((event, data)) },
             onClose: { [weak self] in Task { await self?.workerClosed(index) } })
     }
 
@@ -136,9 +143,10 @@ public actor ClassicDriver: Hypervisor {
         }
     }
 
+    /// A machine ended. Its readiness line stays until its next start: a guest may print it and power off
+    /// before its waiter looks.
     private func machineEnded(_ id: String, guestInitiated: Bool) {
         placement[id] = nil
-        readinessLines[id] = nil
         paused.remove(id)
         let requested = exitRequested.remove(id) != nil
         sink.yield(.exited(id: id, guestInitiated: guestInitiated, requested: requested))
@@ -180,6 +188,7 @@ public actor ClassicDriver: Hypervisor {
             throw .startFailed("the classic engine runs riscv32 machines, not \(machine.processor.rawValue)")
         }
         guard placement[machine.id] == nil else { throw .startFailed("machine \(machine.id) is already running") }
+        readinessLines[machine.id] = nil
         // No run directory while it runs: the worker keeps its console and writes it there when it ends.
         // The last run's console goes now, as QEMU's does at a start.
         _ = unlink(MachineFiles(runDirectory: runDirectory, id: machine.id).console.string)

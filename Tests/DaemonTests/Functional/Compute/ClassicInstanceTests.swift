@@ -225,6 +225,29 @@ struct ClassicInstanceTests {
         await fixture.stop()
     }
 
+    @Test func aGuestThatPowersOffStopsAnEBSInstanceAndTerminatesAnInstanceStoreOne() async throws {
+        let fixture = try await Self.fixture()
+        let client = fixture.client
+        // The os powers off once its programs are done when its boot arguments say so.
+        let userData = Data("run=hello poweroff=1".utf8).base64EncodedString()
+        var ids: [String: String] = [:]
+        for root in ["ebs", "instance-store"] {
+            let image = try await Self.classicImage(client, rootDeviceType: root).imageId
+            ids[root] = try await client.runInstance(image: image, type: "r32.nano", userData: userData).instanceId
+        }
+        let stopped = try await client.waitForInstance(ids["ebs"]!, state: "stopped", timeout: .seconds(60))
+        #expect(stopped.stateReason?.code == "Client.InstanceInitiatedShutdown")
+        let terminated = try await client.waitForInstance(
+            ids["instance-store"]!, state: "terminated", timeout: .seconds(60))
+        #expect(terminated.stateReason?.code == "Client.InstanceInitiatedShutdown")
+        // Both consoles outlive their machines.
+        for id in ids.values {
+            let text = try await Self.console(client, id, until: "os: all programs exited")
+            #expect(text.contains("hello: hello from pid 1 in user mode"), "\(text)")
+        }
+        await fixture.stop()
+    }
+
     @Test func architecturesMustMatchAndCountersAreTheClassicEnginesAlone() async throws {
         let fixture = try await Self.fixture()
         let client = fixture.client
