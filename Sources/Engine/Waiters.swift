@@ -11,3 +11,24 @@ struct Waiters {
         for waiter in waiting.removeValue(forKey: key) ?? [] { waiter.resume() }
     }
 }
+
+/// A driver actor whose callers wait for keyed events (`Waiters`).
+protocol WaitingDriver: Actor {
+    var waiters: Waiters { get set }
+}
+
+extension WaitingDriver {
+    /// Waits until `wake(key)` or the timeout, whichever is first.
+    func wait(_ key: String, timeout: Duration) async {
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.wake(key)
+        }
+        await withCheckedContinuation { continuation in waiters.add(key, continuation) }
+        timer.cancel()
+    }
+
+    func wake(_ key: String) {
+        waiters.wake(key)
+    }
+}

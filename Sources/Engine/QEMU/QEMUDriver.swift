@@ -9,7 +9,7 @@ import SystemPackage
 
 /// The hosted driver: one `qemu-system-x86_64` per machine, daemonized (so it outlives the daemon), with a
 /// pid file, a QMP socket and a console log under `run/<id>/`, driven over QMP.
-public actor QEMUDriver: Hypervisor {
+public actor QEMUDriver: Hypervisor, WaitingDriver {
     public nonisolated let name = "qemu"
     /// The root disk and one per PCIe root port.
     public nonisolated let maxDisks = QEMUCommandLine.hotplugSlots + 1
@@ -34,7 +34,7 @@ public actor QEMUDriver: Hypervisor {
     private var monitors: [String: Monitor] = [:]
     /// Callers waiting for something to happen: a machine's exit (`exit/<id>`), a device's removal
     /// (`device/<id>/<device>`). Woken when it happens, or at their timeout.
-    private var waiters = Waiters()
+    var waiters = Waiters()
     /// Devices QEMU reported deleted before anyone waited for them.
     private var deletedDevices: Set<String> = []
 
@@ -256,20 +256,6 @@ public actor QEMUDriver: Hypervisor {
         guard monitors[id] != nil else { return true }
         await wait("exit/" + id, timeout: timeout)
         return monitors[id] == nil
-    }
-
-    /// Waits until `wake(key)` or the timeout, whichever is first.
-    private func wait(_ key: String, timeout: Duration) async {
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.wake(key)
-        }
-        await withCheckedContinuation { continuation in waiters.add(key, continuation) }
-        timer.cancel()
-    }
-
-    private func wake(_ key: String) {
-        waiters.wake(key)
     }
 
     public func status(_ id: String) async -> MachineStatus {

@@ -5,6 +5,7 @@
  * on Sv32 with tables of its own (an alias page, a remap, page faults, SUM, the UART mapped), and shuts down
  * through SBI. */
 #include "../common/console.h"
+#include "../common/sbi.h"
 
 struct frame {
     unsigned x[32];
@@ -14,15 +15,6 @@ extern void trap_entry(void);
 extern void user_start(void);
 extern void user_paged_start(void);
 static volatile unsigned ticks, user_illegal, page_faults, last_fault_cause, last_fault_address;
-
-static unsigned long sbi(unsigned extension, unsigned function, unsigned arg0, unsigned arg1) {
-    register unsigned a0 __asm__("a0") = arg0;
-    register unsigned a1 __asm__("a1") = arg1;
-    register unsigned a6 __asm__("a6") = function;
-    register unsigned a7 __asm__("a7") = extension;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
-    return a1;
-}
 
 static void sbi_put_string(const char *s) {
     while (*s) sbi(0x01, 0, (unsigned char)*s++, 0);
@@ -41,17 +33,6 @@ static void sbi_line(const char *label, unsigned value) {
     sbi_put_string("\n");
 }
 
-static unsigned long long now(void) {
-    unsigned high, low, again;
-    do {
-        __asm__ volatile("rdtimeh %0" : "=r"(high));
-        __asm__ volatile("rdtime %0" : "=r"(low));
-        __asm__ volatile("rdtimeh %0" : "=r"(again));
-    } while (high != again);
-    return (unsigned long long)high << 32 | low;
-}
-
-static void set_timer(unsigned long long at) { sbi(0x54494d45, 0, (unsigned)at, (unsigned)(at >> 32)); }
 
 #include "disk.h"
 

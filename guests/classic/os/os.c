@@ -8,6 +8,7 @@
  * are done it idles too, or powers off with `poweroff=1`. */
 #include "../common/console.h"
 #include "../common/fdt.h"
+#include "../common/sbi.h"
 #include "../common/sv32.h"
 #include "../kernel0/disk.h"
 #include "syscalls.h"
@@ -35,27 +36,7 @@ void *memset(void *to, int value, __SIZE_TYPE__ count) {
     return to;
 }
 
-/* ---- SBI, time ---- */
-
-static void sbi_call(unsigned extension, unsigned arg0, unsigned arg1) {
-    register unsigned a0 __asm__("a0") = arg0;
-    register unsigned a1 __asm__("a1") = arg1;
-    register unsigned a6 __asm__("a6") = 0;
-    register unsigned a7 __asm__("a7") = extension;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
-}
-
-static unsigned long long now(void) {
-    unsigned high, low, again;
-    do {
-        __asm__ volatile("rdtimeh %0" : "=r"(high));
-        __asm__ volatile("rdtime %0" : "=r"(low));
-        __asm__ volatile("rdtimeh %0" : "=r"(again));
-    } while (high != again);
-    return (unsigned long long)high << 32 | low;
-}
-
-static void set_timer(unsigned long long at) { sbi_call(0x54494d45, (unsigned)at, (unsigned)(at >> 32)); }
+/* ---- Time ---- */
 
 #define TICK 100000ull /* 10 ms of the 10 MHz timer */
 static unsigned ticks;
@@ -277,7 +258,7 @@ static int power_off_when_done;
  * the machine off if its boot arguments say `poweroff`. */
 static void idle_forever(void) {
     put_string("os: all programs exited\n");
-    if (power_off_when_done) sbi_call(0x08, 0, 0); /* the legacy shutdown */
+    if (power_off_when_done) sbi(0x08, 0, 0, 0); /* the legacy shutdown */
     use_tables(kernel_root);
     __asm__ volatile("csrc sie, %0" ::"r"(1u << 9));
     idle_quietly();

@@ -6,7 +6,7 @@ import SystemPackage
 /// (`iaas-vmm`), each running many guests on one core. Workers are started on demand, one per core at most,
 /// with their sockets and logs under `run/classic/`; they outlive the daemon, and the next one connects to
 /// them again (`discover`). A machine goes to the worker that hosts the fewest.
-public actor ClassicDriver: Hypervisor {
+public actor ClassicDriver: Hypervisor, WaitingDriver {
     public nonisolated let name = "classic"
     /// The root disk; the classic board has no hot-plug.
     public nonisolated let maxDisks = 1
@@ -25,7 +25,7 @@ public actor ClassicDriver: Hypervisor {
     private var paused: Set<String> = []
     /// Machines whose end this driver asked for.
     private var exitRequested: Set<String> = []
-    private var waiters = Waiters()
+    var waiters = Waiters()
     /// Worker events, handled one at a time in the order they came: a guest's readiness before its exit.
     private let workerEvents: AsyncStream<(String, QMPValue)>.Continuation
 
@@ -152,20 +152,6 @@ public actor ClassicDriver: Hypervisor {
         sink.yield(.exited(id: id, guestInitiated: guestInitiated, requested: requested))
         waiters.wake("ready/" + id)
         waiters.wake("exit/" + id)
-    }
-
-    /// Waits until `wake(key)` or the timeout, whichever is first.
-    private func wait(_ key: String, timeout: Duration) async {
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.wake(key)
-        }
-        await withCheckedContinuation { continuation in waiters.add(key, continuation) }
-        timer.cancel()
-    }
-
-    private func wake(_ key: String) {
-        waiters.wake(key)
     }
 
     /// Sends a command about machine `id` to its worker.
