@@ -1,4 +1,5 @@
 import API
+import Foundation
 import IaasTesting
 import NIOCore
 import NIOPosix
@@ -21,7 +22,11 @@ struct BenchSetup {
         let root = directory ?? temporary.path
         print("iaas-bench \(name) on \(Machine.summary)")
         print("iaasd: \(try DaemonProcess.binary())")
-        let daemon = try await DaemonProcess(dataDirectory: root + "/data", arguments: arguments, logLevel: "notice")
+        // The daemon logs notices and worse, so that logging costs nothing measured; IAAS_BENCH_LOG_LEVEL=info
+        // keeps its step timings (in `<directory>/data.log` with --directory).
+        let daemon = try await DaemonProcess(
+            dataDirectory: root + "/data", arguments: arguments,
+            logLevel: ProcessInfo.processInfo.environment["IAAS_BENCH_LOG_LEVEL"] ?? "notice")
         return BenchSetup(temporary: temporary, root: root, daemon: daemon, client: try await daemon.client())
     }
 }

@@ -167,13 +167,19 @@ struct S3Benchmark: AsyncParsableCommand {
         return (writeSpeed, readSpeed)
     }
 
-    /// Bytes generated as they are sent, distinct per seed.
+    /// Bytes generated as they are sent, distinct per seed, every 8-byte word different (so no chunk is
+    /// deduplicated), written a word at a time so that the client costs little of the cores the daemon
+    /// shares with it.
     private static func pattern(_ length: Int, seed: Int) -> PayloadSource {
         PayloadSource(length: length) { offset, maxCount in
             PayloadChunk(capacity: maxCount) { buffer in
-                for index in 0..<maxCount {
-                    buffer[index] = UInt8(truncatingIfNeeded: ((offset + index) >> 12) &+ index &+ seed)
+                let words = maxCount / 8
+                let first = UInt64(offset / 8)
+                for index in 0..<words {
+                    let word = (first &+ UInt64(index)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(seed)
+                    buffer.storeBytes(of: word, toByteOffset: index * 8, as: UInt64.self)
                 }
+                for index in (words * 8)..<maxCount { buffer[index] = UInt8(truncatingIfNeeded: index &+ seed) }
                 return maxCount
             }
         }

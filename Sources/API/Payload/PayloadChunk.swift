@@ -31,6 +31,11 @@ public struct PayloadChunk: Sendable {
         try buffer.withUnsafeReadableBytes(body)
     }
 
+    /// The bytes at `range` (counted from the chunk's start) as a chunk of their own, without a copy.
+    public func slice(_ range: Range<Int>) -> PayloadChunk {
+        PayloadChunk(buffer: buffer.getSlice(at: buffer.readerIndex + range.lowerBound, length: range.count)!)
+    }
+
     /// A copy of the bytes.
     public var bytes: [UInt8] { Array(buffer.readableBytesView) }
 }

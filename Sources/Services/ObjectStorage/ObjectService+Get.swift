@@ -138,8 +138,8 @@ actor ChunkReader {
     private let starts: [Int64]
     /// Where the reads will stop: no blob past it is read ahead.
     private let end: Int64
-    private var cached: (index: Int, bytes: [UInt8])?
-    private var ahead: (index: Int, load: Task<[UInt8], any Error>)?
+    private var cached: (index: Int, bytes: PayloadChunk)?
+    private var ahead: (index: Int, load: Task<PayloadChunk, any Error>)?
     private let logger: Logger
 
     init(store: BlobStore, chunks: [ObjectChunkRecord], end: Int64? = nil, logger: Logger) {
@@ -164,12 +164,12 @@ actor ChunkReader {
         let bytes = try await blob(index)
         let offset = Int(position - starts[index])
         let count = min(maxCount, bytes.count - offset)
-        return PayloadChunk(bytes[offset..<offset + count])
+        return bytes.slice(offset..<offset + count)
     }
 
-    private func blob(_ index: Int) async throws -> [UInt8] {
+    private func blob(_ index: Int) async throws -> PayloadChunk {
         if let cached, cached.index == index { return cached.bytes }
-        let bytes: [UInt8]
+        let bytes: PayloadChunk
         if let ahead, ahead.index == index {
             self.ahead = nil
             bytes = try await ahead.load.value
@@ -187,17 +187,25 @@ actor ChunkReader {
         return bytes
     }
 
-    /// A chunk's blob, its hash checked; a missing or corrupt copy is repaired from a good one.
+    /// A chunk's blob, its hash checked, read straight into the buffer it is sent from; a missing or
+    /// corrupt copy is repaired from a good one.
     private static func load(_ chunk: ObjectChunkRecord, from store: BlobStore, logger: Logger) async throws
-        -> [UInt8]
+        -> PayloadChunk
     {
         guard let digest = BlobDigest(hex: chunk.digest) else { throw BlobError.lost(BlobDigest(of: [])) }
         if chunk.size <= BlobStore.packLimit {
             let (bytes, damaged) = try await ObjectService.readSmall(digest, from: store)
             ObjectService.repairSmall(digest, bytes, damaged: damaged, in: store, logger: logger)
-            return bytes
+            return PayloadChunk(bytes)
         }
-        let (bytes, damaged) = try await BlockingIO.run { () throws(BlobError) in try store.read(digest) }
+        let (bytes, damaged) = try await BlockingIO.run { () throws(BlobError) -> (PayloadChunk, [ZoneDirectory]) in
+            var result: Result<[ZoneDirectory], BlobError> = .success([])
+            let bytes = PayloadChunk(capacity: Int(chunk.size)) { buffer in
+                result = Result { () throws(BlobError) in try store.read(digest, into: buffer) }
+                return buffer.count
+            }
+            return (bytes, try result.get())
+        }
         if !damaged.isEmpty {
             logger.warning(
                 "a blob copy was missing or corrupt; repairing it from a good one",
@@ -205,7 +213,7 @@ actor ChunkReader {
                     "iaas.blob": "\(digest)", "iaas.zones": "\(damaged.map { $0.root.lastComponent?.string ?? "" })",
                 ])
             try? await BlockingIO.run { () throws(FileSystemError) in
-                for zone in damaged { try store.repair(digest, in: zone, from: bytes) }
+                for zone in damaged { try store.repair(digest, in: zone, from: bytes.bytes) }
             }
         }
         return bytes

@@ -56,69 +56,48 @@ extension ObjectService {
     }
 
     /// Streams a body into blobs of at most `chunkSize` bytes; returns them (pinned) and the body's MD5.
-    /// The body's bytes are staged and written a mebibyte at a time, off the event loops.
+    /// The body's bytes are staged and written a mebibyte at a time, off the event loops, while the next
+    /// are received; full chunks are made durable in the background (`BlobChunkPipeline`).
     func writeBlobs<Body: AsyncSequence>(_ body: Body, into store: BlobStore, key: String) async throws(CloudError)
         -> (chunks: [(digest: BlobDigest, size: Int)], md5: [UInt8]) where Body.Element == PayloadChunk
     {
-        var md5 = Insecure.MD5()
-        var chunks: [(digest: BlobDigest, size: Int)] = []
-        var writer: BlobWriter?
-        var staged: [UInt8] = []
-        staged.reserveCapacity(Self.stagingSize + (64 << 10))
+        let md5 = RunningMD5()
+        let pipeline = BlobChunkPipeline(store: store, chunkSize: Self.chunkSize, pins: pins)
+        var small: (digest: BlobDigest, size: Int)?
+        var staged: [PayloadChunk] = []
+        var stagedBytes = 0
         let pins = self.pins
-        let logger = self.logger
-        func fail(_ error: any Error) -> CloudError {
-            writer?.abandon()
-            pins.unpin(chunks.map(\.digest))
-            if let error = error as? PayloadError {
-                return S3Errors.incompleteBody("\(error)")
-            }
-            return InternalFault.cloudError(
-                error, while: "store the object's bytes", logger: logger, metadata: ["iaas.key": "\(key)"])
-        }
-        /// Writes the staged bytes (up to the current blob's end); finishes the blob when it is full or `last`.
-        func flush(last: Bool) async throws {
-            while !staged.isEmpty || (last && writer != nil) {
-                // A small object, or the small end of a large one: a row of the zones' packs. (A blob in
-                // files always holds at least the staging size, so a blob's size says where it is.)
-                if last, writer == nil, staged.count <= BlobStore.packLimit {
-                    let bytes = staged
-                    staged = []
-                    chunks.append((try await store.putSmall(bytes, pin: { pins.pin($0) }), bytes.count))
-                    return
-                }
-                let current = try writer ?? store.writer()
-                writer = current
-                let take = min(staged.count, Self.chunkSize - current.count)
-                let bytes = Array(staged.prefix(take))
-                staged.removeFirst(take)
-                let finishing = current.count + take == Self.chunkSize || (last && staged.isEmpty)
-                let digest = try await BlockingIO.run { () throws(FileSystemError) -> BlobDigest? in
-                    try bytes.withUnsafeBytes { pointer in
-                        Result { () throws(FileSystemError) in try current.write(pointer) }
-                    }.get()
-                    return finishing ? try current.finish(pin: { pins.pin($0) }) : nil
-                }
-                if let digest {
-                    chunks.append((digest, current.count))
-                    writer = nil
-                }
-                if !last && staged.count < Self.stagingSize { return }
-            }
-        }
         do {
             for try await chunk in body {
-                chunk.withUnsafeBytes { pointer in
-                    md5.update(bufferPointer: pointer)
-                    staged.append(contentsOf: pointer)
+                staged.append(chunk)
+                stagedBytes += chunk.count
+                if stagedBytes >= Self.stagingSize {
+                    await md5.update(staged)
+                    try await pipeline.append(staged)
+                    staged = []
+                    stagedBytes = 0
                 }
-                if staged.count >= Self.stagingSize { try await flush(last: false) }
             }
-            try await flush(last: true)
+            // A small object, or the small end of a large one: a row of the zones' packs. (A blob in files
+            // always holds at least the staging size, so a blob's size says where it is.)
+            if !pipeline.hasOpenChunk, stagedBytes > 0, stagedBytes <= BlobStore.packLimit {
+                let bytes = staged.flatMap(\.bytes)
+                small = (try await store.putSmall(bytes, pin: { pins.pin($0) }), bytes.count)
+            } else if stagedBytes > 0 {
+                try await pipeline.append(staged)
+            }
+            await md5.update(staged)
+            var chunks = try await pipeline.finish()
+            if let small { chunks.append(small) }
+            return (chunks, await md5.finalize())
         } catch {
-            throw fail(error)
+            pins.unpin(await pipeline.abandon() + (small.map { [$0.digest] } ?? []))
+            if let error = error as? PayloadError {
+                throw S3Errors.incompleteBody("\(error)")
+            }
+            throw InternalFault.cloudError(
+                error, while: "store the object's bytes", logger: logger, metadata: ["iaas.key": "\(key)"])
         }
-        return (chunks, Array(md5.finalize()))
     }
 
     /// Bytes gathered before a write to the blob files: fewer, larger writes, each off the event loops.

@@ -121,6 +121,26 @@ public struct BlobStore: Sendable {
         throw .lost(digest)
     }
 
+    /// Reads a blob of `buffer.count` bytes into `buffer` from the first zone whose copy is whole and
+    /// matches its hash: no copy on the way, so that a large object is served from the bytes read.
+    ///
+    /// - Returns: the zones whose copy was missing or corrupt (for the caller to repair).
+    public func read(_ digest: BlobDigest, into buffer: UnsafeMutableRawBufferPointer) throws(BlobError)
+        -> [ZoneDirectory]
+    {
+        var damaged: [ZoneDirectory] = []
+        for zone in zones {
+            guard DurableFiles.read(file(digest, in: zone), into: buffer),
+                BlobDigest(of: UnsafeRawBufferPointer(buffer)) == digest
+            else {
+                damaged.append(zone)
+                continue
+            }
+            return damaged
+        }
+        throw .lost(digest)
+    }
+
     /// Makes `zone`'s copy from a good one (a missing zone catching up, or a corrupt copy replaced).
     public func repair(_ digest: BlobDigest, in zone: ZoneDirectory, from bytes: [UInt8]) throws(FileSystemError) {
         let target = file(digest, in: zone)

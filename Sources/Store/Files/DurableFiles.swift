@@ -224,7 +224,7 @@ public enum DurableFiles {
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             while count < size {
-                let result = read(fd, buffer.baseAddress! + count, size - count)
+                let result = Glibc.read(fd, buffer.baseAddress! + count, size - count)
                 if result < 0, errno == EINTR { continue }
                 guard result > 0 else {
                     failed = true
@@ -234,6 +234,23 @@ public enum DurableFiles {
             }
         }
         return failed ? nil : bytes
+    }
+
+    /// Reads a whole file of exactly `buffer.count` bytes into `buffer`; false when it cannot be opened or
+    /// read, or has another size.
+    public static func read(_ path: FilePath, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let fd = try? open(path, flags: O_RDONLY | O_CLOEXEC) else { return false }
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int(info.st_size) == buffer.count else { return false }
+        var count = 0
+        while count < buffer.count {
+            let result = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return false }
+            count += result
+        }
+        return true
     }
 
     /// Opens a new file for appending (a blob being written).
