@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "IaasTesting",
             dependencies: [
-                "API", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "API", "Store", "Engine", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/IaasTesting"
@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "API", "Store", "VPCNetwork", "IaasTesting", "iaasd", "iaasctl", "iaas-vmm",
+                "API", "Store", "Engine", "VPCNetwork", "IaasTesting", "iaasd", "iaasctl", "iaas-vmm",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 import Store
@@ -63,6 +64,8 @@ public struct DataDirectoryInspector {
             let files = store.files(volumeId: volume.id, sizeBytes: volume.sizeBytes, zone: volume.zone)
             let health = try store.health(files)
             if health != [.ok, .ok] { problems.append("\(volume.id) replicas \(health)") }
+            // Its change map may be there (a volume made before maps, or whose replica 0 was rebuilt, has none).
+            expectedFiles.insert(String(files.changeMap.string.dropFirst(root.count + 1)))
             for replica in 0..<VolumeReplicaFiles.replicaCount {
                 for segment in files.segments(replica: replica) {
                     expectedFiles.insert(String(segment.path.string.dropFirst(root.count + 1)))
@@ -148,18 +151,15 @@ extension DataDirectoryInspector {
         root + "/zones/\(zone)/ebs-\(replica)/\(volumeId).0.raw"
     }
 
-    /// Writes bytes into both replicas of a volume at an offset, as a guest's write through the quorum
-    /// driver lands, and syncs them.
+    /// Writes bytes into both replicas of a volume at an offset and syncs them, through the classic
+    /// engine's own disk (`ReplicatedFiles`): marked in the volume's change map, as its guests' writes are.
     public func writeVolume(_ volumeId: String, at offset: Int64, _ bytes: [UInt8], zone: String = "us-east-1a")
         throws
     {
-        for index in 0..<2 {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: replica(volumeId, index, zone: zone)))
-            try handle.seek(toOffset: UInt64(offset))
-            try handle.write(contentsOf: bytes)
-            try handle.synchronize()
-            try handle.close()
-        }
+        let replicas = (0..<2).map { replica(volumeId, $0, zone: zone) }
+        let disk = try ReplicatedFiles(replicas, changeMap: VolumeChangeMap.path(forFirstSegment: replicas[0]))
+        try disk.write(bytes, at: UInt64(offset))
+        try disk.flush()
     }
 
     /// Bytes of replica `index` of a volume.

@@ -102,7 +102,7 @@ public struct VolumeReconciler: Sendable {
         } else {
             let files = volumes.replicaFiles(record)
             try await volumes.fileWork(record.id, "create") { [store = volumes.files] () throws(FileSystemError) in
-                try store.ensure(files)
+                try store.makeNew(files)
             }
         }
         var created = record
@@ -146,11 +146,16 @@ public struct VolumeReconciler: Sendable {
                     report.temporaryFilesRemoved += temporary.count
                 } else {
                     let zoneDirectory = store.dataDirectory.zone(zoneName)
+                    // A change map holds no data of the volume: it goes, and the data goes to lost+found.
+                    let maps = paths.filter { $0.string.hasSuffix(".changes") }
+                    let data = paths.filter { !$0.string.hasSuffix(".changes") }
                     let kept = try await BlockingIO.run { () throws(FileSystemError) in
-                        try paths.map { path throws(FileSystemError) in
+                        for path in maps { _ = try DurableFiles.removeIfPresent(path) }
+                        return try data.map { path throws(FileSystemError) in
                             try lostAndFound.keep(path, zone: zoneDirectory)
                         }
                     }
+                    guard !kept.isEmpty else { continue }
                     logger.warning(
                         "moved files of a volume the database does not know to lost+found",
                         metadata: [

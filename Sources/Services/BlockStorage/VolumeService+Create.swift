@@ -68,7 +68,7 @@ extension VolumeService {
         let replicaFiles = replicaFiles(record)
         do {
             try await fileWork(record.id, "create") { [files] () throws(FileSystemError) in
-                try files.ensure(replicaFiles)
+                try files.makeNew(replicaFiles)
             }
         } catch {
             await rollBackCreate(record)

@@ -77,7 +77,7 @@ extension VolumeService {
         let fileStore = self.files
         do {
             try await BlockingIO.run { () throws -> Void in
-                try fileStore.ensure(files)
+                try fileStore.makeNew(files)
                 let writer = try VolumeBlocks.Writer(files)
                 for (index, digest) in blocks {
                     let (bytes, damaged) = try store.read(digest)

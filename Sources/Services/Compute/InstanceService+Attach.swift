@@ -84,7 +84,7 @@ extension InstanceService {
                 if instance.state == .running {
                     do {
                         // Not while a snapshot reads the volume: it holds the volume's file lock meanwhile.
-                        let disk = disk(of: volume)
+                        let disk = disk(of: volume, for: instance)
                         try await volumes.fileLocks.withLock(volumeId) { () async throws(EngineError) in
                             try await hypervisor.attach(disk, to: id)
                         }
@@ -202,9 +202,12 @@ extension InstanceService {
         }
     }
 
-    /// The engine's view of a volume: a disk named by its id, a quorum over its replicas.
-    func disk(of volume: VolumeRecord) -> Disk {
+    /// The engine's view of a volume: a disk named by its id, a quorum over its replicas. QEMU writes
+    /// without marking the volume's change map, so the map stops being trusted before a QEMU machine gets
+    /// the volume (the classic engine marks it).
+    func disk(of volume: VolumeRecord, for instance: InstanceRecord) -> Disk {
         let files = volumes.replicaFiles(volume)
+        if !Self.marksVolumeWrites(instance) { VolumeChangeMap.open(at: files.changeMap.string)?.untrack() }
         return Disk(
             id: volume.id,
             backing: .replicated(
@@ -214,6 +217,11 @@ extension InstanceService {
                             Replica.Segment(path: $0.path.string, bytes: UInt64($0.size))
                         })
                 }))
+    }
+
+    /// Whether the engine of the instance's type marks the change maps of the volumes it writes.
+    static func marksVolumeWrites(_ instance: InstanceRecord) -> Bool {
+        (try? InstanceType.named(instance.instanceType))?.isClassic ?? false
     }
 
     static let rootDevice = "/dev/xvda"

@@ -28,7 +28,7 @@ extension InstanceService {
                 }
                 let rootDisk: Disk.Backing
                 if let root {
-                    rootDisk = disk(of: root).backing
+                    rootDisk = disk(of: root, for: instance).backing
                 } else {
                     // An instance-store root: the image's disk, the guest's writes kept apart (erased at the end).
                     guard let image else { throw ComputeErrors.imageNotFound(instance.imageId) }
@@ -161,7 +161,7 @@ extension InstanceService {
             let files = volumes.replicaFiles(volume)
             let store = volumes.files
             try await volumes.fileWork(volume.id, "create a volume of the launch") { () throws(FileSystemError) in
-                try store.ensure(files)
+                try store.makeNew(files)
                 if let image { try store.fill(files, from: FilePath(image.rootDiskPath)) }
             }
         }

@@ -35,4 +35,14 @@ extension InstanceService: VolumeQuiescing {
             }
         }
     }
+
+    public func writerMarksChanges(volume id: String) async -> Bool {
+        guard
+            let instance = try? await database.readOrThrow({ db -> InstanceRecord? in
+                guard let attachment = try VolumeAttachmentRecord.fetchOne(db, key: id) else { return nil }
+                return try InstanceRecord.fetchOne(db, key: attachment.instanceId)
+            })
+        else { return true }
+        return Self.marksVolumeWrites(instance)
+    }
 }

@@ -96,7 +96,7 @@ public struct InstanceService: Sendable {
             id: record.id, vcpus: type.vcpus, memoryMiB: type.guestMemoryMiB(divisor: memoryDivisor),
             kernel: boot.kernel, initrd: boot.initrd,
             kernelArguments: type.isClassic ? Self.classicArguments(userData: record.userData) : "",
-            disks: [Disk(id: "root", backing: root)] + attached.map(disk(of:)),
+            disks: [Disk(id: "root", backing: root)] + attached.map { disk(of: $0, for: record) },
             nics: [
                 NIC(
                     mac: record.macAddress, address: record.privateIp, hostname: hostname,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -13,18 +14,27 @@ import SystemPackage
 ///
 /// A blob already present in a zone is not written again; its time is renewed, so the collector's grace
 /// period counts from this batch. Until `commit` returns nothing is placed but blobs that were already
-/// there; a crash leaves temporary files the collector removes. Used by one task at a time.
-public final class BlobBatch: @unchecked Sendable {
+/// there; a crash leaves temporary files the collector removes.
+///
+/// `add` may be called from many threads at once (a snapshot's readers); `commit` and `abandon` once
+/// the adds are done.
+public final class BlobBatch: Sendable {
     private let store: BlobStore
     private let zones: [ZoneDirectory]
-    private var pending: [(temporary: FilePath, target: FilePath)] = []
-    private var pendingTargets: Set<FilePath> = []
-    private var finished = false
+    private struct State {
+        var pending: [(temporary: FilePath, target: FilePath)] = []
+        var pendingTargets: Set<FilePath> = []
+        var finished = false
+        var bytesWritten = 0
+        var digests: [BlobDigest] = []
+    }
+    private let state = Mutex(State())
+
     /// Bytes written by this batch (new copies, every zone counted).
-    public private(set) var bytesWritten = 0
-    /// The digest of every `add`, in order (a digest added twice is here twice, as it was pinned twice):
-    /// what the caller unpins once its rows are committed, or once it gives up.
-    public private(set) var digests: [BlobDigest] = []
+    public var bytesWritten: Int { state.withLock { $0.bytesWritten } }
+    /// The digest of every `add` (a digest added twice is here twice, as it was pinned twice): what the
+    /// caller unpins once its rows are committed, or once it gives up.
+    public var digests: [BlobDigest] { state.withLock { $0.digests } }
 
     /// A batch writing into the first `quorum` zones of the store, or into `zones` when given.
     public init(store: BlobStore, zones: [ZoneDirectory]? = nil) {
@@ -43,18 +53,23 @@ public final class BlobBatch: @unchecked Sendable {
     {
         let digest = known ?? BlobDigest(of: bytes)
         pin(digest)
-        digests.append(digest)
+        state.withLock { $0.digests.append(digest) }
         for zone in zones {
             let target = store.file(digest, in: zone)
             if utimes(target.string, nil) == 0 { continue }
-            guard pendingTargets.insert(target).inserted else { continue }
+            guard state.withLock({ $0.pendingTargets.insert(target).inserted }) else { continue }
             try DurableFiles.makeDirectories(store.temporaryDirectory(zone))
             let temporary = store.temporaryFile(zone)
             let fd = try DurableFiles.create(temporary)
-            pending.append((temporary, target))
+            state.withLock {
+                $0.pending.append((temporary, target))
+                $0.bytesWritten += bytes.count
+            }
             defer { close(fd) }
             try DurableFiles.writeAll(fd, bytes, path: temporary)
-            bytesWritten += bytes.count
+            // Starts the disk on it now (DONTNEED starts writeback without waiting for it), so that
+            // `commit`'s fsyncs find little left to write; a snapshot's blobs are not read again soon.
+            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
         }
         return digest
     }
@@ -62,8 +77,8 @@ public final class BlobBatch: @unchecked Sendable {
     /// Makes every blob of the batch durable under its name.
     public func commit() throws(FileSystemError) {
         defer { abandon() }
-        guard !pending.isEmpty else { return }
-        let files = pending
+        let files = state.withLock { $0.pending }
+        guard !files.isEmpty else { return }
         if let error = ParallelSync.forEach(files.count, { index in Self.sync(files[index].temporary) }) {
             throw error
         }
@@ -80,8 +95,10 @@ public final class BlobBatch: @unchecked Sendable {
                 throw FileSystemError("rename", path: target.string, errno: Errno(rawValue: errno))
             }
         }
-        pending = []
-        pendingTargets = []
+        state.withLock {
+            $0.pending = []
+            $0.pendingTargets = []
+        }
         let names = Array(directories)
         if let error = ParallelSync.forEach(names.count, { index in Self.sync(names[index]) }) { throw error }
     }
@@ -96,10 +113,15 @@ public final class BlobBatch: @unchecked Sendable {
 
     /// Throws away the temporary files of blobs not yet committed.
     public func abandon() {
-        guard !finished else { return }
-        finished = true
-        for (temporary, _) in pending { unlink(temporary.string) }
-        pending = []
-        pendingTargets = []
+        let left = state.withLock { state -> [(temporary: FilePath, target: FilePath)] in
+            guard !state.finished else { return [] }
+            state.finished = true
+            defer {
+                state.pending = []
+                state.pendingTargets = []
+            }
+            return state.pending
+        }
+        for (temporary, _) in left { unlink(temporary.string) }
     }
 }

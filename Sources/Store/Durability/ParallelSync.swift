@@ -10,6 +10,17 @@ enum ParallelSync {
 
     /// Calls `body` for every index in `0..<count`; returns the first error any call returned.
     static func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> FileSystemError?) -> FileSystemError? {
+        forEach(count, width: width, state: {}) { _, index in body(index) }
+    }
+
+    /// Calls `body` for every index in `0..<count` from `width` threads, each with a state of its own that
+    /// `state` makes (a buffer, say) and `finish` then frees; returns the first error any call returned.
+    /// Once a call has failed no new one starts.
+    static func forEach<State>(
+        _ count: Int, width: Int, state: @escaping @Sendable () -> State,
+        finish: @escaping @Sendable (State) -> Void = { _ in },
+        _ body: @escaping @Sendable (inout State, Int) -> FileSystemError?
+    ) -> FileSystemError? {
         guard count > 0 else { return nil }
         let next = Mutex(0)
         let failure = Mutex<FileSystemError?>(nil)
@@ -18,13 +29,15 @@ enum ParallelSync {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
+                var own = state()
+                defer { finish(own) }
                 while true {
                     let index = next.withLock { value -> Int in
                         defer { value += 1 }
                         return value
                     }
                     guard index < count, failure.withLock({ $0 == nil }) else { return }
-                    if let error = body(index) { failure.withLock { $0 = $0 ?? error } }
+                    if let error = body(&own, index) { failure.withLock { $0 = $0 ?? error } }
                 }
             }
             thread.stackSize = 256 << 10

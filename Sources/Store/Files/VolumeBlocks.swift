@@ -1,4 +1,3 @@
-import Dispatch
 import SystemPackage
 
 #if canImport(Glibc)
@@ -13,39 +12,62 @@ public enum VolumeBlocks {
     private static let seekData: Int32 = 3
     private static let seekHole: Int32 = 4
 
-    /// Blocks read and hashed together, by as many threads as there are cores.
-    static let batchBlocks = 32
+    /// Threads reading and hashing blocks at once: reads wait on the disk, so more threads than cores
+    /// keep it busy while the cores hash.
+    static let readers = 8
 
-    /// Calls `body` with each block of the replica that holds data, in order: holes are skipped without
-    /// reading (SEEK_DATA/SEEK_HOLE), and blocks that read as all zeros are skipped too. `body` gets the
-    /// block's index, its bytes (valid only during the call) and their SHA-256. Blocks are read and hashed
-    /// in batches, in parallel: on two cores a volume is hashed about as fast as the disk reads it.
+    /// Calls `body` with each block of the replica that holds data, from `readers` threads at once and
+    /// in no particular order: holes are skipped without reading (SEEK_DATA/SEEK_HOLE), and blocks that
+    /// read as all zeros are skipped too. `body` gets the block's index, its bytes (valid only during the
+    /// call) and their SHA-256, and returns an error to stop. On two cores a volume is read, hashed and
+    /// stored about as fast as the disk reads it.
+    ///
+    /// - Parameter only: the blocks to look at (a snapshot's changed blocks), in place of every block that
+    ///   holds data.
     public static func forEachDataBlock(
-        of files: VolumeReplicaFiles, replica: Int,
-        _ body: (_ index: Int64, _ bytes: UnsafeRawBufferPointer, _ digest: BlobDigest) throws(FileSystemError) -> Void
+        of files: VolumeReplicaFiles, replica: Int, only: [Int64]? = nil,
+        _ body:
+            @escaping @Sendable (_ index: Int64, _ bytes: UnsafeRawBufferPointer, _ digest: BlobDigest) ->
+            FileSystemError?
     ) throws(FileSystemError) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize * batchBlocks, alignment: 4096)
-        defer { buffer.deallocate() }
+        let segments = files.segments(replica: replica)
+        var descriptors: [Int32] = []
+        defer { for fd in descriptors { close(fd) } }
         let blocksPerSegment = VolumeReplicaFiles.segmentBytes / Int64(blockSize)
-        for (segmentIndex, segment) in files.segments(replica: replica).enumerated() {
+        var work: [(segment: Int, block: Int64)] = []
+        for (index, segment) in segments.enumerated() {
             let fd = try openFile(segment.path, O_RDONLY)
-            defer { close(fd) }
-            let blocks = try dataBlocks(fd, size: segment.size, path: segment.path)
-            for start in stride(from: 0, to: blocks.count, by: batchBlocks) {
-                let batch = Array(blocks[start..<min(start + batchBlocks, blocks.count)])
-                let results = readAndHash(batch, fd: fd, size: segment.size, into: buffer)
-                for (slot, result) in results.enumerated() {
-                    switch result {
-                    case .failure(let error): throw failure("pread", segment.path, error)
-                    case .success(nil): continue
-                    case .success(let (count, digest)?):
-                        let bytes = UnsafeRawBufferPointer(
-                            rebasing: buffer[(slot * blockSize)..<(slot * blockSize + count)])
-                        try body(Int64(segmentIndex) * blocksPerSegment + batch[slot], bytes, digest)
-                    }
-                }
+            descriptors.append(fd)
+            if only == nil {
+                for block in try dataBlocks(fd, size: segment.size, path: segment.path) { work.append((index, block)) }
             }
         }
+        if let only {
+            for block in only {
+                let segment = Int(block / blocksPerSegment)
+                let inSegment = block % blocksPerSegment
+                guard segment < segments.count, inSegment * Int64(blockSize) < segments[segment].size else { continue }
+                work.append((segment, inSegment))
+            }
+        }
+        let (fds, blocks) = (descriptors, work)
+        let error = ParallelSync.forEach(
+            blocks.count, width: readers,
+            state: { UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 4096) },
+            finish: { $0.deallocate() }
+        ) { buffer, item in
+            let (segment, block) = blocks[item]
+            let offset = block * Int64(blockSize)
+            let count = Int(min(Int64(blockSize), segments[segment].size - offset))
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
+            if let error = readFully(fds[segment], into: target, at: offset) {
+                return failure("pread", segments[segment].path, error)
+            }
+            let bytes = UnsafeRawBufferPointer(target)
+            if isZero(bytes) { return nil }
+            return body(Int64(segment) * blocksPerSegment + block, bytes, BlobDigest(of: bytes))
+        }
+        if let error { throw error }
     }
 
     /// The indices of the blocks of a segment that hold allocated ranges.
@@ -68,33 +90,6 @@ public enum VolumeBlocks {
             position = block * Int64(blockSize)
         }
         return blocks
-    }
-
-    /// Reads each block of the batch into its slot of `buffer` and hashes it, in parallel: nil for a block
-    /// of zeros, else its length and digest; the errno of a failed read.
-    private static func readAndHash(
-        _ batch: [Int64], fd: Int32, size: Int64, into buffer: UnsafeMutableRawBufferPointer
-    ) -> [Result<(Int, BlobDigest)?, Errno>] {
-        // Each iteration writes only its own slot.
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<(Int, BlobDigest)?, Errno>>.allocate(
-            capacity: batch.count)
-        defer { results.deallocate() }
-        let base = UInt(bitPattern: buffer.baseAddress)
-        DispatchQueue.concurrentPerform(iterations: batch.count) { slot in
-            let offset = batch[slot] * Int64(blockSize)
-            let count = Int(min(Int64(blockSize), size - offset))
-            let target = UnsafeMutableRawBufferPointer(
-                start: UnsafeMutableRawPointer(bitPattern: base)! + slot * blockSize, count: count)
-            let result: Result<(Int, BlobDigest)?, Errno>
-            if let error = readFully(fd, into: target, at: offset) {
-                result = .failure(error)
-            } else {
-                let bytes = UnsafeRawBufferPointer(target)
-                result = .success(isZero(bytes) ? nil : (count, BlobDigest(of: bytes)))
-            }
-            (results.baseAddress! + slot).initialize(to: result)
-        }
-        return Array(results)
     }
 
     /// Writes blocks into every replica of a volume at their places; `sync` makes them durable.

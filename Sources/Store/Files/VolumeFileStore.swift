@@ -66,9 +66,10 @@ public struct VolumeFileStore: Sendable {
         }
     }
 
-    /// Removes every file of a volume whose size is known: its segments, any segment past them and the
-    /// temporary copies of each, without listing the directories (which hold every volume of the zone).
+    /// Removes every file of a volume whose size is known: its change map, its segments, any segment past
+    /// them and the temporary copies of each, without listing the directories (which hold every volume of the zone).
     public func remove(_ files: VolumeReplicaFiles) throws(FileSystemError) {
+        _ = try DurableFiles.removeIfPresent(files.changeMap)
         let expected = VolumeReplicaFiles.segmentSizes(forVolumeBytes: files.sizeBytes).count
         for replica in 0..<VolumeReplicaFiles.replicaCount {
             let directory = files.zone.ebs(replica: replica)

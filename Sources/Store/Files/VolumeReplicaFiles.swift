@@ -35,6 +35,10 @@ public struct VolumeReplicaFiles: Sendable {
         }
     }
 
+    /// The volume's change map (`<vol-id>.changes` beside replica 0): which blocks were written since its
+    /// last snapshot (Engine's `VolumeChangeMap` reads and writes it).
+    public var changeMap: FilePath { zone.ebs(replica: 0).appending("\(volumeId).changes") }
+
     /// `<vol-id>.<n>.raw`.
     public static func fileName(volumeId: String, segment: Int) -> String {
         "\(volumeId).\(segment)\(suffix)"

@@ -21,27 +21,48 @@ struct SnapshotCrashTests {
         defer { directory.remove() }
         let root = directory.path + "/data"
         let inspector = DataDirectoryInspector(root: root)
+        // A first snapshot completes, so the volume's change map counts from it.
+        let first = try await DaemonProcess(dataDirectory: root)
+        let firstClient = try await first.client()
+        let volume = try await firstClient.newVolume(size: 1)
+        try inspector.writeVolume(volume, at: 1 << 20, data)
+        let base = try await firstClient.waitForSnapshot(try await firstClient.createSnapshot(volume).snapshotId)
+        await firstClient.close()
+        #expect(await first.terminate() == 0)
+
+        var expected = data
+        let change = TestBytes.pattern(1 << 19, seed: 4)
+        try inspector.writeVolume(volume, at: 1 << 20, change)
+        expected.replaceSubrange(0..<change.count, with: change)
         let armed = try await DaemonProcess(dataDirectory: root, crashAt: point)
         let armedClient = try await armed.client()
-        let volume = try await armedClient.newVolume(size: 1)
-        try inspector.writeVolume(volume, at: 1 << 20, data)
         _ = await awsCode { _ = try await armedClient.createSnapshot(volume) }
         #expect(await armed.waitForExit() == CrashPoint.exitStatus)
 
         let daemon = try await DaemonProcess(dataDirectory: root, environment: grace)
         let client = try await daemon.client()
         let snapshots = try await client.call(Methods.describeSnapshots, DescribeSnapshotsRequest()).snapshots
-        #expect(snapshots.count == 1)
-        let snapshot = try await client.waitForSnapshot(try #require(snapshots.first).snapshotId)
+        #expect(snapshots.count == 2)
+        let resumed = try #require(snapshots.first { $0.snapshotId != base.snapshotId })
+        let snapshot = try await client.waitForSnapshot(resumed.snapshotId)
         #expect(snapshot.state == "completed" && snapshot.fullSnapshotSizeInBytes == Int64(data.count))
         let restored = try await client.restoreVolume(snapshot.snapshotId, zone: "us-east-1b")
-        #expect(try inspector.readVolume(restored.volumeId, at: 1 << 20, count: data.count, zone: "us-east-1b") == data)
-        // The crashed job's temporary files go, and every zone ends with exactly the snapshot's blocks.
+        #expect(
+            try inspector.readVolume(restored.volumeId, at: 1 << 20, count: data.count, zone: "us-east-1b")
+                == expected)
+        // The crashed job's temporary files go, and every zone ends with exactly the two snapshots' blocks.
         try await waitUntil {
             ["us-east-1a", "us-east-1b", "us-east-1c"].allSatisfy {
-                inspector.blobTemporaries(zone: $0).isEmpty && inspector.blobs(zone: $0).count == 6
+                inspector.blobTemporaries(zone: $0).isEmpty && inspector.blobs(zone: $0).count == 7
             }
         }
+        // However the capture was interrupted, the change map still misses nothing.
+        let last = TestBytes.pattern(100, seed: 5)
+        try inspector.writeVolume(volume, at: (1 << 20) + (3 << 19), last)
+        expected.replaceSubrange((3 << 19)..<((3 << 19) + last.count), with: last)
+        let after = try await client.waitForSnapshot(try await client.createSnapshot(volume).snapshotId)
+        let again = try await client.restoreVolume(after.snapshotId)
+        #expect(try inspector.readVolume(again.volumeId, at: 1 << 20, count: data.count) == expected)
         await client.close()
         #expect(await daemon.terminate() == 0)
     }

@@ -15,11 +15,15 @@ public protocol BlockStorage: AnyObject {
 
 /// An EBS volume's replica files: a write reaches every replica before it completes; reads come from the
 /// first. The files are opened at the first access, so a guest that never touches its disk holds none.
+/// Each write is marked in the volume's change map first, when it has one.
 public final class ReplicatedFiles: BlockStorage {
     private let paths: [String]
+    private let changeMapPath: String?
+    private var changes: VolumeChangeMap?
     private var descriptors: [Int32] = []
 
-    public init(_ paths: [String]) throws {
+    public init(_ paths: [String], changeMap: String? = nil) throws {
+        changeMapPath = changeMap
         guard !paths.isEmpty else { throw CocoaError(.fileNoSuchFile) }
         for path in paths where access(path, R_OK | W_OK) != 0 {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
@@ -40,6 +44,7 @@ public final class ReplicatedFiles: BlockStorage {
                 }
                 descriptors.append(descriptor)
             }
+            changes = changeMapPath.flatMap(VolumeChangeMap.open(at:))
         }
         return descriptors
     }
@@ -49,10 +54,13 @@ public final class ReplicatedFiles: BlockStorage {
     }
 
     public func write(_ bytes: [UInt8], at offset: UInt64) throws {
-        for descriptor in try open() { try FileIO.write(descriptor, bytes, at: offset) }
+        let descriptors = try open()
+        changes?.markWritten(offset: offset, count: bytes.count)
+        for descriptor in descriptors { try FileIO.write(descriptor, bytes, at: offset) }
     }
 
     public func flush() throws {
+        changes?.sync()
         for descriptor in try open() where fsync(descriptor) != 0 {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }

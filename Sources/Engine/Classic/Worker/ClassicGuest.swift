@@ -52,7 +52,12 @@ final class ClassicGuest {
                         throw EngineError.startFailed(
                             "the classic engine takes a root volume of one segment per replica")
                     }
-                    disk = (try ReplicatedFiles(replicas.map { $0.segments[0].path }), first.bytes)
+                    disk = (
+                        try ReplicatedFiles(
+                            replicas.map { $0.segments[0].path },
+                            changeMap: VolumeChangeMap.path(forFirstSegment: first.path)),
+                        first.bytes
+                    )
                 case .ephemeral(let base, let path):
                     let bytes = size(of: base)
                     disk = (EphemeralOverlay(base: base, path: path, bytes: bytes), bytes)
