@@ -6,6 +6,8 @@ import IaasTesting
 /// `iaas-bench http`: a boto3 workload (S3 4 KiB and 64 MiB puts and gets, SQS send and receive+delete, with 1
 /// and 8 client processes) against iaasd's HTTP endpoint and against moto's server, in one run, as ratios
 /// (`Benchmarks/boto3_workload.py`, in `.build/bench-venv` with boto3 and `moto[server]` from PyPI, pinned).
+/// Each row also shows the client's own ceiling: the rate boto3 would reach against a server that cost
+/// nothing, from the CPU its processes spent per call, and so the largest ratio to moto this client can show.
 struct HTTPBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http", abstract: "Benchmark iaasd's AWS-protocol endpoint with boto3, beside moto's server.")
