@@ -121,7 +121,9 @@ final class BlobChunkPipeline: @unchecked Sendable {
         let pins = pins
         let task = Task {
             await BlockingIO.run { () -> Result<BlobDigest, FileSystemError> in
-                Result { () throws(FileSystemError) in try current.finish(pin: { pins.pin($0) }) }
+                Result { () throws(FileSystemError) in
+                    try current.finish(pin: { pins.pin($0) }, unpin: { pins.unpin([$0]) })
+                }
             }
         }
         finishing.append((current, size, task))

@@ -149,7 +149,7 @@ extension ObjectService {
                         try bytes.withUnsafeBytes { pointer in
                             try Result { () throws(FileSystemError) in try writer.write(pointer) }.get()
                         }
-                        return try writer.finish(pin: { pins.pin($0) })
+                        return try writer.finish(pin: { pins.pin($0) }, unpin: { pins.unpin([$0]) })
                     }
                     copied.append((written, Int(chunk.size)))
                 }

@@ -49,15 +49,24 @@ public final class BlobWriter: @unchecked Sendable {
     /// Makes every copy durable and names it by its hash. On an error nothing of the blob is left but
     /// copies already whole under their name (which a collector removes if no row comes to refer to them).
     ///
-    /// - Parameter pin: called with the digest before any copy is placed, so that a collector leaves a blob
-    ///   this write finds already present alone.
-    public func finish(pin: (BlobDigest) -> Void = { _ in }) throws(FileSystemError) -> BlobDigest {
+    /// - Parameters:
+    ///   - pin: called with the digest before any copy is placed, so that a collector leaves a blob this
+    ///     write finds already present alone.
+    ///   - unpin: called with it when placing fails after the pin, as the caller never learns the digest.
+    public func finish(pin: (BlobDigest) -> Void = { _ in }, unpin: (BlobDigest) -> Void = { _ in })
+        throws(FileSystemError) -> BlobDigest
+    {
         defer { abandon() }
         let digest = BlobDigest(hasher.finalize())
         for target in targets { try DurableFiles.sync(target.fd, path: target.path) }
         closeFiles()
         pin(digest)
-        for target in targets { try store.place(target.path, at: store.file(digest, in: target.zone)) }
+        do {
+            for target in targets { try store.place(target.path, at: store.file(digest, in: target.zone)) }
+        } catch {
+            unpin(digest)
+            throw error
+        }
         return digest
     }
 
