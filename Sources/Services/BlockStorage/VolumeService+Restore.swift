@@ -69,7 +69,7 @@ extension VolumeService {
             try SnapshotBlockRecord.filter(SnapshotBlockRecord.Columns.snapshotId == snapshotId)
                 .order(SnapshotBlockRecord.Columns.index).fetchAll(db)
         }
-        let blocks = rows.compactMap { row in BlobDigest(hex: row.digest).map { (row.index, $0) } }
+        let blocks = rows.compactMap { row in BlobDigest(hex: row.digest).map { (row.index, $0, row.size) } }
         guard blocks.count == rows.count else {
             throw .internalError("The snapshot \(snapshotId) has a block row that names no blob.")
         }
@@ -79,13 +79,7 @@ extension VolumeService {
             try await BlockingIO.run { () throws -> Void in
                 try fileStore.makeNew(files)
                 let writer = try VolumeBlocks.Writer(files)
-                for (index, digest) in blocks {
-                    let (bytes, damaged) = try store.read(digest)
-                    for zone in damaged { try? store.repair(digest, in: zone, from: bytes) }
-                    try bytes.withUnsafeBytes { (pointer: UnsafeRawBufferPointer) throws -> Void in
-                        try writer.write(index, pointer)
-                    }
-                }
+                try VolumeBlocks.restore(blocks, from: store, into: writer)
                 try writer.sync()
             }
         } catch {

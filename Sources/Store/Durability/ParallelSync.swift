@@ -16,14 +16,14 @@ enum ParallelSync {
     /// Calls `body` for every index in `0..<count` from `width` threads, each with a state of its own that
     /// `state` makes (a buffer, say) and `finish` then frees; returns the first error any call returned.
     /// Once a call has failed no new one starts.
-    static func forEach<State>(
+    static func forEach<State, Failure: Error>(
         _ count: Int, width: Int, state: @escaping @Sendable () -> State,
         finish: @escaping @Sendable (State) -> Void = { _ in },
-        _ body: @escaping @Sendable (inout State, Int) -> FileSystemError?
-    ) -> FileSystemError? {
+        _ body: @escaping @Sendable (inout State, Int) -> Failure?
+    ) -> Failure? {
         guard count > 0 else { return nil }
         let next = Mutex(0)
-        let failure = Mutex<FileSystemError?>(nil)
+        let failure = Mutex<Failure?>(nil)
         let group = DispatchGroup()
         for _ in 0..<min(width, count) {
             group.enter()

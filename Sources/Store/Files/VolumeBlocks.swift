@@ -70,6 +70,37 @@ public enum VolumeBlocks {
         if let error { throw error }
     }
 
+    /// Writes blocks stored as blobs into every replica through `writer`, from `readers` threads at once:
+    /// each reads a blob (its hash checked, a bad zone copy repaired from the good one) and writes it in
+    /// place. The caller syncs the writer.
+    public static func restore(
+        _ blocks: [(index: Int64, digest: BlobDigest, size: Int)], from store: BlobStore, into writer: Writer
+    ) throws(BlobError) {
+        let error: BlobError? = ParallelSync.forEach(
+            blocks.count, width: readers,
+            state: { UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 4096) },
+            finish: { $0.deallocate() }
+        ) { buffer, item in
+            let block = blocks[item]
+            guard block.size > 0, block.size <= blockSize else { return .lost(block.digest) }
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<block.size])
+            do throws(BlobError) {
+                let damaged = try store.read(block.digest, into: target)
+                let bytes = UnsafeRawBufferPointer(target)
+                for zone in damaged { try? store.repair(block.digest, in: zone, from: Array(bytes)) }
+                do throws(FileSystemError) {
+                    try writer.write(block.index, bytes)
+                } catch {
+                    return .file(error)
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error { throw error }
+    }
+
     /// The indices of the blocks of a segment that hold allocated ranges.
     private static func dataBlocks(_ fd: Int32, size: Int64, path: FilePath) throws(FileSystemError) -> [Int64] {
         var blocks: [Int64] = []
