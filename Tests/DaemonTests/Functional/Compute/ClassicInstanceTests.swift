@@ -225,6 +225,52 @@ struct ClassicInstanceTests {
         await fixture.stop()
     }
 
+    /// The worker marks what its guest writes in the root volume's change map, which the daemon shares: a
+    /// snapshot after the guest wrote reads only the block it wrote, and holds what the guest wrote there.
+    @Test func aClassicGuestsWritesAreWhatTheNextSnapshotReads() async throws {
+        let fixture = try await Self.fixture()
+        let client = fixture.client
+        let inspector = DataDirectoryInspector(root: fixture.data)
+        let image = try await Self.classicImage(client).imageId
+        // diskwriter writes 64 sectors at the start of the os's file area (32 MiB in), then the os powers off.
+        let userData = Data("run=diskwriter poweroff=1".utf8).base64EncodedString()
+        let id = try await client.runInstance(image: image, type: "r32.nano", userData: userData).instanceId
+        let stopped = try await client.waitForInstance(id, state: "stopped", timeout: .seconds(60))
+        let volume = try #require(stopped.blockDeviceMappings.first).ebs.volumeId
+        let area = Int64(32 << 20)
+        let written = try inspector.readVolume(volume, at: area, count: 64 * 512)
+        #expect(written != [UInt8](repeating: 0, count: written.count))
+
+        // Bytes no marking writer put there (the map knows nothing yet, so the first snapshot reads all).
+        for replica in 0..<2 {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: inspector.replica(volume, replica)))
+            try handle.seek(toOffset: UInt64(area))
+            try handle.write(contentsOf: [UInt8](repeating: 0xEE, count: written.count))
+            try handle.close()
+        }
+        let first = try await client.waitForSnapshot(try await client.createSnapshot(volume).snapshotId)
+        #expect(first.state == "completed")
+
+        // The guest writes its sectors again, through the worker.
+        _ = try await client.call(Methods.startInstances, InstanceIdsRequest(instanceIds: [id]))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await client.instance(id).state.name != "stopped"
+            || inspector.readVolume(volume, at: area, count: written.count) != written
+        {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let second = try await client.waitForSnapshot(try await client.createSnapshot(volume).snapshotId)
+        let line = try #require(
+            fixture.daemon.log().split(separator: "\n").first {
+                $0.contains("snapshot blocks stored") && $0.contains("iaas.snapshot.id=\(second.snapshotId)")
+            })
+        #expect(line.contains("iaas.blocks-read=1 ") && line.contains("iaas.changes-since=\(first.snapshotId)"))
+        let restored = try await client.restoreVolume(second.snapshotId)
+        #expect(try inspector.readVolume(restored.volumeId, at: area, count: written.count) == written)
+        await fixture.stop()
+    }
+
     @Test func aGuestThatPowersOffStopsAnEBSInstanceAndTerminatesAnInstanceStoreOne() async throws {
         let fixture = try await Self.fixture()
         let client = fixture.client
