@@ -128,10 +128,11 @@ extension ObjectService {
 }
 
 /// Reads an object's bytes by offset for a GetObject payload, one blob at a time: the blob of the last read
-/// stays in memory for the next, which usually wants the bytes after it, and the blob after it is read
-/// (and its hash checked) meanwhile, so the disk and the connection work at once. At most two blobs (16 MiB)
-/// are held.
+/// stays in memory for the next, which usually wants the bytes after it, and the `readAhead` blobs after it
+/// are read (and their hashes checked, each on a thread of its own) meanwhile, so the disk, both cores and
+/// the connection work at once. At most three blobs (24 MiB) are held.
 actor ChunkReader {
+    static let readAhead = 2
     private let store: BlobStore
     private let chunks: [ObjectChunkRecord]
     /// Where each chunk starts in the object.
@@ -139,7 +140,7 @@ actor ChunkReader {
     /// Where the reads will stop: no blob past it is read ahead.
     private let end: Int64
     private var cached: (index: Int, bytes: PayloadChunk)?
-    private var ahead: (index: Int, load: Task<PayloadChunk, any Error>)?
+    private var ahead: [(index: Int, load: Task<PayloadChunk, any Error>)] = []
     private let logger: Logger
 
     init(store: BlobStore, chunks: [ObjectChunkRecord], end: Int64? = nil, logger: Logger) {
@@ -156,7 +157,7 @@ actor ChunkReader {
         self.logger = logger
     }
 
-    deinit { ahead?.load.cancel() }
+    deinit { for entry in ahead { entry.load.cancel() } }
 
     func read(at position: Int64, maxCount: Int) async throws -> PayloadChunk {
         guard let index = starts.lastIndex(where: { $0 <= position }), position < starts[index] + chunks[index].size
@@ -169,22 +170,30 @@ actor ChunkReader {
 
     private func blob(_ index: Int) async throws -> PayloadChunk {
         if let cached, cached.index == index { return cached.bytes }
-        let bytes: PayloadChunk
-        if let ahead, ahead.index == index {
-            self.ahead = nil
-            bytes = try await ahead.load.value
+        let current: Task<PayloadChunk, any Error>
+        if let found = ahead.firstIndex(where: { $0.index == index }) {
+            current = ahead[found].load
+            for skipped in ahead[..<found] { skipped.load.cancel() }
+            ahead.removeFirst(found + 1)
         } else {
-            ahead?.load.cancel()
-            ahead = nil
-            bytes = try await Self.load(chunks[index], from: store, logger: logger)
+            for entry in ahead { entry.load.cancel() }
+            ahead = []
+            current = load(index)
         }
+        // The next blobs start loading before this one is awaited.
+        var next = (ahead.last?.index ?? index) + 1
+        while ahead.count < Self.readAhead, next < chunks.count, starts[next] < end {
+            ahead.append((next, load(next)))
+            next += 1
+        }
+        let bytes = try await current.value
         cached = (index, bytes)
-        let next = index + 1
-        if next < chunks.count, starts[next] < end {
-            let (chunk, store, logger) = (chunks[next], store, logger)
-            ahead = (next, Task { try await Self.load(chunk, from: store, logger: logger) })
-        }
         return bytes
+    }
+
+    private func load(_ index: Int) -> Task<PayloadChunk, any Error> {
+        let (chunk, store, logger) = (chunks[index], store, logger)
+        return Task { try await Self.load(chunk, from: store, logger: logger) }
     }
 
     /// A chunk's blob, its hash checked, read straight into the buffer it is sent from; a missing or
