@@ -105,6 +105,31 @@ struct AWSChunkedDecoderTests {
         #expect(crc32c.checksum == 0xE306_9283)
         #expect(crc64.checksum == 0xAE8B_1486_0A79_9888)
 
+        // Eight bytes a step gives what a byte a step gives, at every length, alignment and split.
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        for (start, count, split) in [(0, 1000, 500), (3, 997, 1), (1, 7, 3), (5, 64, 13), (0, 0, 0)] {
+            var (whole32, whole32c, whole64) = (CRC.crc32, CRC.crc32c, CRC64())
+            var (parts32, parts32c, parts64) = (CRC.crc32, CRC.crc32c, CRC64())
+            data.withUnsafeBytes { bytes in
+                let range = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)])
+                for byte in range {
+                    withUnsafeBytes(of: byte) {
+                        whole32.update($0)
+                        whole32c.update($0)
+                        whole64.update($0)
+                    }
+                }
+                for part in [range[..<split], range[split...]] {
+                    let part = UnsafeRawBufferPointer(rebasing: part)
+                    parts32.update(part)
+                    parts32c.update(part)
+                    parts64.update(part)
+                }
+            }
+            #expect(parts32.checksum == whole32.checksum && parts32c.checksum == whole32c.checksum)
+            #expect(parts64.checksum == whole64.checksum)
+        }
+
         var checks = BodyChecks()
         checks.expected[.crc32] = "DUoRhQ=="
         checks.expected[.sha256] = "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="

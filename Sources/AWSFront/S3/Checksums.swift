@@ -71,26 +71,52 @@ struct BodyChecks: Sendable {
     }
 }
 
-/// A reflected 32-bit CRC, table-driven: CRC-32 (zlib's) and CRC-32C (Castagnoli).
+/// A reflected 32-bit CRC: CRC-32 (zlib's) and CRC-32C (Castagnoli), eight bytes a step ("slicing by
+/// 8": eight tables, each a byte's effect one to eight positions on), about five times a byte-wise table's
+/// speed. Every PUT an SDK sends carries one of these, computed on the event loop as the body arrives.
 struct CRC: Sendable {
     static let crc32 = CRC(polynomial: 0xEDB8_8320)
     static let crc32c = CRC(polynomial: 0x82F6_3B78)
 
-    private let table: [UInt32]
+    /// `tables[k * 256 + byte]`: table k is a byte's CRC followed by k zero bytes.
+    private let tables: [UInt32]
     private var value: UInt32 = 0xFFFF_FFFF
 
     init(polynomial: UInt32) {
-        table = (0..<256).map { index in
+        var tables = [UInt32](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
             var entry = UInt32(index)
             for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ polynomial : entry >> 1 }
-            return entry
+            tables[index] = entry
         }
+        for slice in 1..<8 {
+            for index in 0..<256 {
+                let previous = tables[(slice - 1) * 256 + index]
+                tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+            }
+        }
+        self.tables = tables
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
         var crc = value
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        tables.withUnsafeBufferPointer { table in
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let low = crc ^ UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                let high = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+                crc =
+                    table[7 * 256 + Int(low & 0xFF)] ^ table[6 * 256 + Int((low >> 8) & 0xFF)]
+                    ^ table[5 * 256 + Int((low >> 16) & 0xFF)] ^ table[4 * 256 + Int(low >> 24)]
+                    ^ table[3 * 256 + Int(high & 0xFF)] ^ table[2 * 256 + Int((high >> 8) & 0xFF)]
+                    ^ table[256 + Int((high >> 16) & 0xFF)] ^ table[Int(high >> 24)]
+                offset += 8
+            }
+            while offset < bytes.count {
+                crc = table[Int((crc ^ UInt32(base.load(fromByteOffset: offset, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
+                offset += 1
+            }
         }
         value = crc
     }
@@ -99,20 +125,44 @@ struct CRC: Sendable {
     var bigEndianBytes: [UInt8] { withUnsafeBytes(of: checksum.bigEndian) { Array($0) } }
 }
 
-/// CRC-64/NVME, the reflected 64-bit CRC that S3 calls CRC64NVME.
+/// CRC-64/NVME, the reflected 64-bit CRC that S3 calls CRC64NVME, eight bytes a step like `CRC`.
 struct CRC64: Sendable {
-    private static let table: [UInt64] = (0..<256).map { index in
-        var entry = UInt64(index)
-        for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : entry >> 1 }
-        return entry
-    }
+    private static let tables: [UInt64] = {
+        var tables = [UInt64](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
+            var entry = UInt64(index)
+            for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : entry >> 1 }
+            tables[index] = entry
+        }
+        for slice in 1..<8 {
+            for index in 0..<256 {
+                let previous = tables[(slice - 1) * 256 + index]
+                tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+            }
+        }
+        return tables
+    }()
 
     private var value: UInt64 = ~0
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
         var crc = value
-        Self.table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt64(byte)) & 0xFF)] ^ (crc >> 8) }
+        Self.tables.withUnsafeBufferPointer { table in
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let word = crc ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                var next: UInt64 = 0
+                for slice in 0..<8 {
+                    next ^= table[(7 - slice) * 256 + Int((word >> (8 * UInt64(slice))) & 0xFF)]
+                }
+                crc = next
+                offset += 8
+            }
+            while offset < bytes.count {
+                crc = table[Int((crc ^ UInt64(base.load(fromByteOffset: offset, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
+                offset += 1
+            }
         }
         value = crc
     }
