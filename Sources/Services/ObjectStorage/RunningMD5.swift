@@ -7,12 +7,15 @@ import Crypto
 final class RunningMD5: @unchecked Sendable {
     private var hasher = Insecure.MD5()
     private var pending: Task<Void, Never>?
+    static let inlineLimit = 64 << 10
 
     /// Waits for the previous buffer's update, then starts this one's in the background.
     func update(_ chunks: [PayloadChunk]) async {
         await pending?.value
-        guard !chunks.isEmpty else {
-            pending = nil
+        pending = nil
+        // A small body (most puts) is hashed in place: a hop to another thread would cost more.
+        guard chunks.reduce(0, { $0 + $1.count }) > Self.inlineLimit else {
+            for chunk in chunks { chunk.withUnsafeBytes { pointer in hasher.update(bufferPointer: pointer) } }
             return
         }
         pending = Task {
