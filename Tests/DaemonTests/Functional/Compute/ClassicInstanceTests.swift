@@ -315,6 +315,14 @@ struct ClassicInstanceTests {
         #expect(types.instanceTypes.map(\.hypervisor) == ["qemu", "classic"])
         #expect(types.instanceTypes.last?.memoryInfo.sizeInMiB == 16)
         #expect(types.instanceTypes.map(\.processorInfo.supportedArchitectures) == [["x86_64"], ["riscv32"]])
+
+        // QEMU's instances have no classic counters.
+        try await GuestLease.exclusive {
+            let x86 = try await client.runInstance(image: fixture.image, type: "t3.nano").instanceId
+            #expect(await Self.refusal { try await Self.stats(client, x86) } == "UnsupportedOperation")
+            _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [x86]))
+            _ = try await client.waitForInstance(x86, state: "terminated", timeout: .seconds(60))
+        }
         await fixture.stop()
     }
 }
