@@ -1,6 +1,7 @@
 import API
 import Foundation
 import IaasTesting
+import Store
 import Testing
 
 /// riscv32 instances on the built-in classic VMM, through the real daemon and its worker processes: the
@@ -130,6 +131,54 @@ struct ClassicInstanceTests {
         _ = try await client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
         _ = try await client.waitForInstance(id, state: "terminated", timeout: .seconds(60))
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).isEmpty)
+        await fixture.stop()
+    }
+
+    /// kill -9 while an instance-store-backed instance is launched or terminated: the next start finishes
+    /// the action, and a terminated instance's store is erased, even one the crash left half done.
+    @Test(arguments: [
+        "instance.run.after-intent", "instance.boot.after-start", "instance.terminate.after-intent",
+        "instance.terminate.after-machine",
+    ])
+    func anInstanceStoreLaunchOrTerminateCutByACrashIsFinished(point: String) async throws {
+        let fixture = try await Self.fixture()
+        let image = try await Self.classicImage(fixture.client, rootDeviceType: "instance-store").imageId
+        // diskwriter writes the root, so the instance's store gets its file.
+        let userData = Data("run=diskwriter".utf8).base64EncodedString()
+        let store = fixture.data + "/zones/us-east-1a/instance-store"
+        let terminating = point.hasPrefix("instance.terminate")
+        var id: String?
+        if terminating {
+            id = try await fixture.client.runInstance(image: image, type: "r32.nano", userData: userData).instanceId
+            let text = try await Self.console(fixture.client, id!, until: "os: all programs exited")
+            #expect(text.contains("0 bytes wrong"), "\(text)")
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).count == 1)
+        }
+        try await fixture.restart(crashAt: point)
+        if let id {
+            _ = try? await fixture.client.call(Methods.terminateInstances, InstanceIdsRequest(instanceIds: [id]))
+        } else {
+            _ = try? await fixture.client.runInstance(image: image, type: "r32.nano", userData: userData)
+        }
+        #expect(await fixture.daemon.waitForExit() == CrashPoint.exitStatus, "iaasd should have died at \(point)")
+        try await fixture.restart()
+        let client = fixture.client
+        let instances = try await client.call(Methods.describeInstances, DescribeInstancesRequest()).reservations
+            .flatMap(\.instances)
+        let instance = try #require(instances.first, "the intent was committed before \(point)")
+        #expect(instances.count == 1)
+        if terminating {
+            _ = try await client.waitForInstance(instance.instanceId, state: "terminated", timeout: .seconds(60))
+        } else {
+            _ = try await client.waitForInstance(instance.instanceId, state: "running", timeout: .seconds(60))
+            let text = try await Self.console(client, instance.instanceId, until: "os: all programs exited")
+            #expect(text.contains("0 bytes wrong"), "\(text)")
+            _ = try await client.call(
+                Methods.terminateInstances, InstanceIdsRequest(instanceIds: [instance.instanceId]))
+            _ = try await client.waitForInstance(instance.instanceId, state: "terminated", timeout: .seconds(60))
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).isEmpty, "the store is erased")
+        #expect(try await client.call(Methods.describeVolumes, DescribeVolumesRequest()).volumes.isEmpty)
         await fixture.stop()
     }
 
