@@ -146,16 +146,12 @@ public struct VolumeReconciler: Sendable {
                     report.temporaryFilesRemoved += temporary.count
                 } else {
                     let zoneDirectory = store.dataDirectory.zone(zoneName)
-                    // A change map holds no data of the volume: it goes, and the data goes to lost+found.
-                    let maps = paths.filter { $0.string.hasSuffix(".changes") }
-                    let data = paths.filter { !$0.string.hasSuffix(".changes") }
+                    // Its change map goes with it: a file the database cannot account for is kept, never removed.
                     let kept = try await BlockingIO.run { () throws(FileSystemError) in
-                        for path in maps { _ = try DurableFiles.removeIfPresent(path) }
-                        return try data.map { path throws(FileSystemError) in
+                        try paths.map { path throws(FileSystemError) in
                             try lostAndFound.keep(path, zone: zoneDirectory)
                         }
                     }
-                    guard !kept.isEmpty else { continue }
                     logger.warning(
                         "moved files of a volume the database does not know to lost+found",
                         metadata: [

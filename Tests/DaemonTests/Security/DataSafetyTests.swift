@@ -99,17 +99,17 @@ struct DataSafetyTests {
         #expect(try DataDirectoryInspector(root: data).volumeFiles() == files, "not one file touched")
         #expect(!FileManager.default.fileExists(atPath: data + "/iaas.sqlite"), "no database was made")
 
-        // Adopting moves the data to lost+found, where status counts it; nothing is deleted but the change
-        // maps, which hold no data.
+        // Adopting moves the data to lost+found, where status counts it (change maps too); nothing is
+        // deleted.
         let adopted = try await DaemonProcess(dataDirectory: data, arguments: ["--adopt-orphans"])
         let adoptedClient = try await adopted.client()
         #expect(try await adoptedClient.volumeIds().isEmpty)
-        #expect(try await adoptedClient.call(Methods.status).lostAndFoundFiles == 4)
+        #expect(try await adoptedClient.call(Methods.status).lostAndFoundFiles == 6)
         #expect(try DataDirectoryInspector(root: data).volumeFiles().isEmpty)
         let kept = try ["us-east-1a", "us-east-1b"].flatMap { zone in
             try FileManager.default.contentsOfDirectory(atPath: data + "/zones/\(zone)/lost+found")
         }
-        #expect(kept.count == 4)
+        #expect(kept.count == 6)
         #expect(adopted.log().contains("lost+found"))
         await adoptedClient.close()
         #expect(await adopted.terminate() == 0)
@@ -138,9 +138,10 @@ struct DataSafetyTests {
         let restored = try await DaemonProcess(dataDirectory: data)
         client = try await restored.client()
         #expect(try await client.volumeIds() == [old.volumeId])
-        #expect(try await client.call(Methods.status).lostAndFoundFiles == 2)
+        #expect(try await client.call(Methods.status).lostAndFoundFiles == 3)
         let kept = try FileManager.default.contentsOfDirectory(atPath: data + "/zones/us-east-1a/lost+found")
-        #expect(kept.sorted() == ["\(newer.volumeId).0.raw", "\(newer.volumeId).0.raw.1"])
+        #expect(
+            kept.sorted() == ["\(newer.volumeId).0.raw", "\(newer.volumeId).0.raw.1", "\(newer.volumeId).changes"])
         await client.close()
         #expect(await restored.terminate() == 0)
     }
