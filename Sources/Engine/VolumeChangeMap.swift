@@ -138,6 +138,8 @@ public final class VolumeChangeMap: @unchecked Sendable {
         /// The snapshot whose freeze the changes count from.
         public let baseSnapshotId: String?
         let generation: Int?
+        /// The volume's blocks at the freeze: no mark lies past them.
+        let blocks: Int64
     }
 
     /// Freezes the active generation and starts the other, while nothing writes the volume. A capture
@@ -146,11 +148,11 @@ public final class VolumeChangeMap: @unchecked Sendable {
         guard self[.frozen] == 0 else {
             // The generation a crashed capture froze: its marks are lost, so nothing is known.
             let stale = Int(self[.frozen] - 1) & 1
-            clear(stale, blocks: Int64(Self.generationBytes * 8))
+            clear(stale, blocks: blocks)
             self[.frozen] = 0
             self[.tracked] = 0
             sync()
-            return Freeze(changed: nil, baseSnapshotId: nil, generation: nil)
+            return Freeze(changed: nil, baseSnapshotId: nil, generation: nil, blocks: blocks)
         }
         let frozen = Int(self[.active] & 1)
         let tracked = self[.tracked] == 1
@@ -158,11 +160,12 @@ public final class VolumeChangeMap: @unchecked Sendable {
         self[.frozen] = UInt64(1 + frozen)
         self[.active] = UInt64(1 - frozen)
         sync()
-        guard tracked, base != nil else { return Freeze(changed: nil, baseSnapshotId: nil, generation: frozen) }
+        guard tracked, base != nil else {
+            return Freeze(changed: nil, baseSnapshotId: nil, generation: frozen, blocks: blocks)
+        }
         var changed: [Int64] = []
         let bits = generation(frozen)
-        let words = Int((min(blocks, Int64(Self.generationBytes * 8)) + 63) / 64)
-        for word in 0..<words {
+        for word in 0..<Self.words(blocks) {
             var value = bits.load(fromByteOffset: word * 8, as: UInt64.self)
             while value != 0 {
                 let bit = value.trailingZeroBitCount
@@ -170,14 +173,14 @@ public final class VolumeChangeMap: @unchecked Sendable {
                 value &= value - 1
             }
         }
-        return Freeze(changed: changed, baseSnapshotId: base, generation: frozen)
+        return Freeze(changed: changed, baseSnapshotId: base, generation: frozen, blocks: blocks)
     }
 
     /// Ends a capture: on success the snapshot is the new base and the map is tracked when `writerMarks`
     /// (nothing that writes without marking has the volume); otherwise the map is untracked.
     public func thaw(_ freeze: Freeze, completed snapshotId: String?, writerMarks: Bool) {
         guard let frozen = freeze.generation, self[.frozen] == UInt64(1 + frozen) else { return }
-        clear(frozen, blocks: Int64(Self.generationBytes * 8))
+        clear(frozen, blocks: freeze.blocks)
         if let snapshotId, writerMarks {
             baseSnapshotId = snapshotId
             self[.tracked] = 1
@@ -192,10 +195,14 @@ public final class VolumeChangeMap: @unchecked Sendable {
     /// hole read stays a hole: the map's file holds only pages a writer marked).
     private func clear(_ generation: Int, blocks: Int64) {
         let bits = self.generation(generation)
-        let words = Int((min(blocks, Int64(Self.generationBytes * 8)) + 63) / 64)
-        for word in 0..<words where bits.load(fromByteOffset: word * 8, as: UInt64.self) != 0 {
+        for word in 0..<Self.words(blocks) where bits.load(fromByteOffset: word * 8, as: UInt64.self) != 0 {
             bits.storeBytes(of: 0, toByteOffset: word * 8, as: UInt64.self)
         }
+    }
+
+    /// The 64-bit words of a generation that hold the bits of `blocks` blocks.
+    private static func words(_ blocks: Int64) -> Int {
+        Int((min(blocks, Int64(generationBytes * 8)) + 63) / 64)
     }
 
     private var baseSnapshotId: String? {

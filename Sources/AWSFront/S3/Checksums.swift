@@ -83,19 +83,7 @@ struct CRC: Sendable {
     private var value: UInt32 = 0xFFFF_FFFF
 
     init(polynomial: UInt32) {
-        var tables = [UInt32](repeating: 0, count: 8 * 256)
-        for index in 0..<256 {
-            var entry = UInt32(index)
-            for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ polynomial : entry >> 1 }
-            tables[index] = entry
-        }
-        for slice in 1..<8 {
-            for index in 0..<256 {
-                let previous = tables[(slice - 1) * 256 + index]
-                tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
-            }
-        }
-        self.tables = tables
+        tables = slicingTables(polynomial: polynomial)
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
@@ -113,10 +101,7 @@ struct CRC: Sendable {
                     ^ table[256 + Int((high >> 16) & 0xFF)] ^ table[Int(high >> 24)]
                 offset += 8
             }
-            while offset < bytes.count {
-                crc = table[Int((crc ^ UInt32(base.load(fromByteOffset: offset, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
-                offset += 1
-            }
+            crc = bytewise(crc, bytes[offset...], table)
         }
         value = crc
     }
@@ -127,21 +112,7 @@ struct CRC: Sendable {
 
 /// CRC-64/NVME, the reflected 64-bit CRC that S3 calls CRC64NVME, eight bytes a step like `CRC`.
 struct CRC64: Sendable {
-    private static let tables: [UInt64] = {
-        var tables = [UInt64](repeating: 0, count: 8 * 256)
-        for index in 0..<256 {
-            var entry = UInt64(index)
-            for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : entry >> 1 }
-            tables[index] = entry
-        }
-        for slice in 1..<8 {
-            for index in 0..<256 {
-                let previous = tables[(slice - 1) * 256 + index]
-                tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
-            }
-        }
-        return tables
-    }()
+    private static let tables: [UInt64] = slicingTables(polynomial: 0x9A6C_9329_AC4B_C9B5)
 
     private var value: UInt64 = ~0
 
@@ -159,14 +130,39 @@ struct CRC64: Sendable {
                 crc = next
                 offset += 8
             }
-            while offset < bytes.count {
-                crc = table[Int((crc ^ UInt64(base.load(fromByteOffset: offset, as: UInt8.self))) & 0xFF)] ^ (crc >> 8)
-                offset += 1
-            }
+            crc = bytewise(crc, bytes[offset...], table)
         }
         value = crc
     }
 
     var checksum: UInt64 { ~value }
     var bigEndianBytes: [UInt8] { withUnsafeBytes(of: checksum.bigEndian) { Array($0) } }
+}
+
+/// The eight tables of a reflected CRC with this polynomial, one after another: `tables[k * 256 + byte]` is
+/// the byte's CRC followed by k zero bytes (table 0 is the byte-wise table).
+private func slicingTables<Value: FixedWidthInteger & UnsignedInteger>(polynomial: Value) -> [Value] {
+    var tables = [Value](repeating: 0, count: 8 * 256)
+    for index in 0..<256 {
+        var entry = Value(index)
+        for _ in 0..<8 { entry = entry & 1 == 1 ? (entry >> 1) ^ polynomial : entry >> 1 }
+        tables[index] = entry
+    }
+    for slice in 1..<8 {
+        for index in 0..<256 {
+            let previous = tables[(slice - 1) * 256 + index]
+            tables[slice * 256 + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
+        }
+    }
+    return tables
+}
+
+/// A reflected CRC taken a byte at a time over `bytes` (the tail shorter than a step), with table 0.
+@inline(__always)
+private func bytewise<Value: FixedWidthInteger & UnsignedInteger>(
+    _ crc: Value, _ bytes: Slice<UnsafeRawBufferPointer>, _ table: UnsafeBufferPointer<Value>
+) -> Value {
+    var crc = crc
+    for byte in bytes { crc = table[Int(truncatingIfNeeded: (crc ^ Value(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc
 }

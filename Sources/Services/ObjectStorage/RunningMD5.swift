@@ -15,14 +15,14 @@ final class RunningMD5: @unchecked Sendable {
         pending = nil
         // A small body (most puts) is hashed in place: a hop to another thread would cost more.
         guard chunks.reduce(0, { $0 + $1.count }) > Self.inlineLimit else {
-            for chunk in chunks { chunk.withUnsafeBytes { pointer in hasher.update(bufferPointer: pointer) } }
+            absorb(chunks)
             return
         }
-        pending = Task {
-            await BlockingIO.run {
-                for chunk in chunks { chunk.withUnsafeBytes { pointer in self.hasher.update(bufferPointer: pointer) } }
-            }
-        }
+        pending = Task { await BlockingIO.run { self.absorb(chunks) } }
+    }
+
+    private func absorb(_ chunks: [PayloadChunk]) {
+        for chunk in chunks { chunk.withUnsafeBytes { pointer in hasher.update(bufferPointer: pointer) } }
     }
 
     /// The digest of every buffer given, once their updates are done.

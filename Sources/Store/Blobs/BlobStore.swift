@@ -110,15 +110,9 @@ public struct BlobStore: Sendable {
     ///
     /// - Returns: the bytes and the zones whose copy was missing or corrupt (for the caller to repair).
     public func read(_ digest: BlobDigest) throws(BlobError) -> (bytes: [UInt8], damaged: [ZoneDirectory]) {
-        var damaged: [ZoneDirectory] = []
-        for zone in zones {
-            guard let bytes = DurableFiles.readAll(file(digest, in: zone)), BlobDigest(of: bytes) == digest else {
-                damaged.append(zone)
-                continue
-            }
-            return (bytes, damaged)
+        try firstGoodCopy(of: digest) { path in
+            DurableFiles.readAll(path).flatMap { bytes in BlobDigest(of: bytes) == digest ? bytes : nil }
         }
-        throw .lost(digest)
     }
 
     /// Reads a blob of `buffer.count` bytes into `buffer` from the first zone whose copy is whole and
@@ -128,15 +122,21 @@ public struct BlobStore: Sendable {
     public func read(_ digest: BlobDigest, into buffer: UnsafeMutableRawBufferPointer) throws(BlobError)
         -> [ZoneDirectory]
     {
+        try firstGoodCopy(of: digest) { path -> Void? in
+            DurableFiles.read(path, into: buffer) && BlobDigest(of: UnsafeRawBufferPointer(buffer)) == digest
+                ? () : nil
+        }.damaged
+    }
+
+    /// What `load` makes of the first zone's copy it accepts (present, whole, its hash checked), and the
+    /// zones before it whose copy it did not.
+    private func firstGoodCopy<Copy>(of digest: BlobDigest, _ load: (FilePath) -> Copy?) throws(BlobError)
+        -> (bytes: Copy, damaged: [ZoneDirectory])
+    {
         var damaged: [ZoneDirectory] = []
         for zone in zones {
-            guard DurableFiles.read(file(digest, in: zone), into: buffer),
-                BlobDigest(of: UnsafeRawBufferPointer(buffer)) == digest
-            else {
-                damaged.append(zone)
-                continue
-            }
-            return damaged
+            if let copy = load(file(digest, in: zone)) { return (copy, damaged) }
+            damaged.append(zone)
         }
         throw .lost(digest)
     }

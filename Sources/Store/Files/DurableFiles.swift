@@ -223,15 +223,8 @@ public enum DurableFiles {
         let size = Int(info.st_size)
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while count < size {
-                let result = Glibc.read(fd, buffer.baseAddress! + count, size - count)
-                if result < 0, errno == EINTR { continue }
-                guard result > 0 else {
-                    failed = true
-                    return
-                }
-                count += result
-            }
+            failed = !readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
+            count = failed ? 0 : size
         }
         return failed ? nil : bytes
     }
@@ -243,6 +236,11 @@ public enum DurableFiles {
         defer { _ = close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, Int(info.st_size) == buffer.count else { return false }
+        return readFully(fd, into: buffer)
+    }
+
+    /// Fills `buffer` from the descriptor's position, retrying short reads; false on an error or an early end.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         var count = 0
         while count < buffer.count {
             let result = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)

@@ -91,6 +91,8 @@ struct SnapshotTests {
     /// everything when the volume's change map cannot be trusted (a writer that did not mark it, or a base
     /// snapshot that is gone); every snapshot restores to the volume's bytes at its call.
     @Test func aSnapshotReadsOnlyWhatChangedWhileTheChangeMapIsTrusted() async throws {
+        // The map's block is the snapshots' block (Engine cannot see Store's constant).
+        #expect(VolumeChangeMap.blockSize == VolumeBlocks.blockSize)
         let fixture = try await DaemonFixture.start()
         let client = fixture.client
         let inspector = DataDirectoryInspector(root: fixture.data)
